@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// logframe: a programme monitoring and indicator engine.
+// The targets are the stages of a one-way pipeline; see docs/architecture.md.
+import PackageDescription
+
+let package = Package(
+    name: "logframe",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "logframe", targets: ["logframe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Shared vocabulary: diagnostics, values, exact decimals, calendar dates.
+        .target(name: "LogframeCore"),
+        // The expression language: lexer, parser, binder/type checker, evaluator.
+        .target(name: "LogframeExpressions", dependencies: ["LogframeCore"]),
+        // The definitions file: YAML with source marks -> raw model -> resolved model.
+        .target(name: "LogframeDefinitions", dependencies: [
+            "LogframeCore", "LogframeExpressions", .product(name: "Yams", package: "Yams"),
+        ]),
+        // Activity logs: CSV reader, field typing and constraints, row reconciliation.
+        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeDefinitions"]),
+        // One pass over the data: accumulators per indicator x period x breakdown cell.
+        .target(name: "LogframeEngine", dependencies: [
+            "LogframeCore", "LogframeExpressions", "LogframeDefinitions", "LogframeData",
+        ]),
+        // The report model (JSON report v1) and one renderer per format.
+        .target(name: "LogframeReport", dependencies: ["LogframeCore", "LogframeDefinitions", "LogframeEngine"]),
+        // Thin commands over the stages.
+        .target(name: "LogframeCLI", dependencies: [
+            "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "logframe", dependencies: ["LogframeCLI"]),
+
+        .testTarget(name: "LogframeCoreTests", dependencies: ["LogframeCore"]),
+        .testTarget(name: "LogframeExpressionsTests", dependencies: ["LogframeExpressions"]),
+        .testTarget(name: "LogframeDefinitionsTests", dependencies: ["LogframeDefinitions"]),
+        .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
+        .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport"]),
+        .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,127 @@
+/// A problem found in the user's files, located and explained in plain language.
+///
+/// Every stage reports through this one type: a stable kebab-case `code` that tools and tests can
+/// rely on, a `severity`, where it happened, a message an M&E officer understands, and a hint when
+/// one helps. Lines and columns are 1-based; a column counts Unicode characters (extended grapheme
+/// clusters are not used: one Unicode scalar is one column) from the start of the physical line.
+public struct Diagnostic: Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable, Comparable {
+        case error, warning
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            lhs == .error && rhs == .warning
+        }
+    }
+
+    public var severity: Severity
+    public var code: String
+    public var location: SourceLocation?
+    public var message: String
+    public var hint: String?
+
+    public init(_ severity: Severity, _ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) {
+        self.severity = severity
+        self.code = code
+        self.location = location
+        self.message = message
+        self.hint = hint
+    }
+
+    public static func error(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) -> Diagnostic {
+        Diagnostic(.error, code, at: location, message, hint: hint)
+    }
+
+    public static func warning(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) -> Diagnostic {
+        Diagnostic(.warning, code, at: location, message, hint: hint)
+    }
+}
+
+/// A place in a user's file: path as the user gave it (or as resolved relative to the definitions
+/// file), 1-based line, 1-based column (Unicode scalars). `line` and `column` may be nil for a
+/// problem that concerns the whole file.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+
+    public init(file: String, line: Int? = nil, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        if let line = line, let column { _ = line; text += ":\(column)" }
+        return text
+    }
+}
+
+/// Collects diagnostics from every stage, keeping at most `limitPerCode` of each code per file
+/// and counting the rest, so a file with a million bad rows costs bounded memory.
+public struct DiagnosticLog: Sendable {
+    public private(set) var diagnostics: [Diagnostic] = []
+    /// Diagnostics beyond the cap, by (file, code): how many were not kept.
+    public private(set) var suppressed: [SuppressedKey: Int] = [:]
+    public private(set) var errorCount = 0
+    public private(set) var warningCount = 0
+    public let limitPerCode: Int
+    private var keptPerKey: [SuppressedKey: Int] = [:]
+
+    public struct SuppressedKey: Sendable, Hashable, Comparable {
+        public var file: String
+        public var code: String
+        public var severity: Diagnostic.Severity
+        public static func < (lhs: Self, rhs: Self) -> Bool {
+            (lhs.file, lhs.code) < (rhs.file, rhs.code)
+        }
+    }
+
+    public init(limitPerCode: Int = 100) {
+        self.limitPerCode = limitPerCode
+    }
+
+    public mutating func append(_ diagnostic: Diagnostic) {
+        switch diagnostic.severity {
+        case .error: errorCount += 1
+        case .warning: warningCount += 1
+        }
+        let key = SuppressedKey(file: diagnostic.location?.file ?? "", code: diagnostic.code, severity: diagnostic.severity)
+        let kept = keptPerKey[key, default: 0]
+        if kept < limitPerCode {
+            keptPerKey[key] = kept + 1
+            diagnostics.append(diagnostic)
+        } else {
+            suppressed[key, default: 0] += 1
+        }
+    }
+
+    public mutating func append(contentsOf other: [Diagnostic]) {
+        for diagnostic in other { append(diagnostic) }
+    }
+
+    public mutating func merge(_ other: DiagnosticLog) {
+        for diagnostic in other.diagnostics { append(diagnostic) }
+        for (key, count) in other.suppressed {
+            suppressed[key, default: 0] += count
+            switch key.severity {
+            case .error: errorCount += count
+            case .warning: warningCount += count
+            }
+        }
+    }
+
+    public var hasErrors: Bool { errorCount > 0 }
+
+    /// Diagnostics in a stable order: by file, then line, then column, then code.
+    public var sorted: [Diagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            let la = a.element.location, lb = b.element.location
+            let ka = (la?.file ?? "", la?.line ?? 0, la?.column ?? 0)
+            let kb = (lb?.file ?? "", lb?.line ?? 0, lb?.column ?? 0)
+            if ka != kb { return ka < kb }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+}

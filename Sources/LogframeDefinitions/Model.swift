@@ -1,0 +1,286 @@
+import LogframeCore
+import LogframeExpressions
+
+// The resolved definitions model: validated, with defaults applied, expressions parsed and bound.
+// Every later stage reads only these types. The raw, as-written YAML shapes stay private to the
+// loader (RawModel.swift).
+
+/// Text a reader sees, in one or more languages (`{en: ..., az: ...}`), or one plain string.
+public struct LocalizedText: Sendable, Hashable {
+    /// Language code -> text, NFC-normalised. A plain string is stored under "".
+    public var values: [String: String]
+
+    public init(_ plain: String) { values = ["": plain] }
+    public init(values: [String: String]) { self.values = values }
+
+    /// The text in `language`, else English, else the plain string, else any (sorted by code).
+    public func text(_ language: String = "en") -> String {
+        values[language] ?? values["en"] ?? values[""] ?? values.sorted { $0.key < $1.key }.first?.value ?? ""
+    }
+}
+
+public struct Definitions: Sendable {
+    /// Path of the definitions file as given on the command line.
+    public var file: String
+    /// Directory against which source paths are resolved.
+    public var baseDirectory: String
+    public var programme: Programme
+    public var sources: [SourceDefinition]
+    public var dimensions: [DimensionDefinition]
+    /// The results chain, flattened in document (pre-)order; `parent` links the tree.
+    public var results: [ResultDefinition]
+    /// Every indicator, in document order.
+    public var indicators: [IndicatorDefinition]
+
+    public init(file: String, baseDirectory: String, programme: Programme, sources: [SourceDefinition],
+                dimensions: [DimensionDefinition], results: [ResultDefinition], indicators: [IndicatorDefinition]) {
+        self.file = file
+        self.baseDirectory = baseDirectory
+        self.programme = programme
+        self.sources = sources
+        self.dimensions = dimensions
+        self.results = results
+        self.indicators = indicators
+    }
+
+    public func source(_ id: String) -> SourceDefinition? { sources.first { $0.id == id } }
+    public func dimension(_ id: String) -> DimensionDefinition? { dimensions.first { $0.id == id } }
+}
+
+public struct Programme: Sendable {
+    public var id: String
+    public var title: LocalizedText
+    public var donor: String?
+    public var implementer: String?
+    public var country: String?
+    public var start: CivilDate
+    public var end: CivilDate
+    public var currency: String?
+    public var budgetTotal: ExactDecimal?
+    public var budgetDonor: ExactDecimal?
+    /// The reporting periods, cut from start..end (first and last may be partial).
+    public var periods: [Period]
+    /// Month (1-12) in which a (fiscal) year starts.
+    public var yearStarts: Int
+    public var onTrackThreshold: ExactDecimal   // default 0.85
+    public var atRiskThreshold: ExactDecimal    // default 0.5
+
+    public init(id: String, title: LocalizedText, donor: String?, implementer: String?, country: String?,
+                start: CivilDate, end: CivilDate, currency: String?, budgetTotal: ExactDecimal?, budgetDonor: ExactDecimal?,
+                periods: [Period], yearStarts: Int, onTrackThreshold: ExactDecimal, atRiskThreshold: ExactDecimal) {
+        self.id = id; self.title = title; self.donor = donor; self.implementer = implementer; self.country = country
+        self.start = start; self.end = end; self.currency = currency; self.budgetTotal = budgetTotal
+        self.budgetDonor = budgetDonor; self.periods = periods; self.yearStarts = yearStarts
+        self.onTrackThreshold = onTrackThreshold; self.atRiskThreshold = atRiskThreshold
+    }
+
+    /// The (fiscal) year id, e.g. "2021", containing a date.
+    public func yearId(of date: CivilDate) -> String {
+        let (y, m, _) = date.components
+        return String(m >= yearStarts ? y : y - 1)
+    }
+
+    /// Last day of the (fiscal) year with this id, clipped to the programme end.
+    public func endOfYear(_ yearId: String) -> CivilDate? {
+        guard let y = Int(yearId), let start = CivilDate(year: y, month: yearStarts, day: 1) else { return nil }
+        return min(start.adding(months: 12).adding(days: -1), end)
+    }
+}
+
+/// A reporting period: `2021-Q1`, `2021-S2`, `2021-M03`, `2021`, or a custom id.
+public struct Period: Sendable, Hashable {
+    public var id: String
+    public var start: CivilDate
+    public var end: CivilDate
+    public init(id: String, start: CivilDate, end: CivilDate) {
+        self.id = id
+        self.start = start
+        self.end = end
+    }
+}
+
+// MARK: - Sources
+
+public struct SourceDefinition: Sendable {
+    public enum Format: String, Sendable { case csv, xml }
+
+    public var id: String
+    /// `path` as written (a file or a glob), relative to the definitions file.
+    public var path: String
+    public var format: Format
+    /// CSV delimiter byte; nil = detect among `,` `;` tab `|`.
+    public var delimiter: UInt8?
+    /// Field ids forming the unique key; empty = no key.
+    public var key: [String]
+    /// Field id whose date places a record in a period; nil = undated source.
+    public var dateField: String?
+    /// XML: path of local element names of a record, e.g. `/meetings/meeting`.
+    public var record: String?
+    public var fields: [FieldDefinition]
+    public var rules: [RuleDefinition]
+    public var parent: ParentLink?
+    /// Slot layout of this source's rows (own fields, then parent fields); see `RowScope`.
+    public var scope: RowScope
+    public var location: SourceLocation
+
+    public init(id: String, path: String, format: Format, delimiter: UInt8?, key: [String], dateField: String?,
+                record: String?, fields: [FieldDefinition], rules: [RuleDefinition], parent: ParentLink?,
+                scope: RowScope, location: SourceLocation) {
+        self.id = id; self.path = path; self.format = format; self.delimiter = delimiter; self.key = key
+        self.dateField = dateField; self.record = record; self.fields = fields; self.rules = rules
+        self.parent = parent; self.scope = scope; self.location = location
+    }
+
+    public func fieldIndex(_ id: String) -> Int? { fields.firstIndex { $0.id == id } }
+}
+
+public struct ParentLink: Sendable {
+    /// The parent source's id.
+    public var source: String
+    /// Field of this (child) source holding the parent's key.
+    public var key: String
+    public init(source: String, key: String) {
+        self.source = source
+        self.key = key
+    }
+}
+
+public struct FieldDefinition: Sendable {
+    public var id: String
+    /// CSV column header (defaults to the id).
+    public var column: String
+    /// XML path relative to the record (defaults to the id), e.g. `@id`, `meta/instanceID`.
+    public var xmlPath: String
+    public var type: ValueType
+    /// For `date` fields; ISO (`yyyy-MM-dd`) by default.
+    public var dateFormat: CivilDate.Format
+    public var required: Bool
+    /// `in:` allowed values, converted to the field's type (NFC text), in the order written.
+    public var allowed: [Value]?
+    public var min: ExactDecimal?
+    public var max: ExactDecimal?
+    /// `pattern:` a regular expression the whole text value must match.
+    public var pattern: String?
+    public var location: SourceLocation
+
+    public init(id: String, column: String, xmlPath: String, type: ValueType, dateFormat: CivilDate.Format = .iso,
+                required: Bool = false, allowed: [Value]? = nil, min: ExactDecimal? = nil, max: ExactDecimal? = nil,
+                pattern: String? = nil, location: SourceLocation) {
+        self.id = id; self.column = column; self.xmlPath = xmlPath; self.type = type; self.dateFormat = dateFormat
+        self.required = required; self.allowed = allowed; self.min = min; self.max = max; self.pattern = pattern
+        self.location = location
+    }
+}
+
+public struct RuleDefinition: Sendable {
+    public var check: Syntax
+    /// Bound against the source's `scope`; evaluates to boolean. A row fails when it is false
+    /// (null counts as passing: a rule says nothing about a value that is not recorded).
+    public var bound: RowExpression
+    public var severity: Diagnostic.Severity
+    public var message: String
+    public var location: SourceLocation
+
+    public init(check: Syntax, bound: RowExpression, severity: Diagnostic.Severity, message: String, location: SourceLocation) {
+        self.check = check; self.bound = bound; self.severity = severity; self.message = message; self.location = location
+    }
+}
+
+// MARK: - Dimensions
+
+public struct DimensionDefinition: Sendable {
+    public enum Kind: Sendable {
+        /// Categories are the field's values (declared `in:` order first, then seen values sorted).
+        case field(String)
+        /// Numeric bands by lower bounds: `[18, 25, 60]` -> `<18`, `18-24`, `25-59`, `60+`.
+        case bands(field: String, bounds: [ExactDecimal])
+        /// A row expression; categories are its values.
+        case expression(Syntax)
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// Category key (the value as text: `F`, `true`, `18-24`) -> label, in display order.
+    /// For bands the keys are the generated band names, in band order, always present.
+    public var labels: [(key: String, label: LocalizedText)]
+    public var location: SourceLocation
+
+    public init(id: String, kind: Kind, labels: [(key: String, label: LocalizedText)], location: SourceLocation) {
+        self.id = id; self.kind = kind; self.labels = labels; self.location = location
+    }
+}
+
+// MARK: - Results and indicators
+
+public enum ResultLevel: String, Sendable, CaseIterable {
+    case impact, outcome, output, activity
+}
+
+public struct ResultDefinition: Sendable {
+    public var id: String
+    public var level: ResultLevel
+    public var title: LocalizedText
+    public var parent: String?
+    public var location: SourceLocation
+
+    public init(id: String, level: ResultLevel, title: LocalizedText, parent: String?, location: SourceLocation) {
+        self.id = id; self.level = level; self.title = title; self.parent = parent; self.location = location
+    }
+}
+
+public enum Direction: String, Sendable { case increase, decrease }
+
+/// A baseline or a target: a value (nil = "n/a") at an optional date.
+public struct Benchmark: Sendable, Hashable {
+    public var value: ExactDecimal?
+    public var date: CivilDate?
+    public init(value: ExactDecimal?, date: CivilDate?) {
+        self.value = value
+        self.date = date
+    }
+}
+
+public struct IndicatorDefinition: Sendable {
+    public enum Computation: Sendable {
+        /// A computed indicator; `sources` lists the source ids whose records it aggregates
+        /// (a union when several). `$ID` references remain as `Formula.indicator` nodes;
+        /// the loader has checked they exist and form no cycle.
+        case computed(formula: ValueFormula, sources: [String])
+        /// Values entered by hand, by period id or (fiscal) year id, in the order written.
+        case reported([(periodOrYear: String, value: ExactDecimal?)])
+    }
+
+    public var id: String
+    public var result: String
+    public var title: LocalizedText
+    public var unit: LocalizedText?
+    public var computation: Computation
+    /// The written `value:` text, for reports and `explain`.
+    public var expressionText: String?
+    /// Breakdowns: each entry is one dimension id or several (a cross-tab).
+    public var breakdowns: [[String]]
+    public var cumulative: Bool
+    public var direction: Direction
+    public var decimals: Int?
+    public var baseline: Benchmark?
+    public var target: Benchmark?
+    /// Period or year id -> target at its end, in the order written.
+    public var milestones: [(id: String, value: ExactDecimal)]
+    public var sdg: [String]
+    public var meansOfVerification: LocalizedText?
+    public var assumptions: LocalizedText?
+    public var definition: LocalizedText?
+    public var location: SourceLocation
+
+    public init(id: String, result: String, title: LocalizedText, unit: LocalizedText?, computation: Computation,
+                expressionText: String?, breakdowns: [[String]], cumulative: Bool, direction: Direction, decimals: Int?,
+                baseline: Benchmark?, target: Benchmark?, milestones: [(id: String, value: ExactDecimal)], sdg: [String],
+                meansOfVerification: LocalizedText?, assumptions: LocalizedText?, definition: LocalizedText?,
+                location: SourceLocation) {
+        self.id = id; self.result = result; self.title = title; self.unit = unit; self.computation = computation
+        self.expressionText = expressionText; self.breakdowns = breakdowns; self.cumulative = cumulative
+        self.direction = direction; self.decimals = decimals; self.baseline = baseline; self.target = target
+        self.milestones = milestones; self.sdg = sdg; self.meansOfVerification = meansOfVerification
+        self.assumptions = assumptions; self.definition = definition; self.location = location
+    }
+}

@@ -1,0 +1,3 @@
+import LogframeCLI
+
+LogframeCommand.main()

@@ -1,0 +1,3 @@
+import Testing
+@testable import LogframeCore
+@Test func placeholder() { #expect(true) }

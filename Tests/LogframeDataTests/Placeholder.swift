@@ -1,0 +1,3 @@
+import Testing
+@testable import LogframeData
+@Test func placeholder() { #expect(true) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import LogframeDefinitions
+@Test func placeholder() { #expect(true) }

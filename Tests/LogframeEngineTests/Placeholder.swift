@@ -1,0 +1,3 @@
+import Testing
+@testable import LogframeEngine
+@Test func placeholder() { #expect(true) }

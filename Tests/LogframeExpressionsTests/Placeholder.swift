@@ -1,0 +1,3 @@
+import Testing
+@testable import LogframeExpressions
+@Test func placeholder() { #expect(true) }
