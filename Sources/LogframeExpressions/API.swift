@@ -16,10 +16,10 @@ public enum ExpressionParser {
 
 public enum RowBinder {
     /// Binds and type-checks a row-level expression (no aggregates, no `$ID`) against a scope.
-    public static func bind(_ syntax: Syntax, in scope: RowScope) -> Result<RowExpression, [ExpressionError]> { fatalError("not implemented") }
+    public static func bind(_ syntax: Syntax, in scope: RowScope) -> Result<RowExpression, ExpressionErrors> { fatalError("not implemented") }
 }
 
 public enum FormulaBuilder {
     /// Splits a `value` expression into indicator-level arithmetic over aggregate calls.
-    public static func build(_ syntax: Syntax) -> Result<ValueFormula, [ExpressionError]> { fatalError("not implemented") }
+    public static func build(_ syntax: Syntax) -> Result<ValueFormula, ExpressionErrors> { fatalError("not implemented") }
 }

@@ -132,3 +132,9 @@ public struct ValueFormula: Sendable, Hashable {
         self.aggregates = aggregates
     }
 }
+
+/// Several expression errors at once (binding reports every problem it finds).
+public struct ExpressionErrors: Error, Sendable, Hashable {
+    public var errors: [ExpressionError]
+    public init(_ errors: [ExpressionError]) { self.errors = errors }
+}
