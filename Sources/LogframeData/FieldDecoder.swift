@@ -1,0 +1,252 @@
+import Foundation
+import LogframeCore
+import LogframeDefinitions
+
+/// Why one cell was refused.
+enum FieldProblem: Sendable, Hashable {
+    /// The text is not a value of the field's type.
+    case type
+    /// Empty, but the field is `required`.
+    case required
+    /// Not one of the `in:` values; for a `choices` field, the first option that is not.
+    case notInList(option: String?)
+    case belowMinimum
+    case aboveMaximum
+    /// The text does not match `pattern:` as a whole.
+    case pattern
+}
+
+/// Turns a cell's bytes into a typed `Value` for one declared field and checks its constraints.
+///
+/// Empty cells (after trimming ASCII spaces and tabs) are null. Surrounding spaces are trimmed
+/// from every value, text included. Text and choices cells go through a `ByteKeyedCache`, so
+/// repeated values cost neither a `String` allocation, nor NFC normalisation, nor a regular
+/// expression match; numbers and dates are parsed straight from the bytes.
+final class FieldDecoder {
+    let field: FieldDefinition
+    private let allowedSet: Set<Value>?
+    /// The `in:` values as shown to the user, in declaration order.
+    let allowedTexts: [String]
+    private let regex: NSRegularExpression?
+    /// Set when `pattern:` is not a valid regular expression (reported once by the reader).
+    private(set) var invalidPattern: String?
+    private let cache: ByteKeyedCache<(Value, FieldProblem?)>?
+    private var scratch: [UInt8] = []
+
+    init(field: FieldDefinition, cacheLimit: Int = 1 << 20) {
+        self.field = field
+        if let allowed = field.allowed {
+            allowedSet = Set(allowed.map { FieldDecoder.normalized($0) })
+            allowedTexts = allowed.map(\.description)
+        } else {
+            allowedSet = nil
+            allowedTexts = []
+        }
+        if let pattern = field.pattern {
+            regex = try? NSRegularExpression(pattern: "^(?:" + pattern + ")$", options: [])
+            if regex == nil { invalidPattern = pattern }
+        } else {
+            regex = nil
+        }
+        cache = (field.type == .text || field.type == .choices) ? ByteKeyedCache(maxEntries: cacheLimit) : nil
+        scratch.reserveCapacity(64)
+    }
+
+    private static func normalized(_ value: Value) -> Value {
+        if case .text(let text) = value { return .text(TextNormalization.nfc(text)) }
+        return value
+    }
+
+    // MARK: - Decoding
+
+    /// The cell's value and the first problem with it, if any.
+    func decode(_ raw: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
+        let bytes = FieldDecoder.trimmed(raw)
+        if bytes.isEmpty { return (.null, field.required ? .required : nil) }
+        switch field.type {
+        case .text, .choices:
+            let key = UnsafeRawBufferPointer(bytes)
+            let hash = ByteHash.hash(key)
+            if let hit = cache!.lookup(key, hash: hash) { return hit }
+            let result = field.type == .text ? decodeText(bytes) : decodeChoices(bytes)
+            cache!.insert(key, hash: hash, payload: result)
+            return result
+        case .integer:
+            guard let number = FieldDecoder.parseInteger(bytes) else { return (.null, .type) }
+            return checkNumber(number, bytes)
+        case .number:
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: bytes)
+            var slice = scratch[...]
+            guard let number = ExactDecimal.parse(&slice) else { return (.null, .type) }
+            return checkNumber(number, bytes)
+        case .date:
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: bytes)
+            guard let date = CivilDate.parse(scratch[...], format: field.dateFormat) else { return (.null, .type) }
+            return checkOther(.date(date), bytes)
+        case .boolean:
+            guard let flag = FieldDecoder.parseBoolean(bytes) else { return (.null, .type) }
+            return checkOther(.bool(flag), bytes)
+        case .list, .null:
+            return (.null, .type)
+        }
+    }
+
+    private func decodeText(_ bytes: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
+        let text = TextNormalization.nfc(utf8: bytes) ?? String(decoding: bytes, as: UTF8.self)
+        let value = Value.text(text)
+        if let allowedSet, !allowedSet.contains(value) { return (value, .notInList(option: nil)) }
+        if let regex, !FieldDecoder.matches(regex, text) { return (value, .pattern) }
+        return (value, nil)
+    }
+
+    private func decodeChoices(_ bytes: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
+        let text = TextNormalization.nfc(utf8: bytes) ?? String(decoding: bytes, as: UTF8.self)
+        let options = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let value = Value.choices(options)
+        if let allowedSet {
+            for option in options where !allowedSet.contains(.text(option)) {
+                return (value, .notInList(option: option))
+            }
+        }
+        if let regex {
+            for option in options where !FieldDecoder.matches(regex, option) { return (value, .pattern) }
+        }
+        return (value, nil)
+    }
+
+    @inline(__always)
+    private func checkNumber(_ number: ExactDecimal, _ bytes: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
+        let value = Value.number(number)
+        if let min = field.min, number < min { return (value, .belowMinimum) }
+        if let max = field.max, max < number { return (value, .aboveMaximum) }
+        return checkOther(value, bytes)
+    }
+
+    @inline(__always)
+    private func checkOther(_ value: Value, _ bytes: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
+        if let allowedSet, !allowedSet.contains(value) { return (value, .notInList(option: nil)) }
+        if let regex, !FieldDecoder.matches(regex, String(decoding: bytes, as: UTF8.self)) { return (value, .pattern) }
+        return (value, nil)
+    }
+
+    static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
+        let range = NSRange(text.startIndex..., in: text)
+        return regex.firstMatch(in: text, options: [], range: range) != nil
+    }
+
+    // MARK: - Byte-level parsers
+
+    @inline(__always)
+    static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = raw.count
+        while start < end, raw[start] == 0x20 || raw[start] == 0x09 { start += 1 }
+        while end > start, raw[end - 1] == 0x20 || raw[end - 1] == 0x09 { end -= 1 }
+        if start == 0 && end == raw.count { return raw }
+        return UnsafeBufferPointer(rebasing: raw[start..<end])
+    }
+
+    /// An optional sign and decimal digits only (`12.0` and `1e3` are not whole numbers here).
+    static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
+        var i = 0
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            negative = bytes[0] == UInt8(ascii: "-")
+            i = 1
+        }
+        guard i < bytes.count else { return nil }
+        var value: Int128 = 0
+        var digits = 0
+        while i < bytes.count {
+            let c = bytes[i] &- 48
+            guard c <= 9 else { return nil }
+            if value != 0 || c != 0 { digits += 1 }
+            guard digits <= 36 else { return nil }
+            value = value * 10 + Int128(c)
+            i += 1
+        }
+        return ExactDecimal(significand: negative ? -value : value, scale: 0)
+    }
+
+    /// true/false, yes/no, y/n, 1/0, bəli/xeyr, in any letter case.
+    static func parseBoolean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var ascii = true
+        for byte in bytes where byte >= 0x80 { ascii = false; break }
+        if !ascii {
+            let text = TextNormalization.nfc(String(decoding: bytes, as: UTF8.self)).lowercased()
+                .replacingOccurrences(of: "\u{307}", with: "")  // Turkish/Azerbaijani İ lowercases to i + dot
+            return text == "bəli" ? true : nil
+        }
+        guard bytes.count <= 5 else { return nil }
+        var packed: UInt64 = 0
+        for byte in bytes {
+            let lower = (byte >= 65 && byte <= 90) ? byte + 32 : byte
+            packed = packed << 8 | UInt64(lower)
+        }
+        switch packed {
+        case pack("true"), pack("yes"), pack("y"), pack("1"): return true
+        case pack("false"), pack("no"), pack("n"), pack("0"), pack("xeyr"): return false
+        default: return nil
+        }
+    }
+
+    private static func pack(_ text: StaticString) -> UInt64 {
+        var packed: UInt64 = 0
+        text.withUTF8Buffer { for byte in $0 { packed = packed << 8 | UInt64(byte) } }
+        return packed
+    }
+
+    // MARK: - Diagnostics
+
+    /// The diagnostic for a problem with a cell, e.g.
+    /// `"abc" in column age (line 12) is not a whole number`.
+    func diagnostic(for problem: FieldProblem, cell raw: UnsafeBufferPointer<UInt8>, value: Value,
+                    at location: SourceLocation) -> Diagnostic {
+        let text = String(decoding: FieldDecoder.trimmed(raw), as: UTF8.self)
+        let line = location.line ?? 0
+        let column = field.column
+        let quoted = "\"\(text)\""
+        switch problem {
+        case .type:
+            let (what, hint) = typeExpectation(text)
+            return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is not \(what)", hint: hint)
+        case .required:
+            return .error("field-required", at: location, "Column \(column) (line \(line)) is empty, but a value is required")
+        case .notInList(let option):
+            let offending = option ?? TextNormalization.nfc(text)
+            let subject = option.map { "The option \"\($0)\" in column \(column) (line \(line))" } ?? "\(quoted) in column \(column) (line \(line))"
+            let hint = Suggestions.closest(to: offending, among: allowedTexts).map { "Did you mean \"\($0)\"?" }
+                ?? "Use one of the values listed, spelled exactly as in the definitions file."
+            return .error("field-not-in-list", at: location,
+                          "\(subject) is not one of the allowed values: \(Suggestions.list(allowedTexts))", hint: hint)
+        case .belowMinimum:
+            return .error("field-out-of-range", at: location,
+                          "\(value.description) in column \(column) (line \(line)) is below the minimum \(field.min?.description ?? "")")
+        case .aboveMaximum:
+            return .error("field-out-of-range", at: location,
+                          "\(value.description) in column \(column) (line \(line)) is above the maximum \(field.max?.description ?? "")")
+        case .pattern:
+            return .error("field-pattern", at: location,
+                          "\(quoted) in column \(column) (line \(line)) does not have the expected form (pattern \(field.pattern ?? ""))")
+        }
+    }
+
+    private func typeExpectation(_ text: String) -> (String, String?) {
+        switch field.type {
+        case .integer:
+            return ("a whole number", "Write whole numbers with digits only, e.g. 42.")
+        case .number:
+            if text.contains(",") {
+                return ("a number", "Use a point as the decimal separator and no thousands separators, e.g. 1234.5.")
+            }
+            return ("a number", "Write numbers with digits and a point for decimals, e.g. 1234.5.")
+        case .date:
+            return ("a date in the format \(field.dateFormat.description)", nil)
+        case .boolean:
+            return ("a yes/no value", "Use true/false, yes/no, 1/0 or bəli/xeyr.")
+        default:
+            return ("a \(field.type.description) value", nil)
+        }
+    }
+}

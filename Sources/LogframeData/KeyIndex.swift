@@ -1,0 +1,76 @@
+import LogframeCore
+
+/// Remembers where each key tuple was first seen, to reject later duplicates.
+///
+/// Stores a 128-bit hash of the typed key values (two independently seeded 64-bit hashes of a
+/// canonical byte encoding), not the values themselves: 24 bytes per key whatever its length.
+/// Two different keys are taken for one only if both hashes collide; for n keys the chance is
+/// about n^2 / 2^129 (below 10^-26 for ten million rows), far below the chance of a disk error.
+struct KeyIndex {
+    struct Hash128: Hashable {
+        var low: UInt64
+        var high: UInt64
+        func hash(into hasher: inout Hasher) { hasher.combine(low) }
+    }
+
+    struct FirstSeen {
+        var fileIndex: Int32
+        var line: Int32
+    }
+
+    private var seen: [Hash128: FirstSeen] = [:]
+    private var buffer: [UInt8] = []
+
+    /// Encodes the values at `slots` canonically and hashes them; nil when a component is null
+    /// (an empty key cannot collide: `required` is the check for missing keys).
+    mutating func hash(_ row: [Value], slots: [Int]) -> Hash128? {
+        buffer.removeAll(keepingCapacity: true)
+        for slot in slots {
+            switch row[slot] {
+            case .null:
+                return nil
+            case .bool(let flag):
+                buffer.append(1); buffer.append(flag ? 1 : 0)
+            case .number(let number):
+                buffer.append(2)
+                appendInteger(UInt64(truncatingIfNeeded: number.significand))
+                appendInteger(UInt64(truncatingIfNeeded: number.significand >> 64))
+                appendInteger(UInt64(number.scale))
+            case .text(var text):
+                buffer.append(3)
+                appendInteger(UInt64(text.utf8.count))
+                text.withUTF8 { buffer.append(contentsOf: $0) }
+            case .date(let date):
+                buffer.append(4)
+                appendInteger(UInt64(UInt32(bitPattern: date.daysSinceEpoch)))
+            case .choices(let options):
+                buffer.append(5)
+                appendInteger(UInt64(options.count))
+                for var option in options {
+                    appendInteger(UInt64(option.utf8.count))
+                    option.withUTF8 { buffer.append(contentsOf: $0) }
+                }
+            case .list:
+                buffer.append(6)
+            }
+        }
+        return buffer.withUnsafeBytes { bytes in
+            Hash128(low: ByteHash.hash(bytes, seed: 0x243F_6A88_85A3_08D3), high: ByteHash.hash(bytes, seed: 0x1319_8A2E_0370_7344))
+        }
+    }
+
+    private mutating func appendInteger(_ value: UInt64) {
+        var v = value
+        for _ in 0..<8 {
+            buffer.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+        }
+    }
+
+    /// Records the key if new; returns where it was first seen if not.
+    mutating func insert(_ hash: Hash128, fileIndex: Int, line: Int) -> FirstSeen? {
+        if let first = seen[hash] { return first }
+        seen[hash] = FirstSeen(fileIndex: Int32(truncatingIfNeeded: fileIndex), line: Int32(truncatingIfNeeded: line))
+        return nil
+    }
+}

@@ -1,0 +1,360 @@
+import Dispatch
+import Foundation
+import LogframeCore
+import LogframeDefinitions
+
+/// One file read for a source.
+public struct SourceFileInfo: Sendable {
+    /// Path as shown to the user (joined to the definitions folder, normalised lexically).
+    public var path: String
+    /// Lowercase hex SHA-256 of the file's bytes.
+    public var sha256: String
+    /// Data rows in the file (header, HXL row and blank lines excluded) = used + rejected.
+    public var rowsRead: Int
+    public var rowsUsed: Int
+    public var rowsRejected: Int
+
+    public init(path: String, sha256: String, rowsRead: Int, rowsUsed: Int = 0, rowsRejected: Int = 0) {
+        self.path = path; self.sha256 = sha256; self.rowsRead = rowsRead
+        self.rowsUsed = rowsUsed; self.rowsRejected = rowsRejected
+    }
+}
+
+/// Where an accepted record came from.
+public struct RecordContext: Sendable {
+    /// Index into `SourceReadResult.files`.
+    public var fileIndex: Int
+    /// Physical line on which the record starts.
+    public var line: Int
+
+    public init(fileIndex: Int, line: Int) {
+        self.fileIndex = fileIndex
+        self.line = line
+    }
+}
+
+public struct SourceReadResult: Sendable {
+    public var files: [SourceFileInfo]
+    /// rowsRead = rowsUsed + rowsRejected, over all files.
+    public var rowsRead: Int
+    public var rowsUsed: Int
+    public var rowsRejected: Int
+    public var log: DiagnosticLog
+
+    public init(files: [SourceFileInfo] = [], rowsRead: Int = 0, rowsUsed: Int = 0, rowsRejected: Int = 0, log: DiagnosticLog = DiagnosticLog()) {
+        self.files = files; self.rowsRead = rowsRead; self.rowsUsed = rowsUsed; self.rowsRejected = rowsRejected; self.log = log
+    }
+}
+
+/// Streams the records of one source: finds its files, checks their encoding, scans the CSV,
+/// types and validates every cell, applies the date, key and rule checks, and hands each
+/// accepted row to the caller.
+///
+/// A row is rejected (counted, excluded, explained by one or more error diagnostics) when a
+/// cell breaks its field's type or constraints, its date is missing or outside the programme,
+/// its key was already seen, a rule with severity `error` fails, or the CSV row itself is
+/// malformed. A file that cannot be used as a whole (missing, unreadable, not UTF-8, binary,
+/// a declared column missing) contributes no rows and says so.
+public final class SourceReader {
+    public let source: SourceDefinition
+    public let definitions: Definitions
+    private let decoders: [FieldDecoder]
+    /// Row slot of each own field, in declaration order.
+    private let slots: [Int]
+    private let slotCount: Int
+    private let keySlots: [Int]
+    private let dateFieldIndex: Int?
+
+    public init(source: SourceDefinition, definitions: Definitions) {
+        self.source = source
+        self.definitions = definitions
+        decoders = source.fields.map { FieldDecoder(field: $0) }
+        slots = source.fields.enumerated().map { index, field in source.scope.field(named: field.id)?.slot ?? index }
+        slotCount = max(source.fields.count, (source.scope.fields.map(\.slot).max() ?? -1) + 1, (slots.max() ?? -1) + 1)
+        keySlots = source.key.compactMap { id in source.fieldIndex(id).map { source.scope.field(named: id)?.slot ?? $0 } }
+        dateFieldIndex = source.dateField.flatMap { source.fieldIndex($0) }
+    }
+
+    /// Streams every record of every file of the source. `body` receives only accepted rows,
+    /// laid out by `source.scope` slots (own fields in declaration order; parent fields after
+    /// them, null for now: parent joins are done elsewhere).
+    public func read(_ body: (_ row: [Value], _ context: RecordContext) -> Void) -> SourceReadResult {
+        var result = SourceReadResult()
+        guard source.format == .csv else {
+            result.log.append(.error("format-unsupported", at: source.location,
+                                     "XML sources are not supported by this build yet (source \(source.id))",
+                                     hint: "Export the data as CSV (UTF-8) for now."))
+            return result
+        }
+        for decoder in decoders {
+            if let pattern = decoder.invalidPattern {
+                result.log.append(.error("field-pattern-invalid", at: decoder.field.location,
+                                         "The pattern of field \(decoder.field.id) is not a valid regular expression: \(pattern)"))
+            }
+        }
+        var keys = KeyIndex()
+        var row = [Value](repeating: .null, count: slotCount)
+        filePaths = []
+        for path in resolvePaths(&result.log) {
+            readFile(path, into: &result, keys: &keys, row: &row, body: body)
+        }
+        return result
+    }
+
+    // MARK: - Files
+
+    private struct ResolvedPath {
+        var open: String
+        var display: String
+    }
+
+    private func resolvePaths(_ log: inout DiagnosticLog) -> [ResolvedPath] {
+        let joined = SourcePaths.join(definitions.baseDirectory, source.path)
+        var paths: [String]
+        if SourcePaths.hasGlob(source.path) && !FileManager.default.fileExists(atPath: joined) {
+            paths = SourcePaths.expand(joined)
+            if paths.isEmpty {
+                log.append(.error("file-not-found", at: source.location,
+                                  "No file matches \(SourcePaths.normalize(joined)) (source \(source.id))",
+                                  hint: "Paths are relative to the folder of the definitions file (\(displayBase))."))
+            }
+        } else {
+            paths = [joined]
+        }
+        return paths.map { ResolvedPath(open: $0, display: SourcePaths.normalize($0)) }
+    }
+
+    private var displayBase: String {
+        definitions.baseDirectory.isEmpty ? "." : definitions.baseDirectory
+    }
+
+    private func readFile(_ path: ResolvedPath, into result: inout SourceReadResult, keys: inout KeyIndex,
+                          row: inout [Value], body: ([Value], RecordContext) -> Void) {
+        let file: MappedFile
+        switch MappedFile.open(path.open) {
+        case .success(let opened):
+            file = opened
+        case .failure(.notFound):
+            result.log.append(.error("file-not-found", at: source.location,
+                                     "The file \(path.display) of source \(source.id) does not exist",
+                                     hint: "Paths are relative to the folder of the definitions file (\(displayBase))."))
+            return
+        case .failure(.isDirectory):
+            result.log.append(.error("file-unreadable", at: source.location,
+                                     "\(path.display) (source \(source.id)) is a folder, not a file",
+                                     hint: "Use a glob such as \(path.display)/*.csv to read every file in it."))
+            return
+        case .failure(.unreadable(let reason)):
+            result.log.append(.error("file-unreadable", at: source.location,
+                                     "The file \(path.display) of source \(source.id) cannot be read: \(reason)"))
+            return
+        }
+
+        // Fingerprint the file on another core while the rows are read.
+        let digest = DigestTask(file)
+        let fileIndex = result.files.count
+        result.files.append(SourceFileInfo(path: path.display, sha256: "", rowsRead: 0))
+        filePaths.append(path.display)
+        var info = FileCounts()
+        readRows(file.bytes, display: path.display, fileIndex: fileIndex, counts: &info, log: &result.log,
+                 keys: &keys, row: &row, body: body)
+        result.files[fileIndex].sha256 = digest.wait()
+        result.files[fileIndex].rowsRead = info.read
+        result.files[fileIndex].rowsUsed = info.used
+        result.files[fileIndex].rowsRejected = info.rejected
+        result.rowsRead += info.read
+        result.rowsUsed += info.used
+        result.rowsRejected += info.rejected
+        withExtendedLifetime(file) {}
+    }
+
+    private struct FileCounts {
+        var read = 0
+        var used = 0
+        var rejected = 0
+    }
+
+    // MARK: - Rows
+
+    private func readRows(_ bytes: UnsafeBufferPointer<UInt8>, display: String, fileIndex: Int, counts: inout FileCounts,
+                          log: inout DiagnosticLog, keys: inout KeyIndex, row: inout [Value],
+                          body: ([Value], RecordContext) -> Void) {
+        guard encodingIsUsable(bytes, display: display, log: &log) else { return }
+        var scanner = CSVScanner(bytes: bytes, file: display, delimiter: source.delimiter)
+        guard scanner.readHeader(log: &log) else { return }
+        guard let columns = matchColumns(scanner.header, display: display, headerLine: scanner.headerLine, log: &log) else { return }
+
+        var unquoted = UnquoteBuffer()
+        let programme = definitions.programme
+        while true {
+            let outcome = scanner.nextRow(log: &log)
+            if outcome == .end { break }
+            counts.read += 1
+            if outcome == .rejected {
+                counts.rejected += 1
+                continue
+            }
+            var rejected = false
+            var dateFieldFailed = false
+            let fields = scanner.fields
+            for index in 0..<decoders.count {
+                let decoder = decoders[index]
+                let cell = fields[columns[index]]
+                let (value, problem) = unquoted.withBytes(of: cell, in: bytes) { decoder.decode($0) }
+                row[slots[index]] = value
+                if let problem {
+                    rejected = true
+                    if index == dateFieldIndex { dateFieldFailed = true }
+                    let location = scanner.location(of: cell)
+                    let diagnostic = unquoted.withBytes(of: cell, in: bytes) {
+                        decoder.diagnostic(for: problem, cell: $0, value: value, at: location)
+                    }
+                    log.append(diagnostic)
+                }
+            }
+            if let dateIndex = dateFieldIndex, !dateFieldFailed {
+                let cell = fields[columns[dateIndex]]
+                switch row[slots[dateIndex]] {
+                case .date(let date):
+                    if date < programme.start || date > programme.end {
+                        rejected = true
+                        log.append(.error("date-outside-programme", at: scanner.location(of: cell),
+                                          "The date \(date) in column \(decoders[dateIndex].field.column) (line \(scanner.location(of: cell).line ?? scanner.rowLine)) is outside the programme (\(programme.start) to \(programme.end))",
+                                          hint: "Check the year and the day/month order; the column's format is \(decoders[dateIndex].field.dateFormat)."))
+                    }
+                case .null:
+                    rejected = true
+                    log.append(.error("date-missing", at: scanner.location(of: cell),
+                                      "Line \(scanner.rowLine) has no \(decoders[dateIndex].field.column): every record of source \(source.id) needs a date to be placed in a period",
+                                      hint: "Fill in the date, or mark the field required: true to catch this earlier."))
+                default:
+                    break
+                }
+            }
+            if !rejected {
+                for rule in source.rules {
+                    guard case .bool(false) = rule.bound.evaluate(row) else { continue }
+                    let location = SourceLocation(file: display, line: scanner.rowLine, column: 1)
+                    if rule.severity == .error {
+                        rejected = true
+                        log.append(.error("rule-failed", at: location, rule.message))
+                    } else {
+                        log.append(.warning("rule-failed", at: location, rule.message))
+                    }
+                }
+            }
+            if !rejected, !keySlots.isEmpty, let hash = keys.hash(row, slots: keySlots),
+               let first = keys.insert(hash, fileIndex: fileIndex, line: scanner.rowLine) {
+                rejected = true
+                let keyText = keySlots.map { row[$0].description }.joined(separator: ", ")
+                let names = source.key.joined(separator: ", ")
+                let place = Int(first.fileIndex) == fileIndex ? "line \(first.line)" : "line \(first.line) of \(firstFilePath(Int(first.fileIndex)))"
+                log.append(.error("duplicate-key", at: SourceLocation(file: display, line: scanner.rowLine, column: 1),
+                                  "Line \(scanner.rowLine) repeats the \(names) \"\(keyText)\" already used on \(place)",
+                                  hint: "Each record must have a unique \(names); remove the duplicate or correct its \(names)."))
+            }
+            if rejected {
+                counts.rejected += 1
+                continue
+            }
+            counts.used += 1
+            body(row, RecordContext(fileIndex: fileIndex, line: scanner.rowLine))
+        }
+    }
+
+    /// Paths of files already read, for messages that point back to an earlier file.
+    private var filePaths: [String] = []
+    private func firstFilePath(_ index: Int) -> String {
+        index < filePaths.count ? filePaths[index] : "an earlier file"
+    }
+
+    private func encodingIsUsable(_ bytes: UnsafeBufferPointer<UInt8>, display: String, log: inout DiagnosticLog) -> Bool {
+        switch EncodingCheck.inspect(bytes) {
+        case .utf8:
+            return true
+        case .utf16:
+            log.append(.error("encoding-utf16", at: SourceLocation(file: display, line: 1, column: 1),
+                              "\(display) is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8; no rows of this file were read",
+                              hint: "Open it in Excel and use File > Save As > \"CSV UTF-8 (Comma delimited)\", or in LibreOffice choose Save As > Text CSV with character set Unicode (UTF-8)."))
+            return false
+        case .binary(let offset):
+            let (line, column) = LineLocator.locate(offset, in: bytes, from: 0, line: 1)
+            log.append(.error("binary-file", at: SourceLocation(file: display, line: line, column: column),
+                              "\(display) contains NUL bytes (first on line \(line)): it is not a text file; no rows of this file were read",
+                              hint: "Check that the path points to the CSV export and not to a spreadsheet (.xlsx) or another binary file."))
+            return false
+        case .invalidUTF8(let offset):
+            let (line, column) = LineLocator.locate(offset, in: bytes, from: 0, line: 1)
+            log.append(.error("encoding-not-utf8", at: SourceLocation(file: display, line: line, column: column),
+                              "\(display) is not valid UTF-8 text (first bad byte on line \(line)); no rows of this file were read",
+                              hint: "It is probably Windows-1251 (Cyrillic) or Windows-1252 (Western). Re-save it as UTF-8: in Excel, File > Save As > \"CSV UTF-8 (Comma delimited)\"; in LibreOffice, Save As > Text CSV and pick \"Unicode (UTF-8)\" as the character set."))
+            return false
+        }
+    }
+
+    /// For each declared field, the index of its column in the header: exact name first, then
+    /// ignoring letter case. Nil (with one `missing-column` error per missing column) when any
+    /// declared column is absent.
+    private func matchColumns(_ header: [String], display: String, headerLine: Int, log: inout DiagnosticLog) -> [Int]? {
+        var columns: [Int] = []
+        var missing = false
+        for field in source.fields {
+            let wanted = TextNormalization.nfc(field.column).trimmingSpaces()
+            if let index = header.firstIndex(of: wanted)
+                ?? header.firstIndex(where: { $0.compare(wanted, options: [.caseInsensitive]) == .orderedSame }) {
+                columns.append(index)
+                continue
+            }
+            missing = true
+            let hint = Suggestions.closest(to: wanted, among: header.filter { !$0.isEmpty }).map { "Did you mean \"\($0)\"? The header has: \(Suggestions.list(header))" }
+                ?? "The header has: \(Suggestions.list(header))"
+            log.append(.error("missing-column", at: SourceLocation(file: display, line: headerLine, column: 1),
+                              "Column \"\(field.column)\" (field \(field.id) of source \(source.id)) is missing from the header of \(display); no rows of this file were read",
+                              hint: hint))
+        }
+        return missing ? nil : columns
+    }
+}
+
+// MARK: - Helpers
+
+/// A cell's bytes with doubled quotes undone, in a reused buffer (no allocation per cell).
+struct UnquoteBuffer {
+    private var storage: [UInt8] = []
+
+    @inline(__always)
+    mutating func withBytes<R>(of field: CSVField, in bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if !field.needsUnquoting {
+            return body(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+        }
+        storage.removeAll(keepingCapacity: true)
+        var i = field.start
+        while i < field.end {
+            let byte = bytes[i]
+            storage.append(byte)
+            i += (byte == UInt8(ascii: "\"") && i + 1 < field.end && bytes[i + 1] == byte) ? 2 : 1
+        }
+        return storage.withUnsafeBufferPointer { body($0) }
+    }
+}
+
+/// SHA-256 of a file computed on a background thread while its rows are read.
+private final class DigestTask: @unchecked Sendable {
+    private let file: MappedFile
+    private let group = DispatchGroup()
+    private var digest = ""
+
+    init(_ file: MappedFile) {
+        self.file = file
+        group.enter()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            digest = SHA256.hex(UnsafeRawBufferPointer(self.file.bytes))
+            group.leave()
+        }
+    }
+
+    func wait() -> String {
+        group.wait()
+        return digest
+    }
+}
