@@ -1,3 +1,0 @@
-import Testing
-@testable import LogframeExpressions
-@Test func placeholder() { #expect(true) }
