@@ -1,3 +1,3 @@
 import LogframeCLI
 
-LogframeCommand.main()
+LogframeCommand.runMain()

@@ -1,0 +1,73 @@
+import Foundation
+import LogframeCore
+
+/// Diagnostics as a compiler prints them:
+///
+///     samples/crc/services.csv:14:12: error: "abc" in column age is not a whole number [field-type]
+///      14 | R-0013,12.03.2021,Füzuli,legal,P-88,F,abc
+///         |                                      ^
+///       = hint: ...
+enum DiagnosticText {
+    static func render(_ log: DiagnosticLog) -> String {
+        var out = ""
+        var lines = SourceLines()
+        for diagnostic in log.sorted {
+            out += render(diagnostic, lines: &lines)
+        }
+        for (key, count) in log.suppressed.sorted(by: { $0.key < $1.key }) {
+            out += "\(key.file): \(key.severity.rawValue): and \(count) more \(key.code) \(key.severity == .error ? "errors" : "warnings") in this file [\(key.code)]\n"
+        }
+        if log.errorCount + log.warningCount > 0 {
+            out += "\(log.errorCount) \(log.errorCount == 1 ? "error" : "errors"), \(log.warningCount) \(log.warningCount == 1 ? "warning" : "warnings")\n"
+        }
+        return out
+    }
+
+    static func render(_ diagnostic: Diagnostic, lines: inout SourceLines) -> String {
+        var out = ""
+        if let location = diagnostic.location {
+            out += location.description + ": "
+        }
+        out += "\(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
+        if let location = diagnostic.location, let line = location.line, let text = lines.line(line, of: location.file) {
+            let number = String(line)
+            let gutter = String(repeating: " ", count: number.count)
+            out += " \(number) | \(text)\n"
+            if let column = location.column, column >= 1 {
+                // Keep tabs so the caret lines up under the same characters.
+                let prefix = text.unicodeScalars.prefix(column - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+                out += " \(gutter) | \(prefix)^\n"
+            }
+        }
+        if let hint = diagnostic.hint {
+            out += "  = hint: \(hint)\n"
+        }
+        return out
+    }
+}
+
+/// Reads the lines a diagnostic quotes, once per file. Large files are not quoted.
+struct SourceLines {
+    private var cache: [String: [String]?] = [:]
+    static let maximumFileSize = 64 << 20
+
+    mutating func line(_ number: Int, of path: String) -> String? {
+        if cache[path] == nil {
+            cache[path] = .some(load(path))
+        }
+        guard let lines = cache[path] ?? nil, number >= 1, number <= lines.count else { return nil }
+        let line = lines[number - 1]
+        // Quote at most 160 characters of a long line.
+        return line.count > 160 ? String(line.prefix(160)) + "…" : String(line)
+    }
+
+    private func load(_ path: String) -> [String]? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? Int, size <= SourceLines.maximumFileSize,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        // Split on bytes: in Swift "\r\n" is one Character and would not split on "\n".
+        return data.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
+    }
+}

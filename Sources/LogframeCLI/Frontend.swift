@@ -1,0 +1,66 @@
+import Foundation
+import LogframeCore
+import LogframeData
+import LogframeDefinitions
+import LogframeEngine
+
+/// Wires the stages for the commands and owns what they print about problems.
+struct Frontend {
+    var strict: Bool
+    var diagnostics = DiagnosticLog()
+
+    init(strict: Bool) { self.strict = strict }
+
+    /// Loads the definitions; on errors prints them and returns nil.
+    mutating func loadDefinitions(_ path: String) -> Definitions? {
+        let (definitions, problems) = DefinitionsLoader.load(path: path)
+        diagnostics.append(contentsOf: problems)
+        guard let definitions, !problems.contains(where: { $0.severity == .error }) else { return nil }
+        return definitions
+    }
+
+    /// The exit code for what was found: 1 for any error (or warning with --strict).
+    var exitCode: Int32 {
+        if diagnostics.errorCount > 0 { return 1 }
+        if strict && diagnostics.warningCount > 0 { return 1 }
+        return 0
+    }
+
+    func printDiagnostics() {
+        let text = DiagnosticText.render(diagnostics)
+        if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
+    }
+}
+
+/// Progress on stderr for long runs, only when stderr is a terminal and after about 2 seconds.
+final class ProgressLine: @unchecked Sendable {
+    private let start = Date()
+    private let enabled = isatty(2) != 0
+    private var shown = false
+
+    func update(_ message: String) {
+        guard enabled, Date().timeIntervalSince(start) > 2 else { return }
+        shown = true
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(message)…".utf8))
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// Writes a file atomically: a temporary file in the same folder, then a rename, so an
+/// interrupted run never leaves a half-written report.
+enum AtomicFile {
+    static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try data.write(to: temporary)
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: reason])
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import LogframeCore
+import LogframeDefinitions
+import LogframeEngine
+import LogframeReport
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Compute every indicator and write the progress report.")
+
+    @OptionGroup var options: DefinitionsOptions
+
+    @Option(name: .customLong("as-of"), help: "Report date (YYYY-MM-DD). Default: programme end or today, whichever is earlier.")
+    var asOf: String?
+
+    @Option(help: "Report style: eu, undp, unicef, iptt, pirs or sdg. Default: the programme's donor style.")
+    var style: String?
+
+    @Option(help: "Output format: json or md (html, csv and xlsx are planned). Default: from the output file's extension, else md.")
+    var format: String?
+
+    @Option(help: "Language: en or az.")
+    var lang: String = "en"
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    var output: String?
+
+    static let formats = ["json", "md"]
+    static let plannedFormats = ["html", "csv", "xlsx"]
+    static let styles = ["eu", "undp", "unicef", "iptt", "pirs", "sdg"]
+
+    func validate() throws {
+        if let asOf, CivilDate(iso: asOf) == nil {
+            throw ValidationError("--as-of must be a date written YYYY-MM-DD, for example 2021-12-31 (got \"\(asOf)\").")
+        }
+        if let format = resolvedFormat, !Self.formats.contains(format) {
+            if Self.plannedFormats.contains(format) {
+                throw ValidationError("The \(format) format is not available in this version yet; use json or md.")
+            }
+            throw ValidationError("Unknown format \"\(format)\"; use json or md.")
+        }
+        if let style, !Self.styles.contains(style) {
+            throw ValidationError("Unknown style \"\(style)\"; use one of \(Self.styles.joined(separator: ", ")).")
+        }
+        if !["en", "az"].contains(lang) {
+            throw ValidationError("Unknown language \"\(lang)\"; use en or az.")
+        }
+    }
+
+    var resolvedFormat: String? {
+        if let format { return format }
+        guard let output else { return nil }
+        let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
+        return ext == "markdown" ? "md" : (ext.isEmpty ? nil : ext)
+    }
+
+    func run() throws {
+        var frontend = Frontend(strict: options.strict)
+        guard let definitions = frontend.loadDefinitions(options.definitions) else {
+            frontend.printDiagnostics()
+            throw ExitCode(1)
+        }
+        let date = asOf.flatMap { CivilDate(iso: $0) } ?? min(definitions.programme.end, Today.date)
+        let progress = ProgressLine()
+        let result = Engine.run(definitions: definitions, asOf: date, progress: progress.update)
+        progress.finish()
+        frontend.diagnostics.merge(result.log)
+
+        let text: String
+        switch resolvedFormat ?? "md" {
+        case "json": text = JSONReport.build(definitions: definitions, result: result, language: lang).serialized()
+        default: text = MarkdownReport.render(definitions: definitions, result: result, language: lang)
+        }
+        frontend.printDiagnostics()
+        if let output {
+            do {
+                try AtomicFile.write(Data(text.utf8), to: output)
+            } catch {
+                FileHandle.standardError.write(Data("\(output): error: cannot write the report: \(error.localizedDescription) [output-unwritable]\n".utf8))
+                throw ExitCode(1)
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if frontend.exitCode != 0 { throw ExitCode(frontend.exitCode) }
+    }
+}
+
+enum Today {
+    /// Today's date in UTC.
+    static var date: CivilDate {
+        let seconds = Int(Date().timeIntervalSince1970)
+        return CivilDate(daysSinceEpoch: Int32(seconds / 86_400))
+    }
+}

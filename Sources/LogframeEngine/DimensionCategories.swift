@@ -1,0 +1,97 @@
+import LogframeCore
+import LogframeDefinitions
+
+/// The categories of one dimension: declared ones first (labels, then the field's `in:` list,
+/// or the generated bands), then values seen in the data, then "not recorded".
+///
+/// Category indices are assigned on first sight and never change during the pass; the display
+/// order is computed once at the end, so the pass never re-sorts.
+final class DimensionCategories {
+    let definition: DimensionDefinition
+    private(set) var keys: [String] = []
+    private var indexByKey: [String: Int32] = [:]
+    let declaredCount: Int
+    /// Index of the "not recorded" category (a missing value).
+    static let notRecorded: Int32 = 0
+
+    init(definition: DimensionDefinition, declared: [String]) {
+        self.definition = definition
+        keys.append("")  // slot 0 is "not recorded"
+        for key in definition.labels.map(\.key) + declared where indexByKey[key] == nil {
+            indexByKey[key] = Int32(keys.count)
+            keys.append(key)
+        }
+        declaredCount = keys.count - 1
+    }
+
+    func index(of key: String) -> Int32 {
+        if let index = indexByKey[key] { return index }
+        let index = Int32(keys.count)
+        indexByKey[key] = index
+        keys.append(key)
+        return index
+    }
+
+    /// Category indices in display order: declared, then seen (sorted), then not recorded.
+    var displayOrder: [Int32] {
+        let declared = (1...max(1, declaredCount)).prefix(declaredCount).map { Int32($0) }
+        let seen = (declaredCount + 1 ..< keys.count).map { Int32($0) }.sorted { keys[Int($0)] < keys[Int($1)] }
+        return declared + seen + [DimensionCategories.notRecorded]
+    }
+
+    func key(at index: Int32) -> String? {
+        index == DimensionCategories.notRecorded ? nil : keys[Int(index)]
+    }
+
+    func label(at index: Int32) -> LocalizedText {
+        guard let key = key(at: index) else {
+            return LocalizedText(values: ["en": "not recorded", "az": "qeyd edilməyib"])
+        }
+        if let label = definition.labels.first(where: { $0.key == key })?.label { return label }
+        return LocalizedText(key)
+    }
+
+    /// The category key of a value, as text: `F`, `true`, `12.5`, `2021-03-31`.
+    static func key(of value: Value) -> String? {
+        switch value {
+        case .null: return nil
+        case .text(let s): return s.isEmpty ? nil : s
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return n.description
+        case .date(let d): return d.description
+        case .choices(let c): return c.isEmpty ? nil : c.joined(separator: " ")
+        case .list(let l): return l.map(\.description).joined(separator: ", ")
+        }
+    }
+}
+
+/// Generated names of numeric bands from lower bounds: `[18, 25, 60]` gives `<18`, `18-24`,
+/// `25-59`, `60+` for integer bounds; non-integer bounds read `18-<25.5`.
+enum Bands {
+    static func keys(bounds: [ExactDecimal]) -> [String] {
+        guard let first = bounds.first else { return [] }
+        var keys = ["<\(first)"]
+        for (i, lower) in bounds.enumerated() {
+            if i + 1 < bounds.count {
+                let upper = bounds[i + 1]
+                if lower.isInteger && upper.isInteger {
+                    keys.append("\(lower)-\(upper - ExactDecimal(1))")
+                } else {
+                    keys.append("\(lower)-<\(upper)")
+                }
+            } else {
+                keys.append("\(lower)+")
+            }
+        }
+        return keys
+    }
+
+    /// Index into `keys(bounds:)` for a value.
+    static func band(of value: ExactDecimal, bounds: [ExactDecimal]) -> Int {
+        var band = 0
+        for bound in bounds {
+            if value >= bound { band += 1 } else { break }
+        }
+        return band
+    }
+}

@@ -1,0 +1,307 @@
+import LogframeCore
+import LogframeData
+import LogframeDefinitions
+import LogframeExpressions
+
+/// Computes every indicator for every reporting period and breakdown cell in one pass per source.
+///
+/// ```swift
+/// let result = Engine.run(definitions: definitions, asOf: CivilDate(iso: "2021-12-31")!)
+/// ```
+public enum Engine {
+    /// - Parameters:
+    ///   - asOf: records dated after it are left out; periods after the one containing it are not reported.
+    ///   - progress: called with a short description as each source starts (for a progress line).
+    public static func run(definitions: Definitions, asOf: CivilDate, progress: ((String) -> Void)? = nil) -> EngineResult {
+        var pass = Pass(definitions: definitions, asOf: asOf)
+        for source in definitions.sources {
+            progress?("reading \(source.id)")
+            pass.read(source)
+        }
+        return pass.finish()
+    }
+}
+
+/// A bound aggregate as seen by one source's rows.
+private struct BoundAggregate {
+    var aggregate: Int
+    var function: AggregateFunction
+    var owner: Int
+    var filter: RowExpression?
+    var arguments: [RowExpression]
+    var accumulators: [BreakdownAccumulator]
+    var breakdowns: [[Int]]
+}
+
+private enum DimensionReader {
+    case field(slot: Int)
+    case bands(slot: Int, bounds: [ExactDecimal], keys: [String])
+    case expression(RowExpression)
+    case unavailable
+}
+
+struct Pass {
+    let definitions: Definitions
+    let asOf: CivilDate
+    let plan: EnginePlan
+    let periods: [Period]
+    let reportedPeriodCount: Int
+    var undatedBucket: Int { periods.count }
+    let categories: [DimensionCategories]
+    /// accumulators[aggregate][breakdown]
+    var accumulators: [[BreakdownAccumulator]]
+    var sourceFigures: [SourceFigures] = []
+    /// First bucket holding an accepted, in-range record, per source (nil = none).
+    var firstBucket: [String: Int] = [:]
+    var hasUndated: [String: Bool] = [:]
+    /// rowsMatched[indicator][source]
+    var rowsMatched: [[String: Int]]
+    var log = DiagnosticLog()
+    var tupleIds: [Value: Int32] = [:]
+    var multiTupleIds: [[Value]: Int32] = [:]
+
+    init(definitions: Definitions, asOf: CivilDate) {
+        self.definitions = definitions
+        self.asOf = asOf
+        plan = EnginePlan(definitions: definitions)
+        periods = definitions.programme.periods
+        reportedPeriodCount = periods.prefix { $0.start <= asOf }.count
+        categories = definitions.dimensions.map { dimension in
+            DimensionCategories(definition: dimension, declared: Pass.declaredCategories(dimension, definitions))
+        }
+        let buckets = periods.count + 1
+        accumulators = plan.aggregates.map { aggregate in
+            aggregate.breakdowns.map { _ in BreakdownAccumulator(function: aggregate.function, bucketCount: buckets) }
+        }
+        rowsMatched = Array(repeating: [:], count: plan.indicators.count)
+        log.append(contentsOf: plan.problems)
+    }
+
+    private static func declaredCategories(_ dimension: DimensionDefinition, _ definitions: Definitions) -> [String] {
+        switch dimension.kind {
+        case .field(let name):
+            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+            let field: FieldDefinition?
+            if parts.count == 2, let parent = definitions.source(parts[0]) {
+                field = parent.fields.first { $0.id == parts[1] }
+            } else {
+                field = definitions.sources.lazy.compactMap { $0.fields.first { $0.id == name } }.first
+            }
+            guard let field else { return [] }
+            if let allowed = field.allowed { return allowed.compactMap(DimensionCategories.key(of:)) }
+            if field.type == .boolean { return ["true", "false"] }
+            return []
+        case .bands(_, let bounds):
+            return dimension.labels.isEmpty ? Bands.keys(bounds: bounds) : []
+        case .expression:
+            return []
+        }
+    }
+
+    // MARK: - Reading one source
+
+    mutating func read(_ source: SourceDefinition) {
+        let bound = bindAggregates(for: source)
+        let readers = definitions.dimensions.map { dimensionReader($0, source) }
+        let dateSlot = source.dateField.flatMap { source.scope.field(named: $0)?.slot }
+        let bucketOfDay = BucketTable(periods: periods)
+        var rowCategories = Array(repeating: Int32(0), count: definitions.dimensions.count)
+        let neededDimensions = Array(Set(bound.flatMap { $0.breakdowns.flatMap { $0 } })).sorted()
+        var afterAsOf = 0
+        var firstBucket = Int.max
+        var sawUndated = false
+        var matchedStamp = Array(repeating: -1, count: plan.indicators.count)
+        var matchedCount = Array(repeating: 0, count: plan.indicators.count)
+        var rowNumber = 0
+        var tupleIds = self.tupleIds
+        var multiTupleIds = self.multiTupleIds
+        var tuple: [Value] = []
+
+        let result = SourceReader(source: source, definitions: definitions).read { row, _ in
+            let bucket: Int
+            if let dateSlot {
+                guard case .date(let date) = row[dateSlot] else { return }
+                if date > asOf { afterAsOf += 1; return }
+                guard let b = bucketOfDay.bucket(of: date) else { return }
+                bucket = b
+                if b < firstBucket { firstBucket = b }
+            } else {
+                bucket = periods.count
+                sawUndated = true
+            }
+            rowNumber += 1
+            for dimension in neededDimensions {
+                rowCategories[dimension] = category(of: row, reader: readers[dimension], dimension: dimension)
+            }
+            for aggregate in bound {
+                if let filter = aggregate.filter {
+                    guard case .bool(true) = filter.evaluate(row) else { continue }
+                }
+                if matchedStamp[aggregate.owner] != rowNumber {
+                    matchedStamp[aggregate.owner] = rowNumber
+                    matchedCount[aggregate.owner] += 1
+                }
+                // Compute the input once, then update every cell it belongs to.
+                var input: ExactDecimal? = nil
+                var tupleId: Int32 = -1
+                switch aggregate.function {
+                case .count:
+                    break
+                case .sum, .avg, .min, .max:
+                    if case .number(let n) = aggregate.arguments[0].evaluate(row) { input = n }
+                case .distinct:
+                    if aggregate.arguments.count == 1 {
+                        let value = aggregate.arguments[0].evaluate(row)
+                        if value.isNull { break }
+                        if let id = tupleIds[value] {
+                            tupleId = id
+                        } else {
+                            tupleId = Int32(tupleIds.count + multiTupleIds.count)
+                            tupleIds[value] = tupleId
+                        }
+                    } else {
+                        tuple.removeAll(keepingCapacity: true)
+                        var hasNull = false
+                        for argument in aggregate.arguments {
+                            let value = argument.evaluate(row)
+                            if value.isNull { hasNull = true; break }
+                            tuple.append(value)
+                        }
+                        if hasNull { break }
+                        if let id = multiTupleIds[tuple] {
+                            tupleId = id
+                        } else {
+                            tupleId = Int32(tupleIds.count + multiTupleIds.count)
+                            multiTupleIds[tuple] = tupleId
+                        }
+                    }
+                }
+                for (b, dimensions) in aggregate.breakdowns.enumerated() {
+                    let cell = aggregate.accumulators[b].cell(BreakdownAccumulator.pack(rowCategories, dimensions: dimensions))
+                    cell.matched[bucket] += 1
+                    switch aggregate.function {
+                    case .count:
+                        break
+                    case .sum, .avg:
+                        if let input {
+                            cell.sums[bucket] += input
+                            cell.inputs[bucket] += 1
+                        }
+                    case .min:
+                        if let input {
+                            cell.inputs[bucket] += 1
+                            if let current = cell.extremes[bucket], current <= input {} else { cell.extremes[bucket] = input }
+                        }
+                    case .max:
+                        if let input {
+                            cell.inputs[bucket] += 1
+                            if let current = cell.extremes[bucket], current >= input {} else { cell.extremes[bucket] = input }
+                        }
+                    case .distinct:
+                        if tupleId >= 0 { cell.addDistinct(tuple: tupleId, bucket: bucket) }
+                    }
+                }
+            }
+        }
+        self.tupleIds = tupleIds
+        self.multiTupleIds = multiTupleIds
+        if firstBucket != Int.max { self.firstBucket[source.id] = firstBucket }
+        if sawUndated { hasUndated[source.id] = true }
+        for indicator in matchedCount.indices where plan.indicators[indicator].sources.contains(source.id) {
+            rowsMatched[indicator][source.id, default: 0] += matchedCount[indicator]
+        }
+        log.merge(result.log)
+        sourceFigures.append(SourceFigures(id: source.id, files: result.files.map { ($0.path, $0.sha256) },
+                                           rowsRead: result.rowsRead, rowsUsed: result.rowsUsed,
+                                           rowsRejected: result.rowsRejected, rowsAfterAsOf: afterAsOf))
+    }
+
+    private mutating func bindAggregates(for source: SourceDefinition) -> [BoundAggregate] {
+        var bound: [BoundAggregate] = []
+        for (index, aggregate) in plan.aggregates.enumerated() where aggregate.sources.contains(source.id) {
+            var ok = true
+            func bind(_ syntax: Syntax) -> RowExpression? {
+                switch RowBinder.bind(syntax, in: source.scope) {
+                case .success(let expression): return expression
+                case .failure(let errors):
+                    ok = false
+                    for error in errors.errors {
+                        log.append(.error(error.code, at: definitions.plan(for: plan.indicators[aggregate.owner].definition),
+                                          "\(plan.indicators[aggregate.owner].definition.id): \(error.message) (source \(source.id))",
+                                          hint: error.hint))
+                    }
+                    return nil
+                }
+            }
+            let filter = aggregate.call.filter.flatMap(bind)
+            let arguments = aggregate.call.arguments.compactMap(bind)
+            guard ok else { continue }
+            bound.append(BoundAggregate(aggregate: index, function: aggregate.function, owner: aggregate.owner, filter: filter,
+                                        arguments: arguments, accumulators: accumulators[index], breakdowns: aggregate.breakdowns))
+        }
+        return bound
+    }
+
+    private func dimensionReader(_ dimension: DimensionDefinition, _ source: SourceDefinition) -> DimensionReader {
+        switch dimension.kind {
+        case .field(let name):
+            guard let field = source.scope.field(named: name) else { return .unavailable }
+            return .field(slot: field.slot)
+        case .bands(let name, let bounds):
+            guard let field = source.scope.field(named: name) else { return .unavailable }
+            let keys = dimension.labels.count == bounds.count + 1 ? dimension.labels.map(\.key) : Bands.keys(bounds: bounds)
+            return .bands(slot: field.slot, bounds: bounds, keys: keys)
+        case .expression(let syntax):
+            guard case .success(let expression) = RowBinder.bind(syntax, in: source.scope) else { return .unavailable }
+            return .expression(expression)
+        }
+    }
+
+    private func category(of row: [Value], reader: DimensionReader, dimension: Int) -> Int32 {
+        let value: Value
+        switch reader {
+        case .field(let slot): value = row[slot]
+        case .bands(let slot, let bounds, let keys):
+            guard case .number(let n) = row[slot] else { return DimensionCategories.notRecorded }
+            return categories[dimension].index(of: keys[Bands.band(of: n, bounds: bounds)])
+        case .expression(let expression): value = expression.evaluate(row)
+        case .unavailable: return DimensionCategories.notRecorded
+        }
+        guard let key = DimensionCategories.key(of: value) else { return DimensionCategories.notRecorded }
+        return categories[dimension].index(of: key)
+    }
+}
+
+extension Definitions {
+    /// Where an indicator is defined, for diagnostics raised by the engine.
+    func plan(for indicator: IndicatorDefinition) -> SourceLocation { indicator.location }
+}
+
+/// Maps a date to its period's bucket by a table over the programme's days.
+struct BucketTable {
+    let firstDay: Int32
+    let buckets: [Int32]
+
+    init(periods: [Period]) {
+        guard let first = periods.first, let last = periods.last else {
+            firstDay = 0
+            buckets = []
+            return
+        }
+        firstDay = first.start.daysSinceEpoch
+        var table = Array(repeating: Int32(-1), count: Int(last.end.daysSinceEpoch - firstDay) + 1)
+        for (index, period) in periods.enumerated() {
+            for day in period.start.daysSinceEpoch...period.end.daysSinceEpoch {
+                table[Int(day - firstDay)] = Int32(index)
+            }
+        }
+        buckets = table
+    }
+
+    @inline(__always)
+    func bucket(of date: CivilDate) -> Int? {
+        let offset = Int(date.daysSinceEpoch - firstDay)
+        guard offset >= 0, offset < buckets.count, buckets[offset] >= 0 else { return nil }
+        return Int(buckets[offset])
+    }
+}

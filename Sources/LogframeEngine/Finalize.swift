@@ -1,0 +1,233 @@
+import LogframeCore
+import LogframeDefinitions
+import LogframeExpressions
+
+/// Which records a figure covers: a set of time buckets of one breakdown cell.
+private struct Selection {
+    /// Period buckets included.
+    var buckets: Range<Int>
+    /// Whether undated records are included (the current value and the last cumulative only).
+    var undated: Bool
+    /// For `$ID` of a reported indicator: the period whose entered value applies, and whether cumulative.
+    var reportedPeriod: Int?
+    var cumulative: Bool
+}
+
+extension Pass {
+    mutating func finish() -> EngineResult {
+        var indicators: [IndicatorFigures] = []
+        for index in plan.indicators.indices {
+            indicators.append(figures(for: index))
+        }
+        return EngineResult(asOf: asOf, periods: Array(periods.prefix(reportedPeriodCount)), sources: sourceFigures,
+                            indicators: indicators, log: log)
+    }
+
+    private func figures(for index: Int) -> IndicatorFigures {
+        let indicator = plan.indicators[index]
+        let definition = indicator.definition
+        let r = reportedPeriodCount
+        var periodFigures: [PeriodFigures] = []
+        var current = Figure.none
+        var breakdowns: [BreakdownFigures] = []
+        let unit: String
+
+        if let formula = indicator.formula {
+            unit = countingUnit(formula)
+            let dataStart = indicator.sources.compactMap { firstBucket[$0] }.min()
+            let anyUndated = indicator.sources.contains { hasUndated[$0] == true }
+            // Period and cumulative figures of one cell (key per breakdown; total = breakdown 0, key 0).
+            func periodValue(_ p: Int, breakdown: Int, key: UInt64) -> Figure {
+                guard let start = dataStart, p >= start else { return .none }
+                return evaluate(formula, breakdown: breakdown, key: key,
+                                Selection(buckets: p ..< p + 1, undated: false, reportedPeriod: p, cumulative: false))
+            }
+            func cumulativeValue(_ p: Int, breakdown: Int, key: UInt64) -> Figure {
+                let includesUndated = anyUndated && p == r - 1
+                if !includesUndated { guard let start = dataStart, p >= start else { return .none } }
+                return evaluate(formula, breakdown: breakdown, key: key,
+                                Selection(buckets: 0 ..< p + 1, undated: includesUndated, reportedPeriod: p, cumulative: true))
+            }
+            // The period whose value is "current" for a level indicator: the latest with data.
+            let aggregates = formula.aggregateIndices
+            let latestWithData = (0 ..< r).reversed().first { p in
+                aggregates.contains { accumulators[$0][0].cells[0].map { $0.matched[p] > 0 } ?? false }
+            }
+            let undatedMatched = aggregates.contains { accumulators[$0][0].cells[0].map { $0.matched[undatedBucket] > 0 } ?? false }
+            func currentValue(breakdown: Int, key: UInt64) -> Figure {
+                guard r > 0 else { return .none }
+                if definition.cumulative { return cumulativeValue(r - 1, breakdown: breakdown, key: key) }
+                if let p = latestWithData { return periodValue(p, breakdown: breakdown, key: key) }
+                if undatedMatched {
+                    return evaluate(formula, breakdown: breakdown, key: key,
+                                    Selection(buckets: 0 ..< r, undated: true, reportedPeriod: r - 1, cumulative: false))
+                }
+                return .none
+            }
+
+            for p in 0 ..< r {
+                periodFigures.append(PeriodFigures(period: periods[p], value: periodValue(p, breakdown: 0, key: 0),
+                                                   cumulative: cumulativeValue(p, breakdown: 0, key: 0), target: nil))
+            }
+            current = currentValue(breakdown: 0, key: 0)
+
+            for (b, dimensions) in indicator.breakdowns.enumerated() {
+                var cells: [CellFigures] = []
+                for combination in product(dimensions.map { categories[$0].displayOrder }) {
+                    var key: UInt64 = 0
+                    for category in combination { key = key << 16 | UInt64(UInt16(truncatingIfNeeded: category)) }
+                    let dimensionIds = dimensions.map { definitions.dimensions[$0].id }
+                    cells.append(CellFigures(
+                        key: zip(dimensionIds, zip(dimensions, combination).map { categories[$0].key(at: $1) }).map { ($0, $1) },
+                        label: zip(dimensionIds, zip(dimensions, combination).map { categories[$0].label(at: $1) }).map { ($0, $1) },
+                        value: currentValue(breakdown: b + 1, key: key),
+                        periods: (0 ..< r).map { periodValue($0, breakdown: b + 1, key: key) }))
+                }
+                var overlap: ExactDecimal? = nil
+                if formula.isAdditive, let total = current.value {
+                    overlap = cells.compactMap(\.value.value).reduce(.zero, +) - total
+                }
+                breakdowns.append(BreakdownFigures(dimensions: dimensions.map { definitions.dimensions[$0].id },
+                                                   overlap: overlap, cells: cells))
+            }
+        } else {
+            unit = "reported"
+            for p in 0 ..< r {
+                periodFigures.append(PeriodFigures(period: periods[p], value: Figure(value: reportedValue(index, period: p)),
+                                                   cumulative: Figure(value: reportedCumulative(index, upTo: p)), target: nil))
+            }
+            current = r > 0 ? Figure(value: reportedCumulative(index, upTo: r - 1)) : .none
+        }
+
+        let targets = Targets(definition: definition, programme: definitions.programme)
+        for p in periodFigures.indices {
+            periodFigures[p].target = targets.target(at: periodFigures[p].period)
+        }
+        let expected = targets.expected(at: asOf)
+        let progress = targets.progress(current: current.value)
+        let status = targets.status(current: current.value, expected: expected,
+                                    onTrack: definitions.programme.onTrackThreshold,
+                                    atRisk: definitions.programme.atRiskThreshold)
+        let matched = indicator.sources.map { (source: $0, rows: rowsMatched[index][$0] ?? 0) }
+        return IndicatorFigures(id: definition.id, current: current, expected: expected, progress: progress, status: status,
+                                periods: periodFigures, breakdowns: breakdowns, rowsMatched: matched, countingUnit: unit)
+    }
+
+    // MARK: - Formula evaluation
+
+    private func evaluate(_ formula: PlannedFormula, breakdown: Int, key: UInt64, _ selection: Selection) -> Figure {
+        switch formula {
+        case .percent(let a, let b):
+            let numerator = value(a, breakdown: breakdown, key: key, selection)
+            let denominator = value(b, breakdown: breakdown, key: key, selection)
+            return Figure(value: ratio(numerator.map { $0 * ExactDecimal(100) }, denominator),
+                          numerator: numerator, denominator: denominator)
+        case .ratio(let a, let b):
+            let numerator = value(a, breakdown: breakdown, key: key, selection)
+            let denominator = value(b, breakdown: breakdown, key: key, selection)
+            return Figure(value: ratio(numerator, denominator), numerator: numerator, denominator: denominator)
+        default:
+            return Figure(value: value(formula, breakdown: breakdown, key: key, selection))
+        }
+    }
+
+    private func ratio(_ a: ExactDecimal?, _ b: ExactDecimal?) -> ExactDecimal? {
+        guard let a, let b, !b.isZero else { return nil }
+        return a / b
+    }
+
+    private func value(_ formula: PlannedFormula, breakdown: Int, key: UInt64, _ selection: Selection) -> ExactDecimal? {
+        switch formula {
+        case .aggregate(let i):
+            let function = plan.aggregates[i].function
+            guard let cell = accumulators[i][breakdown].cells[key] else {
+                // No record fell in this cell: a count over no records is 0; an average is n/a.
+                switch function {
+                case .count, .sum, .distinct: return .zero
+                case .avg, .min, .max: return nil
+                }
+            }
+            return cell.value(of: function, in: selection.buckets, plus: selection.undated ? undatedBucket : nil)
+        case .number(let n):
+            return n
+        case .reported(let indicator):
+            guard breakdown == 0, let p = selection.reportedPeriod else { return nil }
+            return selection.cumulative ? reportedCumulative(indicator, upTo: p) : reportedValue(indicator, period: p)
+        case .percent(let a, let b):
+            return ratio(value(a, breakdown: breakdown, key: key, selection).map { $0 * ExactDecimal(100) },
+                         value(b, breakdown: breakdown, key: key, selection))
+        case .ratio(let a, let b):
+            return ratio(value(a, breakdown: breakdown, key: key, selection), value(b, breakdown: breakdown, key: key, selection))
+        case .arithmetic(let op, let a, let b):
+            guard let x = value(a, breakdown: breakdown, key: key, selection),
+                  let y = value(b, breakdown: breakdown, key: key, selection) else { return nil }
+            switch op {
+            case .add: return x + y
+            case .subtract: return x - y
+            case .multiply: return x * y
+            case .divide: return x / y
+            default: return nil
+            }
+        case .negate(let a):
+            return value(a, breakdown: breakdown, key: key, selection).map { -$0 }
+        }
+    }
+
+    private func countingUnit(_ formula: PlannedFormula) -> String {
+        switch formula {
+        case .aggregate(let i):
+            switch plan.aggregates[i].function {
+            case .count: return "records"
+            case .distinct: return "distinct"
+            case .sum: return "sum"
+            case .avg: return "average"
+            case .min: return "minimum"
+            case .max: return "maximum"
+            }
+        case .percent: return "percent"
+        case .ratio: return "ratio"
+        default: return "derived"
+        }
+    }
+
+    // MARK: - Reported values
+
+    /// Entered values by period index; a year id applies to the last period of that year.
+    private func reportedByPeriod(_ indicator: Int) -> [Int: ExactDecimal] {
+        guard case .reported(let entries) = plan.indicators[indicator].definition.computation else { return [:] }
+        var byPeriod: [Int: ExactDecimal] = [:]
+        for entry in entries {
+            guard let value = entry.value else { continue }
+            if let p = periods.firstIndex(where: { $0.id == entry.periodOrYear }) {
+                byPeriod[p] = value
+            } else if let yearEnd = definitions.programme.endOfYear(entry.periodOrYear),
+                      let p = periods.lastIndex(where: { $0.start <= yearEnd }) {
+                byPeriod[p] = value
+            }
+        }
+        return byPeriod
+    }
+
+    func reportedValue(_ indicator: Int, period p: Int) -> ExactDecimal? {
+        reportedByPeriod(indicator)[p]
+    }
+
+    /// Cumulative indicators add up the entered period values; a level shows the latest entered.
+    func reportedCumulative(_ indicator: Int, upTo p: Int) -> ExactDecimal? {
+        let byPeriod = reportedByPeriod(indicator).filter { $0.key <= p }
+        guard !byPeriod.isEmpty else { return nil }
+        if plan.indicators[indicator].definition.cumulative {
+            return byPeriod.values.reduce(.zero, +)
+        }
+        return byPeriod.max { $0.key < $1.key }?.value
+    }
+}
+
+/// Every combination of one element from each list, first list varying slowest.
+func product(_ lists: [[Int32]]) -> [[Int32]] {
+    var result: [[Int32]] = [[]]
+    for list in lists {
+        result = result.flatMap { prefix in list.map { prefix + [$0] } }
+    }
+    return result
+}

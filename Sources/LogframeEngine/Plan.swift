@@ -1,0 +1,133 @@
+import LogframeCore
+import LogframeDefinitions
+import LogframeExpressions
+
+// MARK: - Planned formulas
+
+/// An indicator's value expression after `$ID` references are inlined: arithmetic over the
+/// engine's aggregate instances. Inlining (rather than combining finished figures) lets a derived
+/// indicator be broken down by its own dimensions and recomputed per cell (counting rule 2).
+indirect enum PlannedFormula {
+    case aggregate(Int)
+    case number(ExactDecimal)
+    /// A `reported` indicator referenced with `$ID`: its entered value for the period, total only.
+    case reported(indicatorIndex: Int)
+    case percent(PlannedFormula, PlannedFormula)
+    case ratio(PlannedFormula, PlannedFormula)
+    case arithmetic(BinaryOperator, PlannedFormula, PlannedFormula)
+    case negate(PlannedFormula)
+
+    /// Whether summing the formula over breakdown cells is meaningful (for the overlap figure).
+    var isAdditive: Bool {
+        switch self {
+        case .aggregate, .number, .reported: return true
+        case .percent, .ratio: return false
+        case .arithmetic(let op, let a, let b):
+            return (op == .add || op == .subtract) && a.isAdditive && b.isAdditive
+        case .negate(let a): return a.isAdditive
+        }
+    }
+
+    var aggregateIndices: [Int] {
+        switch self {
+        case .aggregate(let i): return [i]
+        case .number, .reported: return []
+        case .percent(let a, let b), .ratio(let a, let b), .arithmetic(_, let a, let b):
+            return a.aggregateIndices + b.aggregateIndices
+        case .negate(let a): return a.aggregateIndices
+        }
+    }
+}
+
+/// One aggregate the engine accumulates: a call from an indicator's formula, over given sources,
+/// broken down by the owning indicator's breakdowns.
+struct AggregateInstance {
+    var function: AggregateFunction
+    var call: AggregateCall
+    var sources: [String]
+    var owner: Int
+    /// Breakdowns as dimension indices; index 0 is always the total (no dimensions).
+    var breakdowns: [[Int]]
+}
+
+struct IndicatorPlan {
+    var definition: IndicatorDefinition
+    var formula: PlannedFormula?
+    /// Dimension indices per breakdown, in the definition's order (total not included).
+    var breakdowns: [[Int]]
+    var sources: [String]
+}
+
+// MARK: - Building the plan
+
+struct EnginePlan {
+    var indicators: [IndicatorPlan] = []
+    var aggregates: [AggregateInstance] = []
+    var dimensions: [DimensionDefinition]
+    var problems: [Diagnostic] = []
+
+    init(definitions: Definitions) {
+        dimensions = definitions.dimensions
+        let indexById = Dictionary(definitions.indicators.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let dimensionIndex = Dictionary(definitions.dimensions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (ownerIndex, indicator) in definitions.indicators.enumerated() {
+            let breakdowns = indicator.breakdowns.map { $0.compactMap { dimensionIndex[$0] } }
+            var plan = IndicatorPlan(definition: indicator, formula: nil, breakdowns: breakdowns, sources: [])
+            if case .computed = indicator.computation {
+                var sources: [String] = []
+                plan.formula = inline(indicatorIndex: ownerIndex, owner: ownerIndex, ownerBreakdowns: breakdowns,
+                                      definitions: definitions, indexById: indexById, depth: 0, sources: &sources)
+                plan.sources = sources
+            }
+            indicators.append(plan)
+        }
+    }
+
+    private mutating func inline(indicatorIndex: Int, owner: Int, ownerBreakdowns: [[Int]], definitions: Definitions,
+                                 indexById: [String: Int], depth: Int, sources: inout [String]) -> PlannedFormula? {
+        let indicator = definitions.indicators[indicatorIndex]
+        guard depth < 32 else { return nil }  // the loader rejects cycles; this only guards the engine
+        switch indicator.computation {
+        case .reported:
+            return .reported(indicatorIndex: indicatorIndex)
+        case .computed(let valueFormula, let indicatorSources):
+            for source in indicatorSources where !sources.contains(source) { sources.append(source) }
+            var local: [Int: Int] = [:]
+            for (i, call) in valueFormula.aggregates.enumerated() {
+                local[i] = aggregates.count
+                aggregates.append(AggregateInstance(function: call.function, call: call, sources: indicatorSources,
+                                                    owner: owner, breakdowns: [[]] + ownerBreakdowns))
+            }
+            return convert(valueFormula.formula, local: local, owner: owner, ownerBreakdowns: ownerBreakdowns,
+                           definitions: definitions, indexById: indexById, depth: depth, sources: &sources)
+        }
+    }
+
+    private mutating func convert(_ formula: Formula, local: [Int: Int], owner: Int, ownerBreakdowns: [[Int]],
+                                  definitions: Definitions, indexById: [String: Int], depth: Int,
+                                  sources: inout [String]) -> PlannedFormula? {
+        func recurse(_ f: Formula) -> PlannedFormula? {
+            convert(f, local: local, owner: owner, ownerBreakdowns: ownerBreakdowns, definitions: definitions,
+                    indexById: indexById, depth: depth, sources: &sources)
+        }
+        switch formula {
+        case .aggregate(let i): return local[i].map { .aggregate($0) }
+        case .number(let n): return .number(n)
+        case .indicator(let id, _):
+            guard let target = indexById[id] else { return nil }
+            return inline(indicatorIndex: target, owner: owner, ownerBreakdowns: ownerBreakdowns, definitions: definitions,
+                          indexById: indexById, depth: depth + 1, sources: &sources)
+        case .percent(let a, let b):
+            guard let x = recurse(a), let y = recurse(b) else { return nil }
+            return .percent(x, y)
+        case .ratio(let a, let b):
+            guard let x = recurse(a), let y = recurse(b) else { return nil }
+            return .ratio(x, y)
+        case .arithmetic(let op, let a, let b):
+            guard let x = recurse(a), let y = recurse(b) else { return nil }
+            return .arithmetic(op, x, y)
+        case .negate(let a):
+            return recurse(a).map { .negate($0) }
+        }
+    }
+}

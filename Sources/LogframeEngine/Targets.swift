@@ -1,0 +1,72 @@
+import LogframeCore
+import LogframeDefinitions
+
+/// Baseline, milestones and target of one indicator, and what follows from them at a date:
+/// the expected value, progress and status (SPEC section 5).
+///
+/// A baseline given as "n/a" (or not given) counts as 0 here: progress is then measured from
+/// zero, which is what a count of people reached means. This is documented in docs/definitions.md.
+struct Targets {
+    let definition: IndicatorDefinition
+    let programme: Programme
+
+    var baseline: ExactDecimal { definition.baseline?.value ?? .zero }
+    var finalTarget: ExactDecimal? { definition.target?.value }
+    var finalDate: CivilDate { definition.target?.date ?? programme.end }
+
+    /// Milestones with the date they are due (the end of their period or year).
+    var milestones: [(date: CivilDate, value: ExactDecimal)] {
+        definition.milestones.compactMap { milestone in
+            if let period = programme.periods.first(where: { $0.id == milestone.id }) {
+                return (period.end, milestone.value)
+            }
+            if let end = programme.endOfYear(milestone.id) { return (end, milestone.value) }
+            return nil
+        }.sorted { $0.date < $1.date }
+    }
+
+    /// The milestone or final target due within a period, if any (the final target wins).
+    func target(at period: Period) -> ExactDecimal? {
+        if let finalTarget, finalDate >= period.start, finalDate <= period.end { return finalTarget }
+        return milestones.last { $0.date >= period.start && $0.date <= period.end }?.value
+    }
+
+    /// Linear in time from the baseline at programme start, through each milestone, to the target.
+    func expected(at date: CivilDate) -> ExactDecimal? {
+        guard let finalTarget else { return nil }
+        var points: [(date: CivilDate, value: ExactDecimal)] = [(programme.start, baseline)]
+        for milestone in milestones where milestone.date > points.last!.date && milestone.date < finalDate {
+            points.append(milestone)
+        }
+        if finalDate > points.last!.date { points.append((finalDate, finalTarget)) } else { points[points.count - 1].value = finalTarget }
+        if date <= points[0].date { return points[0].value }
+        for (a, b) in zip(points, points.dropFirst()) where date <= b.date {
+            let elapsed = ExactDecimal(Int(date.daysSinceEpoch - a.date.daysSinceEpoch))
+            let span = ExactDecimal(Int(b.date.daysSinceEpoch - a.date.daysSinceEpoch))
+            guard let fraction = elapsed / span else { return b.value }
+            return a.value + (b.value - a.value) * fraction
+        }
+        return points.last!.value
+    }
+
+    /// 100 x (current - baseline) / (target - baseline); nil without a target or when they are equal.
+    func progress(current: ExactDecimal?) -> ExactDecimal? {
+        guard let current, let finalTarget else { return nil }
+        guard let share = (current - baseline) / (finalTarget - baseline) else { return nil }
+        return share * ExactDecimal(100)
+    }
+
+    func status(current: ExactDecimal?, expected: ExactDecimal?, onTrack: ExactDecimal, atRisk: ExactDecimal) -> Status {
+        guard let current else { return .noData }
+        guard let finalTarget, let expected else { return .noTarget }
+        switch definition.direction {
+        case .increase: if current >= finalTarget { return .achieved }
+        case .decrease: if current <= finalTarget { return .achieved }
+        }
+        // Nothing was expected yet (as-of at the very start): no shortfall to measure.
+        guard let r = (current - baseline) / (expected - baseline) else { return .onTrack }
+        if r >= onTrack { return .onTrack }
+        if r >= atRisk { return .atRisk }
+        return .offTrack
+    }
+}
