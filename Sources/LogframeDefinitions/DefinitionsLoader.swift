@@ -81,16 +81,17 @@ public enum DefinitionsLoader {
     }
 
     static func invalidUTF8(_ bytes: [UInt8], _ path: String) -> Diagnostic {
-        // Locate the first invalid byte by decoding line by line.
-        var line = 1, lineStart = 0
-        var i = 0
+        // Locate the first byte that does not start a well-formed UTF-8 sequence.
+        var line = 1, lineStart = 0, i = 0
         while i < bytes.count {
-            if bytes[i] == 10 { line += 1; lineStart = i + 1 }
-            i += 1
-            let prefix = bytes[lineStart..<i]
-            if String(validating: prefix, as: UTF8.self) == nil, i - lineStart >= 4 || bytes[i - 1] < 0x80 { break }
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : (0xC2...0xDF).contains(b) ? 2 : (0xE0...0xEF).contains(b) ? 3 : (0xF0...0xF4).contains(b) ? 4 : 0
+            guard length > 0, i + length <= bytes.count,
+                  bytes[(i + 1)..<(i + length)].allSatisfy({ (0x80...0xBF).contains($0) }) else { break }
+            if b == 10 { line += 1; lineStart = i + 1 }
+            i += length
         }
-        let column = String(decoding: bytes[lineStart..<max(lineStart, i - 1)], as: UTF8.self).unicodeScalars.count + 1
+        let column = String(decoding: bytes[lineStart..<min(i, bytes.count)], as: UTF8.self).unicodeScalars.count + 1
         return .error("definitions-encoding", at: SourceLocation(file: path, line: line, column: column),
                       "The definitions file is not valid UTF-8 (it may be saved as Windows-1251 or Latin-1).",
                       hint: "Save the file as UTF-8 in your editor.")

@@ -161,14 +161,10 @@ struct Resolver {
             var rules: [RuleDefinition] = []
             for rawRule in raw.rules {
                 guard let check = rawRule.check, let syntax = parse(check) else { continue }
-                switch RowBinder.bind(syntax, in: scope) {
+                switch RowBinder.bindCondition(syntax, in: scope, role: "a rule's `check`") {
                 case .failure(let errors):
                     for e in errors.errors { report(e, in: check) }
                 case .success(let bound):
-                    guard bound.type == .boolean || bound.type == .null else {
-                        c.error("expression-type", at: check.location, "A rule's `check` must be true or false; this one gives \(bound.type).")
-                        continue
-                    }
                     rules.append(RuleDefinition(check: syntax, bound: bound, severity: rawRule.severity,
                                                 message: rawRule.message ?? check.text, location: rawRule.location))
                 }
@@ -411,14 +407,8 @@ struct Resolver {
                 }
             }
             if let filter = call.filter {
-                switch RowBinder.bind(filter, in: source.scope) {
-                case .failure(let errors):
+                if case .failure(let errors) = RowBinder.bindCondition(filter, in: source.scope, role: "a `where` filter") {
                     for e in errors.errors { report(e, in: text) }
-                case .success(let bound):
-                    if bound.type != .boolean && bound.type != .null {
-                        c.error("expression-type", at: c.location(in: text, byteOffset: filter.range.lowerBound),
-                                "The `where` condition must be true or false, but this is \(bound.type).")
-                    }
                 }
             }
         }

@@ -1,3 +1,0 @@
-import Testing
-@testable import LogframeDefinitions
-@Test func placeholder() { #expect(true) }
