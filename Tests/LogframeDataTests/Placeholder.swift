@@ -1,3 +1,0 @@
-import Testing
-@testable import LogframeData
-@Test func placeholder() { #expect(true) }
