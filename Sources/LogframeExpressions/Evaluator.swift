@@ -119,17 +119,26 @@ enum Evaluator {
         }
     }
 
-    /// Substring search over UTF-8 bytes (exact, as both sides are NFC).
+    /// Substring search over UTF-8 bytes (exact, as both sides are NFC), without copying.
     static func containsBytes(_ s: String, _ sub: String) -> Bool {
-        let hay = Array(s.utf8), needle = Array(sub.utf8)
-        if needle.isEmpty { return true }
-        if needle.count > hay.count { return false }
-        for start in 0...(hay.count - needle.count) where hay[start] == needle[0] {
-            var match = true
-            for k in 1..<needle.count where hay[start + k] != needle[k] { match = false; break }
-            if match { return true }
+        var s = s, sub = sub
+        return s.withUTF8 { hay in
+            sub.withUTF8 { needle in
+                if needle.isEmpty { return true }
+                if needle.count > hay.count { return false }
+                let first = needle[0]
+                for start in 0...(hay.count - needle.count) where hay[start] == first {
+                    var match = true
+                    var k = 1
+                    while k < needle.count {
+                        if hay[start + k] != needle[k] { match = false; break }
+                        k += 1
+                    }
+                    if match { return true }
+                }
+                return false
+            }
         }
-        return false
     }
 
     static func trimmed(_ s: String) -> String {
