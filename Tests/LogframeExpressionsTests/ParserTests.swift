@@ -49,6 +49,8 @@ import Testing
         ("households.district == \"X\"", "(households.district == \"X\")"),
         ("$OP1.1 - $OP1.2", "($OP1.1 - $OP1.2)"),
         ("$OP-1_a", "$OP-1_a"),
+        ("$OP1.1-$OP1.2", "($OP1.1 - $OP1.2)"),
+        ("12abc", "<error>"),
         ("($OP1.1)", "$OP1.1"),
         ("$A.", "<error>"),
         // calls
@@ -68,7 +70,7 @@ import Testing
         if expected == "<error>" {
             // `$A.`: the trailing dot is not part of the id, so the dot is unexpected.
             let error = try #require(ExpressionParser.parse(text).failureValue)
-            #expect(covered(text, error.range) == ".")
+            #expect(covered(text, error.range) == (text == "$A." ? "." : "abc"))
             return
         }
         #expect(canonical(try parse(text)) == expected)
