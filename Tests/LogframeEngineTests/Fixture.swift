@@ -1,0 +1,99 @@
+import Foundation
+import LogframeCore
+import LogframeDefinitions
+import LogframeEngine
+import LogframeReport
+
+/// A programme written to a temporary folder: a definitions file and its CSV logs.
+struct Fixture {
+    let directory: URL
+    let definitions: Definitions
+    let loadDiagnostics: [Diagnostic]
+
+    /// `sources` maps file names to CSV text.
+    init(_ yaml: String, files: [String: String]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("logframe-engine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, text) in files {
+            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+        }
+        let path = directory.appendingPathComponent("defs.yml").path
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        let (definitions, diagnostics) = DefinitionsLoader.load(path: path)
+        guard let definitions else {
+            throw FixtureError.invalid(diagnostics.map { "\($0.location?.description ?? ""): \($0.message) [\($0.code)]" }.joined(separator: "\n"))
+        }
+        self.definitions = definitions
+        self.loadDiagnostics = diagnostics
+    }
+
+    func run(asOf: String) -> EngineResult {
+        Engine.run(definitions: definitions, asOf: CivilDate(iso: asOf)!)
+    }
+
+    enum FixtureError: Error { case invalid(String) }
+}
+
+extension EngineResult {
+    func indicator(_ id: String) -> IndicatorFigures {
+        indicators.first { $0.id == id }!
+    }
+}
+
+extension IndicatorFigures {
+    /// Period values as text ("n/a" for null), for one-line assertions.
+    var periodValues: [String] { periods.map { $0.value.value?.description ?? "n/a" } }
+    var cumulativeValues: [String] { periods.map { $0.cumulative.value?.description ?? "n/a" } }
+    var currentText: String { current.value?.description ?? "n/a" }
+
+    func breakdown(_ dimensions: String...) -> BreakdownFigures {
+        breakdowns.first { $0.dimensions == dimensions }!
+    }
+}
+
+extension BreakdownFigures {
+    /// "label=value" per cell, in display order.
+    var cellValues: [String] {
+        cells.map { cell in
+            cell.key.map { $0.category ?? "∅" }.joined(separator: "/") + "=" + (cell.value.value?.description ?? "n/a")
+        }
+    }
+}
+
+/// The header of a quarterly programme over 2021 with one `services` source; append indicators.
+func programme(periods: String = "quarterly", start: String = "2021-01-01", end: String = "2021-12-31",
+               extraProgramme: String = "", extraSources: String = "", dimensions: String = "", indicators: String) -> String {
+    """
+    logframe: 1
+    programme:
+      id: T
+      title: Test
+      start: \(start)
+      end: \(end)
+      periods: \(periods)
+    \(extraProgramme)
+    sources:
+      services:
+        path: services.csv
+        key: id
+        date: date
+        fields:
+          id: text
+          date: date
+          person: text
+          sex: {type: text, in: [F, M]}
+          district: {type: text, in: [Füzuli, Ağcabədi, Tərtər]}
+          service: text
+          age: integer
+          disability: boolean
+          hours: number
+    \(extraSources)
+    \(dimensions.isEmpty ? "" : "dimensions:\n" + dimensions)
+    results:
+      - id: R1
+        level: output
+        title: Results
+        indicators:
+    \(indicators)
+    """
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import LogframeEngine
-@Test func placeholder() { #expect(true) }
