@@ -1,3 +1,0 @@
-import Testing
-@testable import LogframeCLI
-@Test func placeholder() { #expect(true) }
