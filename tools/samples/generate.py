@@ -503,15 +503,17 @@ def ecy():
     assist = []
     for i in range(1, 518):
         sex = "F" if rng.random() < 0.55 else "M"
+        region = rng.choice(regions)
         for _ in range(rng.choices([1, 2], weights=[88, 12])[0]):  # second contact = status follow-up
-            assist.append({"date": workday(rng, D(2020, 4, 1), D(2020, 4, 30)), "region": rng.choice(regions),
+            assist.append({"date": workday(rng, D(2020, 4, 1), D(2020, 4, 30)), "region": region,
                            "assistance": "unemployment_registration", "person_id": f"ŞƏX-{i:04d}",
                            "household_id": f"AİL-{rng.randint(1, 470):04d}", "sex": sex,
                            "age": rng.randint(18, 62), "channel": rng.choice(["phone", "office", "home_visit"])})
     for i in range(1, 113):
         sex = "F" if rng.random() < 0.68 else "M"
+        region = rng.choice(regions)
         for _ in range(rng.choices([1, 2], weights=[80, 20])[0]):  # some families received two deliveries
-            assist.append({"date": workday(rng, D(2020, 3, 23), D(2020, 4, 30)), "region": rng.choice(regions),
+            assist.append({"date": workday(rng, D(2020, 3, 23), D(2020, 4, 30)), "region": region,
                            "assistance": "food_package", "person_id": f"ŞƏX-F{i:03d}",
                            "household_id": f"AİL-F{i:03d}", "sex": sex, "age": rng.randint(24, 80),
                            "channel": "home_visit"})
