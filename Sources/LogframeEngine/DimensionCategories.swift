@@ -1,27 +1,20 @@
 import LogframeCore
 import LogframeDefinitions
 
-/// The categories of one dimension: declared ones first (labels, then the field's `in:` list,
-/// or the generated bands), then values seen in the data, then "not recorded".
+/// The categories of one dimension, each with a small dense index assigned on first sight.
 ///
-/// Category indices are assigned on first sight and never change during the pass; the display
-/// order is computed once at the end, so the pass never re-sorts.
+/// Indices never change during the pass; which categories an indicator shows, and in what
+/// order, is decided once at the end (`Pass.categoryOrder`), so the pass never re-sorts.
 final class DimensionCategories {
     let definition: DimensionDefinition
     private(set) var keys: [String] = []
     private var indexByKey: [String: Int32] = [:]
-    let declaredCount: Int
     /// Index of the "not recorded" category (a missing value).
     static let notRecorded: Int32 = 0
 
-    init(definition: DimensionDefinition, declared: [String]) {
+    init(definition: DimensionDefinition) {
         self.definition = definition
         keys.append("")  // slot 0 is "not recorded"
-        for key in definition.labels.map(\.key) + declared where indexByKey[key] == nil {
-            indexByKey[key] = Int32(keys.count)
-            keys.append(key)
-        }
-        declaredCount = keys.count - 1
     }
 
     func index(of key: String) -> Int32 {
@@ -30,13 +23,6 @@ final class DimensionCategories {
         indexByKey[key] = index
         keys.append(key)
         return index
-    }
-
-    /// Category indices in display order: declared, then seen (sorted), then not recorded.
-    var displayOrder: [Int32] {
-        let declared = (1...max(1, declaredCount)).prefix(declaredCount).map { Int32($0) }
-        let seen = (declaredCount + 1 ..< keys.count).map { Int32($0) }.sorted { keys[Int($0)] < keys[Int($1)] }
-        return declared + seen + [DimensionCategories.notRecorded]
     }
 
     func key(at index: Int32) -> String? {

@@ -66,9 +66,7 @@ struct Pass {
         plan = EnginePlan(definitions: definitions)
         periods = definitions.programme.periods
         reportedPeriodCount = periods.prefix { $0.start <= asOf }.count
-        categories = definitions.dimensions.map { dimension in
-            DimensionCategories(definition: dimension, declared: Pass.declaredCategories(dimension, definitions))
-        }
+        categories = definitions.dimensions.map { DimensionCategories(definition: $0) }
         let buckets = periods.count + 1
         accumulators = plan.aggregates.map { aggregate in
             aggregate.breakdowns.map { _ in BreakdownAccumulator(function: aggregate.function, bucketCount: buckets) }
@@ -77,7 +75,9 @@ struct Pass {
         log.append(contentsOf: plan.problems)
     }
 
-    private static func declaredCategories(_ dimension: DimensionDefinition, _ definitions: Definitions) -> [String] {
+    /// Categories declared for a dimension by the field's `in:` list (or boolean type) in the
+    /// given sources, or by its bands.
+    static func declaredCategories(_ dimension: DimensionDefinition, _ definitions: Definitions, sources: [String]) -> [String] {
         switch dimension.kind {
         case .field(let name):
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
@@ -85,12 +85,15 @@ struct Pass {
             if parts.count == 2, let parent = definitions.source(parts[0]) {
                 field = parent.fields.first { $0.id == parts[1] }
             } else {
-                field = definitions.sources.lazy.compactMap { $0.fields.first { $0.id == name } }.first
+                field = nil
             }
-            guard let field else { return [] }
-            if let allowed = field.allowed { return allowed.compactMap(DimensionCategories.key(of:)) }
-            if field.type == .boolean { return ["true", "false"] }
-            return []
+            var keys: [String] = []
+            let fields = field.map { [$0] } ?? sources.compactMap { definitions.source($0)?.fields.first { $0.id == name } }
+            for field in fields {
+                let declared = field.allowed.map { $0.compactMap(DimensionCategories.key(of:)) } ?? (field.type == .boolean ? ["true", "false"] : [])
+                for key in declared where !keys.contains(key) { keys.append(key) }
+            }
+            return keys
         case .bands(_, let bounds):
             return dimension.labels.isEmpty ? Bands.keys(bounds: bounds) : []
         case .expression:

@@ -42,27 +42,33 @@ extension Pass {
                 return evaluate(formula, breakdown: breakdown, key: key,
                                 Selection(buckets: p ..< p + 1, undated: false, reportedPeriod: p, cumulative: false))
             }
-            func cumulativeValue(_ p: Int, breakdown: Int, key: UInt64) -> Figure {
-                let includesUndated = anyUndated && p == r - 1
-                if !includesUndated { guard let start = dataStart, p >= start else { return .none } }
-                return evaluate(formula, breakdown: breakdown, key: key,
-                                Selection(buckets: 0 ..< p + 1, undated: includesUndated, reportedPeriod: p, cumulative: true))
-            }
             // The period whose value is "current" for a level indicator: the latest with data.
             let aggregates = formula.aggregateIndices
-            let latestWithData = (0 ..< r).reversed().first { p in
+            func hasData(_ p: Int) -> Bool {
                 aggregates.contains { accumulators[$0][0].cells[0].map { $0.matched[p] > 0 } ?? false }
             }
             let undatedMatched = aggregates.contains { accumulators[$0][0].cells[0].map { $0.matched[undatedBucket] > 0 } ?? false }
+            // For a level, the latest period with data up to each period.
+            var latestWithData: [Int?] = []
+            for p in 0 ..< r { latestWithData.append(hasData(p) ? p : latestWithData.last ?? nil) }
+
+            // Cumulative: records from programme start to the period's end, plus undated records
+            // (which belong to no single period, so to every cumulative value). For a level
+            // (cumulative: false) it is the value of the latest period with data so far.
+            func cumulativeValue(_ p: Int, breakdown: Int, key: UInt64) -> Figure {
+                if !definition.cumulative {
+                    if let q = latestWithData[p] { return periodValue(q, breakdown: breakdown, key: key) }
+                    guard undatedMatched else { return .none }
+                    return evaluate(formula, breakdown: breakdown, key: key,
+                                    Selection(buckets: 0 ..< 0, undated: true, reportedPeriod: p, cumulative: false))
+                }
+                if !anyUndated { guard let start = dataStart, p >= start else { return .none } }
+                return evaluate(formula, breakdown: breakdown, key: key,
+                                Selection(buckets: 0 ..< p + 1, undated: anyUndated, reportedPeriod: p, cumulative: true))
+            }
             func currentValue(breakdown: Int, key: UInt64) -> Figure {
                 guard r > 0 else { return .none }
-                if definition.cumulative { return cumulativeValue(r - 1, breakdown: breakdown, key: key) }
-                if let p = latestWithData { return periodValue(p, breakdown: breakdown, key: key) }
-                if undatedMatched {
-                    return evaluate(formula, breakdown: breakdown, key: key,
-                                    Selection(buckets: 0 ..< r, undated: true, reportedPeriod: r - 1, cumulative: false))
-                }
-                return .none
+                return cumulativeValue(r - 1, breakdown: breakdown, key: key)
             }
 
             for p in 0 ..< r {
@@ -73,7 +79,11 @@ extension Pass {
 
             for (b, dimensions) in indicator.breakdowns.enumerated() {
                 var cells: [CellFigures] = []
-                for combination in product(dimensions.map { categories[$0].displayOrder }) {
+                let lists = dimensions.enumerated().map { position, dimension in
+                    categoryOrder(dimension: dimension, position: position, of: dimensions.count, breakdown: b + 1,
+                                  aggregates: aggregates, sources: indicator.sources)
+                }
+                for combination in product(lists) {
                     var key: UInt64 = 0
                     for category in combination { key = key << 16 | UInt64(UInt16(truncatingIfNeeded: category)) }
                     let dimensionIds = dimensions.map { definitions.dimensions[$0].id }
@@ -111,6 +121,30 @@ extension Pass {
         let matched = indicator.sources.map { (source: $0, rows: rowsMatched[index][$0] ?? 0) }
         return IndicatorFigures(id: definition.id, current: current, expected: expected, progress: progress, status: status,
                                 periods: periodFigures, breakdowns: breakdowns, rowsMatched: matched, countingUnit: unit)
+    }
+
+    /// The categories an indicator's breakdown shows for one dimension: the dimension's labels
+    /// and the field's `in:` list in the indicator's own sources (every declared category, even
+    /// if empty), then categories found in its records (sorted), then "not recorded".
+    private func categoryOrder(dimension: Int, position: Int, of count: Int, breakdown: Int,
+                               aggregates: [Int], sources: [String]) -> [Int32] {
+        let dimensionCategories = categories[dimension]
+        var declared: [Int32] = []
+        for key in dimensionCategories.definition.labels.map(\.key) + Pass.declaredCategories(dimensionCategories.definition, definitions, sources: sources) {
+            let index = dimensionCategories.index(of: key)
+            if !declared.contains(index) { declared.append(index) }
+        }
+        let shift = UInt64(16 * (count - 1 - position))
+        var seen = Set<Int32>()
+        for aggregate in aggregates {
+            for key in accumulators[aggregate][breakdown].cells.keys {
+                seen.insert(Int32((key >> shift) & 0xFFFF))
+            }
+        }
+        seen.subtract(declared)
+        seen.remove(DimensionCategories.notRecorded)
+        let found = seen.sorted { (dimensionCategories.key(at: $0) ?? "") < (dimensionCategories.key(at: $1) ?? "") }
+        return declared + found + [DimensionCategories.notRecorded]
     }
 
     // MARK: - Formula evaluation

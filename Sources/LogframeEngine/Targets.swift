@@ -4,13 +4,14 @@ import LogframeDefinitions
 /// Baseline, milestones and target of one indicator, and what follows from them at a date:
 /// the expected value, progress and status (SPEC section 5).
 ///
-/// A baseline given as "n/a" (or not given) counts as 0 here: progress is then measured from
-/// zero, which is what a count of people reached means. This is documented in docs/definitions.md.
+/// A baseline given as "n/a" (or not given) is 0 for a cumulative indicator, which counts from
+/// zero at programme start by construction; for a level it is unknown, and then expected value
+/// and progress are null and the status is `achieved` or `no-data` (nothing to measure against).
 struct Targets {
     let definition: IndicatorDefinition
     let programme: Programme
 
-    var baseline: ExactDecimal { definition.baseline?.value ?? .zero }
+    var baseline: ExactDecimal? { definition.baseline?.value ?? (definition.cumulative ? .zero : nil) }
     var finalTarget: ExactDecimal? { definition.target?.value }
     var finalDate: CivilDate { definition.target?.date ?? programme.end }
 
@@ -33,7 +34,7 @@ struct Targets {
 
     /// Linear in time from the baseline at programme start, through each milestone, to the target.
     func expected(at date: CivilDate) -> ExactDecimal? {
-        guard let finalTarget else { return nil }
+        guard let finalTarget, let baseline else { return nil }
         var points: [(date: CivilDate, value: ExactDecimal)] = [(programme.start, baseline)]
         for milestone in milestones where milestone.date > points.last!.date && milestone.date < finalDate {
             points.append(milestone)
@@ -51,18 +52,19 @@ struct Targets {
 
     /// 100 x (current - baseline) / (target - baseline); nil without a target or when they are equal.
     func progress(current: ExactDecimal?) -> ExactDecimal? {
-        guard let current, let finalTarget else { return nil }
+        guard let current, let finalTarget, let baseline else { return nil }
         guard let share = (current - baseline) / (finalTarget - baseline) else { return nil }
         return share * ExactDecimal(100)
     }
 
     func status(current: ExactDecimal?, expected: ExactDecimal?, onTrack: ExactDecimal, atRisk: ExactDecimal) -> Status {
         guard let current else { return .noData }
-        guard let finalTarget, let expected else { return .noTarget }
+        guard let finalTarget else { return .noTarget }
         switch definition.direction {
         case .increase: if current >= finalTarget { return .achieved }
         case .decrease: if current <= finalTarget { return .achieved }
         }
+        guard let expected, let baseline else { return .noData }
         // Nothing was expected yet (as-of at the very start): no shortfall to measure.
         guard let r = (current - baseline) / (expected - baseline) else { return .onTrack }
         if r >= onTrack { return .onTrack }

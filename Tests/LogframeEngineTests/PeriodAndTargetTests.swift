@@ -78,6 +78,38 @@ struct PeriodAndTargetTests {
         // Legal rows: Q1 2, Q2 2, Q3 none: the latest period with a matching record is Q2.
         #expect(i.periodValues == ["2", "2", "0"])
         #expect(i.currentText == "2")
+        // A level's "cumulative" is its value as of each period: the latest period with data so far.
+        #expect(i.cumulativeValues == ["2", "2", "2"])
+    }
+
+    @Test("A level with an unknown baseline: no progress, status from the target only")
+    func levelWithoutBaseline() throws {
+        let f = try fixture("""
+              - id: L
+                title: Share with a disability
+                value: percent(count(where disability), count())
+                cumulative: false
+                baseline: n/a
+                target: 40
+              - id: M
+                title: Same, target met
+                value: percent(count(where disability), count())
+                cumulative: false
+                target: 20
+              - id: C
+                title: Services (cumulative, baseline n/a counts from 0)
+                value: count()
+                baseline: n/a
+                target: 12
+        """)
+        let r = f.run(asOf: "2021-09-30")
+        // Latest period with data is Q3: 0 of 1 record.
+        #expect(r.indicator("L").currentText == "0")
+        #expect(r.indicator("L").progress == nil)
+        #expect(r.indicator("L").expected == nil)
+        #expect(r.indicator("L").status == .noData)
+        #expect(r.indicator("M").status == .noData)  // 0 < 20, and no baseline to measure against
+        #expect(r.indicator("C").progress == ExactDecimal(50))
     }
 
     @Test("Reported values: period values, cumulative sums, levels")
@@ -147,6 +179,27 @@ struct PeriodAndTargetTests {
         #expect(u.rowsMatched.map(\.rows) == [6, 2])
     }
 
+    @Test("A breakdown shows the declared categories of the indicator's own sources only")
+    func categoriesFromOwnSources() throws {
+        let yaml = programme(extraSources: """
+          trainings:
+            path: trainings.csv
+            date: date
+            fields:
+              date: date
+              person: text
+              district: {type: text, in: [Bərdə, Ağdam]}
+        """, dimensions: dimensions, indicators: """
+              - {id: S, title: Services, value: count(), source: services, by: [district]}
+              - {id: T, title: Trainees, value: distinct(person), source: trainings, by: [district]}
+        """)
+        let f = try Fixture(yaml, files: ["services.csv": rows, "trainings.csv": "date,person,district\n2021-03-01,P1,Ağdam\n2021-03-02,P2,Şəki\n"])
+        let r = f.run(asOf: "2021-09-30")
+        #expect(r.indicator("S").breakdown("district").cellValues == ["Füzuli=4", "Ağcabədi=0", "Tərtər=2", "∅=0"])
+        // Şəki is not in the `in:` list: rejected, so it does not appear.
+        #expect(r.indicator("T").breakdown("district").cellValues == ["Bərdə=0", "Ağdam=1", "∅=0"])
+    }
+
     @Test("An undated source counts in the current value, never in a period")
     func undated() throws {
         let yaml = programme(extraSources: """
@@ -162,7 +215,8 @@ struct PeriodAndTargetTests {
         let f = try Fixture(yaml, files: ["services.csv": rows, "staff.csv": "name,role\nAynur Məmmədova,social worker\nElçin Həsənov,lawyer\nGülnarə Əliyeva,social worker\n"])
         let r = f.run(asOf: "2021-09-30")
         #expect(r.indicator("S").periodValues == ["n/a", "n/a", "n/a"])
-        #expect(r.indicator("S").cumulativeValues == ["n/a", "n/a", "3"])
+        // Undated records belong to no period, so to every cumulative value.
+        #expect(r.indicator("S").cumulativeValues == ["3", "3", "3"])
         #expect(r.indicator("S").currentText == "3")
         #expect(r.indicator("SW").currentText == "2")
     }
