@@ -30,8 +30,12 @@ final class FieldDecoder {
     private let regex: NSRegularExpression?
     /// Set when `pattern:` is not a valid regular expression (reported once by the reader).
     private(set) var invalidPattern: String?
-    private let cache: ByteKeyedCache<(Value, FieldProblem?)>?
+    private var cache: ByteKeyedCache<(Value, FieldProblem?)>?
     private var scratch: [UInt8] = []
+    /// Cache statistics over the current window: a column of (nearly) unique values, such as a
+    /// record id, gains nothing from the cache and is decoded directly once that is clear.
+    private var windowLookups = 0
+    private var windowHits = 0
 
     init(field: FieldDefinition, cacheLimit: Int = 1 << 20) {
         self.field = field
@@ -65,22 +69,39 @@ final class FieldDecoder {
         if bytes.isEmpty { return (.null, field.required ? .required : nil) }
         switch field.type {
         case .text, .choices:
+            guard let cache else {
+                return field.type == .text ? decodeText(bytes) : decodeChoices(bytes)
+            }
             let key = UnsafeRawBufferPointer(bytes)
             let hash = ByteHash.hash(key)
-            if let hit = cache!.lookup(key, hash: hash) { return hit }
+            windowLookups += 1
+            if let hit = cache.lookup(key, hash: hash) {
+                windowHits += 1
+                return hit
+            }
             let result = field.type == .text ? decodeText(bytes) : decodeChoices(bytes)
-            cache!.insert(key, hash: hash, payload: result)
+            cache.insert(key, hash: hash, payload: result)
+            if windowLookups == 1 << 16 {
+                // Fewer than one hit in four: the values are mostly distinct; stop caching.
+                if windowHits * 4 < windowLookups { self.cache = nil }
+                windowLookups = 0
+                windowHits = 0
+            }
             return result
         case .integer:
             guard let number = FieldDecoder.parseInteger(bytes) else { return (.null, .type) }
             return checkNumber(number, bytes)
         case .number:
+            if let number = FieldDecoder.parsePlainDecimal(bytes) { return checkNumber(number, bytes) }
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: bytes)
             var slice = scratch[...]
             guard let number = ExactDecimal.parse(&slice) else { return (.null, .type) }
             return checkNumber(number, bytes)
         case .date:
+            if isISODate, bytes.count == 10, let date = FieldDecoder.parseISODate(bytes) {
+                return checkOther(.date(date), bytes)
+            }
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: bytes)
             guard let date = CivilDate.parse(scratch[...], format: field.dateFormat) else { return (.null, .type) }
@@ -93,8 +114,17 @@ final class FieldDecoder {
         }
     }
 
+    /// NFC text from bytes already validated as UTF-8; ASCII (already NFC) skips normalisation.
+    @inline(__always)
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var ascii = true
+        for i in 0..<bytes.count where bytes[i] >= 0x80 { ascii = false; break }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        return TextNormalization.nfc(utf8: bytes) ?? String(decoding: bytes, as: UTF8.self)
+    }
+
     private func decodeText(_ bytes: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
-        let text = TextNormalization.nfc(utf8: bytes) ?? String(decoding: bytes, as: UTF8.self)
+        let text = FieldDecoder.text(bytes)
         let value = Value.text(text)
         if let allowedSet, !allowedSet.contains(value) { return (value, .notInList(option: nil)) }
         if let regex, !FieldDecoder.matches(regex, text) { return (value, .pattern) }
@@ -102,7 +132,7 @@ final class FieldDecoder {
     }
 
     private func decodeChoices(_ bytes: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
-        let text = TextNormalization.nfc(utf8: bytes) ?? String(decoding: bytes, as: UTF8.self)
+        let text = FieldDecoder.text(bytes)
         let options = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let value = Value.choices(options)
         if let allowedSet {
@@ -137,6 +167,53 @@ final class FieldDecoder {
     }
 
     // MARK: - Byte-level parsers
+
+    private var isISODate: Bool { field.dateFormat == .iso }
+
+    /// `yyyy-MM-dd` exactly, straight from the bytes (the common case; others go to `CivilDate.parse`).
+    @inline(__always)
+    static func parseISODate(_ b: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            let d = b[i] &- 48
+            return d <= 9 ? Int(d) : nil
+        }
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
+              let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) else { return nil }
+        return CivilDate(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1)
+    }
+
+    /// `-12`, `3.50`, `+7`: sign, digits and an optional `.` fraction, up to 18 digits, parsed
+    /// without copying. Nil for anything else (exponents, long numbers, errors), which then goes
+    /// to `ExactDecimal.parse` for the full rules.
+    @inline(__always)
+    static func parsePlainDecimal(_ b: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
+        var i = 0
+        var negative = false
+        if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") {
+            negative = b[0] == UInt8(ascii: "-")
+            i = 1
+        }
+        var value: Int64 = 0
+        var digits = 0
+        var scale = 0
+        var seenPoint = false
+        while i < b.count {
+            let c = b[i]
+            if c &- 48 <= 9 {
+                value = value &* 10 &+ Int64(c &- 48)
+                digits += 1
+                if seenPoint { scale += 1 }
+            } else if c == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0, digits <= 18 else { return nil }
+        return ExactDecimal(significand: Int128(negative ? -value : value), scale: scale)
+    }
 
     @inline(__always)
     static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
