@@ -8,54 +8,83 @@ import LogframeExpressions
 /// distinct counts keep, per distinct tuple, the set of buckets it occurred in, so cumulative
 /// distinct counts are recomputed from the tuples and never summed from period counts
 /// (counting rule 2).
+///
+/// Counters live in manually allocated buffers: this state is updated tens of millions of times
+/// per run, and plain arrays inside a class pay an exclusivity check and a uniqueness check on
+/// every update.
 final class CellAccumulator {
     let bucketCount: Int
     /// Rows that passed the filter, per bucket.
-    var matched: [Int]
+    let matched: UnsafeMutableBufferPointer<Int>
     /// Non-null inputs per bucket (sum, avg, min, max).
-    var inputs: [Int]
-    var sums: [ExactDecimal]
-    var extremes: [ExactDecimal?]
+    let inputs: UnsafeMutableBufferPointer<Int>
+    /// Exact sums per bucket as significands at `sumScale` fractional digits (not normalised
+    /// per addition: normalising divides a 128-bit integer, which would dominate the pass).
+    let sumSignificands: UnsafeMutableBufferPointer<Int128>
+    private(set) var sumScale = 0
+    let extremes: UnsafeMutableBufferPointer<ExactDecimal?>
     /// Distinct tuple id -> index of its first word in `bucketWords`.
-    var distinctSlots: [Int32: Int32] = [:]
+    var distinctSlots = TupleSlotTable()
     var bucketWords: [UInt64] = []
     let wordsPerTuple: Int
 
     init(function: AggregateFunction, bucketCount: Int) {
         self.bucketCount = bucketCount
-        matched = Array(repeating: 0, count: bucketCount)
-        switch function {
-        case .sum, .avg:
-            inputs = Array(repeating: 0, count: bucketCount)
-            sums = Array(repeating: .zero, count: bucketCount)
-            extremes = []
-        case .min, .max:
-            inputs = Array(repeating: 0, count: bucketCount)
-            sums = []
-            extremes = Array(repeating: nil, count: bucketCount)
-        case .count, .distinct:
-            inputs = []
-            sums = []
-            extremes = []
+        func buffer<T>(_ value: T, _ needed: Bool) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: needed ? bucketCount : 0)
+            buffer.initialize(repeating: value)
+            return buffer
         }
+        let sums = function == .sum || function == .avg
+        let extreme = function == .min || function == .max
+        matched = buffer(0, true)
+        inputs = buffer(0, sums || extreme)
+        sumSignificands = buffer(0, sums)
+        extremes = buffer(nil, extreme)
         wordsPerTuple = (bucketCount + 63) / 64
+    }
+
+    deinit {
+        matched.deallocate()
+        inputs.deallocate()
+        sumSignificands.deallocate()
+        extremes.deallocate()
+    }
+
+    @inline(__always)
+    func add(_ value: ExactDecimal, bucket: Int) {
+        if value.scale > sumScale {
+            let factor = power10(value.scale - sumScale)
+            for i in sumSignificands.indices { sumSignificands[i] *= factor }
+            sumScale = value.scale
+        }
+        let significand = value.scale == sumScale ? value.significand : value.significand * power10(sumScale - value.scale)
+        sumSignificands[bucket] += significand
+        inputs[bucket] += 1
+    }
+
+    @inline(__always)
+    func addExtreme(_ value: ExactDecimal, bucket: Int, keepSmaller: Bool) {
+        inputs[bucket] += 1
+        if let current = extremes[bucket], keepSmaller ? current <= value : current >= value { return }
+        extremes[bucket] = value
     }
 
     @inline(__always)
     func addDistinct(tuple: Int32, bucket: Int) {
         let base: Int
-        if let slot = distinctSlots[tuple] {
+        if let slot = distinctSlots.slot(for: tuple) {
             base = Int(slot)
         } else {
             base = bucketWords.count
-            distinctSlots[tuple] = Int32(truncatingIfNeeded: base)
+            distinctSlots.insert(tuple, Int32(truncatingIfNeeded: base))
             bucketWords.append(contentsOf: repeatElement(0, count: wordsPerTuple))
         }
         bucketWords[base + bucket >> 6] |= 1 << UInt64(bucket & 63)
     }
 
-    /// The aggregate's value over the records in `buckets` (a set of bucket indices given as a
-    /// predicate over the range), recomputed from the per-bucket state.
+    /// The aggregate's value over the records in `buckets` (plus an `extra` bucket, the undated
+    /// one), recomputed from the per-bucket state.
     func value(of function: AggregateFunction, in buckets: Range<Int>, plus extra: Int? = nil) -> ExactDecimal? {
         var selected = Array(buckets)
         if let extra { selected.append(extra) }
@@ -63,18 +92,84 @@ final class CellAccumulator {
         case .count:
             return ExactDecimal(selected.reduce(0) { $0 + matched[$1] })
         case .sum:
-            return selected.reduce(ExactDecimal.zero) { $0 + sums[$1] }
+            return sum(selected)
         case .avg:
             let n = selected.reduce(0) { $0 + inputs[$1] }
             guard n > 0 else { return nil }
-            return selected.reduce(ExactDecimal.zero) { $0 + sums[$1] } / ExactDecimal(n)
+            return sum(selected) / ExactDecimal(n)
         case .min:
             return selected.compactMap { extremes[$0] }.min()
         case .max:
             return selected.compactMap { extremes[$0] }.max()
         case .distinct:
+            let summary = distinctSummary
+            let periods = bucketCount - 1
+            if extra == nil, buckets.count == 1 { return ExactDecimal(summary.perBucket[buckets.lowerBound]) }
+            if buckets.isEmpty, extra == periods { return ExactDecimal(summary.perBucket[periods]) }
+            if buckets.lowerBound == 0, buckets.upperBound > 0, extra == nil || extra == periods {
+                let last = buckets.upperBound - 1
+                return ExactDecimal(extra == nil ? summary.cumulativeDated[last] : summary.cumulativeWithUndated[last])
+            }
             return ExactDecimal(distinctCount(in: selected))
         }
+    }
+
+    /// Distinct counts per bucket and cumulative by period, from one pass over the tuples.
+    struct DistinctSummary {
+        /// Tuples seen in each bucket (the last bucket is the undated one).
+        var perBucket: [Int]
+        /// Tuples first seen in a period up to and including p.
+        var cumulativeDated: [Int]
+        /// Same, counting also tuples seen in undated records.
+        var cumulativeWithUndated: [Int]
+    }
+
+    private var cachedSummary: DistinctSummary?
+
+    /// Computed once, after the pass: a tuple counts in the cumulative value of every period
+    /// from the first one it occurs in, so one scan gives every period's figures.
+    var distinctSummary: DistinctSummary {
+        if let cachedSummary { return cachedSummary }
+        let periods = bucketCount - 1
+        var perBucket = Array(repeating: 0, count: bucketCount)
+        var firstDated = Array(repeating: 0, count: periods + 1)   // index periods = never dated
+        var firstDatedWithUndated = Array(repeating: 0, count: periods + 1)
+        var alwaysCounted = 0
+        var base = 0
+        let words = bucketWords
+        while base < words.count {
+            var first = periods
+            var undated = false
+            for w in 0..<wordsPerTuple {
+                var word = words[base + w]
+                while word != 0 {
+                    let bit = w * 64 + word.trailingZeroBitCount
+                    word &= word - 1
+                    perBucket[bit] += 1
+                    if bit == periods { undated = true } else if bit < first { first = bit }
+                }
+            }
+            firstDated[first] += 1
+            if undated { alwaysCounted += 1 } else { firstDatedWithUndated[first] += 1 }
+            base += wordsPerTuple
+        }
+        var cumulativeDated = Array(repeating: 0, count: periods)
+        var cumulativeWithUndated = Array(repeating: 0, count: periods)
+        var running = 0, runningWithUndated = alwaysCounted
+        for p in 0..<periods {
+            running += firstDated[p]
+            runningWithUndated += firstDatedWithUndated[p]
+            cumulativeDated[p] = running
+            cumulativeWithUndated[p] = runningWithUndated
+        }
+        let summary = DistinctSummary(perBucket: perBucket, cumulativeDated: cumulativeDated,
+                                      cumulativeWithUndated: cumulativeWithUndated)
+        cachedSummary = summary
+        return summary
+    }
+
+    private func sum(_ buckets: [Int]) -> ExactDecimal {
+        ExactDecimal(significand: buckets.reduce(Int128(0)) { $0 + sumSignificands[$1] }, scale: sumScale)
     }
 
     func distinctCount(in buckets: [Int]) -> Int {
@@ -94,38 +189,58 @@ final class CellAccumulator {
         }
         return count
     }
+}
 
-    func matchedRows(in buckets: Range<Int>, plus extra: Int? = nil) -> Int {
-        buckets.reduce(0) { $0 + matched[$1] } + (extra.map { matched[$0] } ?? 0)
-    }
+@inline(__always)
+func power10(_ n: Int) -> Int128 {
+    var result: Int128 = 1
+    for _ in 0..<n { result *= 10 }
+    return result
 }
 
 /// All cells of one breakdown of one aggregate, found by a packed key of category indices.
+/// The total and single-dimension breakdowns also index cells directly by category.
 final class BreakdownAccumulator {
     let function: AggregateFunction
     let bucketCount: Int
+    let dimensions: [Int]
     var cells: [UInt64: CellAccumulator] = [:]
+    /// For zero or one dimension: cell by category index (the total uses index 0).
+    private var direct: [CellAccumulator?] = []
 
-    init(function: AggregateFunction, bucketCount: Int) {
+    init(function: AggregateFunction, bucketCount: Int, dimensions: [Int]) {
         self.function = function
         self.bucketCount = bucketCount
+        self.dimensions = dimensions
     }
 
+    /// The cell a row with these categories (indexed by dimension) falls in.
     @inline(__always)
-    func cell(_ key: UInt64) -> CellAccumulator {
-        if let cell = cells[key] { return cell }
-        let cell = CellAccumulator(function: function, bucketCount: bucketCount)
-        cells[key] = cell
-        return cell
-    }
-
-    /// Packs up to four category indices (16 bits each) into one key.
-    @inline(__always)
-    static func pack(_ categories: [Int32], dimensions: [Int]) -> UInt64 {
-        var key: UInt64 = 0
-        for dimension in dimensions {
-            key = key << 16 | UInt64(UInt16(truncatingIfNeeded: categories[dimension]))
+    func cell(for categories: UnsafeMutableBufferPointer<Int32>) -> CellAccumulator {
+        switch dimensions.count {
+        case 0:
+            return directCell(0)
+        case 1:
+            return directCell(Int(categories[dimensions[0]]))
+        default:
+            var key: UInt64 = 0
+            for dimension in dimensions {
+                key = key << 16 | UInt64(UInt16(truncatingIfNeeded: categories[dimension]))
+            }
+            if let cell = cells[key] { return cell }
+            let cell = CellAccumulator(function: function, bucketCount: bucketCount)
+            cells[key] = cell
+            return cell
         }
-        return key
+    }
+
+    @inline(__always)
+    private func directCell(_ index: Int) -> CellAccumulator {
+        if index < direct.count, let cell = direct[index] { return cell }
+        if index >= direct.count { direct.append(contentsOf: repeatElement(nil, count: index + 1 - direct.count)) }
+        let cell = CellAccumulator(function: function, bucketCount: bucketCount)
+        direct[index] = cell
+        cells[UInt64(index)] = cell
+        return cell
     }
 }

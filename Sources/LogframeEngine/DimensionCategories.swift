@@ -9,6 +9,7 @@ final class DimensionCategories {
     let definition: DimensionDefinition
     private(set) var keys: [String] = []
     private var indexByKey: [String: Int32] = [:]
+    private var indexByValue: [Value: Int32] = [:]
     /// Index of the "not recorded" category (a missing value).
     static let notRecorded: Int32 = 0
 
@@ -22,6 +23,15 @@ final class DimensionCategories {
         let index = Int32(keys.count)
         indexByKey[key] = index
         keys.append(key)
+        return index
+    }
+
+    /// Index of a row's value, cached by value so the text key is built once per distinct value.
+    @inline(__always)
+    func index(of value: Value) -> Int32 {
+        if let index = indexByValue[value] { return index }
+        let index = DimensionCategories.key(of: value).map { self.index(of: $0) } ?? DimensionCategories.notRecorded
+        indexByValue[value] = index
         return index
     }
 

@@ -23,14 +23,29 @@ public enum Engine {
 }
 
 /// A bound aggregate as seen by one source's rows.
-private struct BoundAggregate {
-    var aggregate: Int
-    var function: AggregateFunction
-    var owner: Int
-    var filter: RowExpression?
-    var arguments: [RowExpression]
-    var accumulators: [BreakdownAccumulator]
-    var breakdowns: [[Int]]
+private final class BoundAggregate {
+    let function: AggregateFunction
+    let owner: Int
+    /// Index into the source's distinct filters (identical filters are evaluated once per row).
+    let filter: Int?
+    /// Index into the source's distinct argument lists (evaluated once per row).
+    let arguments: Int?
+    let accumulators: [BreakdownAccumulator]
+
+    init(function: AggregateFunction, owner: Int, filter: Int?, arguments: Int?, accumulators: [BreakdownAccumulator]) {
+        self.function = function
+        self.owner = owner
+        self.filter = filter
+        self.arguments = arguments
+        self.accumulators = accumulators
+    }
+}
+
+/// What the aggregates of one source need per row, deduplicated by their written form.
+private struct SourceBinding {
+    var aggregates: [BoundAggregate] = []
+    var filters: [RowExpression] = []
+    var argumentLists: [[RowExpression]] = []
 }
 
 private enum DimensionReader {
@@ -69,7 +84,7 @@ struct Pass {
         categories = definitions.dimensions.map { DimensionCategories(definition: $0) }
         let buckets = periods.count + 1
         accumulators = plan.aggregates.map { aggregate in
-            aggregate.breakdowns.map { _ in BreakdownAccumulator(function: aggregate.function, bucketCount: buckets) }
+            aggregate.breakdowns.map { BreakdownAccumulator(function: aggregate.function, bucketCount: buckets, dimensions: $0) }
         }
         rowsMatched = Array(repeating: [:], count: plan.indicators.count)
         log.append(contentsOf: plan.problems)
@@ -104,12 +119,23 @@ struct Pass {
     // MARK: - Reading one source
 
     mutating func read(_ source: SourceDefinition) {
-        let bound = bindAggregates(for: source)
+        let binding = bindAggregates(for: source)
+        let aggregates = binding.aggregates
+        let filters = binding.filters
+        let argumentLists = binding.argumentLists
         let readers = definitions.dimensions.map { dimensionReader($0, source) }
         let dateSlot = source.dateField.flatMap { source.scope.field(named: $0)?.slot }
         let bucketOfDay = BucketTable(periods: periods)
-        var rowCategories = Array(repeating: Int32(0), count: definitions.dimensions.count)
-        let neededDimensions = Array(Set(bound.flatMap { $0.breakdowns.flatMap { $0 } })).sorted()
+        let neededDimensions = Array(Set(aggregates.flatMap { $0.accumulators.flatMap(\.dimensions) })).sorted()
+        let rowCategories = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, definitions.dimensions.count))
+        rowCategories.initialize(repeating: 0)
+        defer { rowCategories.deallocate() }
+        // Per-row caches: 0 = not computed yet for this row, 1 = true, 2 = false.
+        var filterState = [UInt8](repeating: 0, count: filters.count)
+        // Per-row cached inputs per argument list: a number, a tuple id, or nothing (null).
+        var argumentStamp = [Int](repeating: -1, count: argumentLists.count)
+        var argumentNumber = [ExactDecimal?](repeating: nil, count: argumentLists.count)
+        var argumentTuple = [Int32](repeating: -1, count: argumentLists.count)
         var afterAsOf = 0
         var firstBucket = Int.max
         var sawUndated = false
@@ -119,6 +145,7 @@ struct Pass {
         var tupleIds = self.tupleIds
         var multiTupleIds = self.multiTupleIds
         var tuple: [Value] = []
+        let categories = self.categories
 
         let result = SourceReader(source: source, definitions: definitions).read { row, _ in
             let bucket: Int
@@ -134,72 +161,79 @@ struct Pass {
             }
             rowNumber += 1
             for dimension in neededDimensions {
-                rowCategories[dimension] = category(of: row, reader: readers[dimension], dimension: dimension)
+                rowCategories[dimension] = Pass.category(of: row, reader: readers[dimension], categories: categories[dimension])
             }
-            for aggregate in bound {
-                if let filter = aggregate.filter {
-                    guard case .bool(true) = filter.evaluate(row) else { continue }
+            for i in filterState.indices { filterState[i] = 0 }
+            for aggregate in aggregates {
+                if let f = aggregate.filter {
+                    if filterState[f] == 0 {
+                        filterState[f] = filters[f].matches(row) ? 1 : 2
+                    }
+                    if filterState[f] == 2 { continue }
                 }
                 if matchedStamp[aggregate.owner] != rowNumber {
                     matchedStamp[aggregate.owner] = rowNumber
                     matchedCount[aggregate.owner] += 1
                 }
-                // Compute the input once, then update every cell it belongs to.
+                // Compute the input once per row, then update every cell it belongs to.
                 var input: ExactDecimal? = nil
                 var tupleId: Int32 = -1
-                switch aggregate.function {
-                case .count:
-                    break
-                case .sum, .avg, .min, .max:
-                    if case .number(let n) = aggregate.arguments[0].evaluate(row) { input = n }
-                case .distinct:
-                    if aggregate.arguments.count == 1 {
-                        let value = aggregate.arguments[0].evaluate(row)
-                        if value.isNull { break }
-                        if let id = tupleIds[value] {
-                            tupleId = id
+                if let a = aggregate.arguments {
+                    if argumentStamp[a] != rowNumber {
+                        argumentStamp[a] = rowNumber
+                        let arguments = argumentLists[a]
+                        if aggregate.function == .distinct {
+                            argumentTuple[a] = -1
+                            if arguments.count == 1 {
+                                let value = arguments[0].evaluate(row)
+                                if !value.isNull {
+                                    if let id = tupleIds[value] {
+                                        argumentTuple[a] = id
+                                    } else {
+                                        let id = Int32(tupleIds.count + multiTupleIds.count)
+                                        tupleIds[value] = id
+                                        argumentTuple[a] = id
+                                    }
+                                }
+                            } else {
+                                tuple.removeAll(keepingCapacity: true)
+                                var hasNull = false
+                                for argument in arguments {
+                                    let value = argument.evaluate(row)
+                                    if value.isNull { hasNull = true; break }
+                                    tuple.append(value)
+                                }
+                                if !hasNull {
+                                    if let id = multiTupleIds[tuple] {
+                                        argumentTuple[a] = id
+                                    } else {
+                                        let id = Int32(tupleIds.count + multiTupleIds.count)
+                                        multiTupleIds[tuple] = id
+                                        argumentTuple[a] = id
+                                    }
+                                }
+                            }
+                        } else if case .number(let n) = arguments[0].evaluate(row) {
+                            argumentNumber[a] = n
                         } else {
-                            tupleId = Int32(tupleIds.count + multiTupleIds.count)
-                            tupleIds[value] = tupleId
-                        }
-                    } else {
-                        tuple.removeAll(keepingCapacity: true)
-                        var hasNull = false
-                        for argument in aggregate.arguments {
-                            let value = argument.evaluate(row)
-                            if value.isNull { hasNull = true; break }
-                            tuple.append(value)
-                        }
-                        if hasNull { break }
-                        if let id = multiTupleIds[tuple] {
-                            tupleId = id
-                        } else {
-                            tupleId = Int32(tupleIds.count + multiTupleIds.count)
-                            multiTupleIds[tuple] = tupleId
+                            argumentNumber[a] = nil
                         }
                     }
+                    input = argumentNumber[a]
+                    tupleId = argumentTuple[a]
                 }
-                for (b, dimensions) in aggregate.breakdowns.enumerated() {
-                    let cell = aggregate.accumulators[b].cell(BreakdownAccumulator.pack(rowCategories, dimensions: dimensions))
+                for accumulator in aggregate.accumulators {
+                    let cell = accumulator.cell(for: rowCategories)
                     cell.matched[bucket] += 1
                     switch aggregate.function {
                     case .count:
                         break
                     case .sum, .avg:
-                        if let input {
-                            cell.sums[bucket] += input
-                            cell.inputs[bucket] += 1
-                        }
+                        if let input { cell.add(input, bucket: bucket) }
                     case .min:
-                        if let input {
-                            cell.inputs[bucket] += 1
-                            if let current = cell.extremes[bucket], current <= input {} else { cell.extremes[bucket] = input }
-                        }
+                        if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: true) }
                     case .max:
-                        if let input {
-                            cell.inputs[bucket] += 1
-                            if let current = cell.extremes[bucket], current >= input {} else { cell.extremes[bucket] = input }
-                        }
+                        if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: false) }
                     case .distinct:
                         if tupleId >= 0 { cell.addDistinct(tuple: tupleId, bucket: bucket) }
                     }
@@ -219,8 +253,10 @@ struct Pass {
                                            rowsRejected: result.rowsRejected, rowsAfterAsOf: afterAsOf))
     }
 
-    private mutating func bindAggregates(for source: SourceDefinition) -> [BoundAggregate] {
-        var bound: [BoundAggregate] = []
+    private mutating func bindAggregates(for source: SourceDefinition) -> SourceBinding {
+        var binding = SourceBinding()
+        var filterIndex: [Syntax: Int] = [:]
+        var argumentIndex: [[Syntax]: Int] = [:]
         for (index, aggregate) in plan.aggregates.enumerated() where aggregate.sources.contains(source.id) {
             var ok = true
             func bind(_ syntax: Syntax) -> RowExpression? {
@@ -228,21 +264,45 @@ struct Pass {
                 case .success(let expression): return expression
                 case .failure(let errors):
                     ok = false
+                    let indicator = plan.indicators[aggregate.owner].definition
                     for error in errors.errors {
-                        log.append(.error(error.code, at: definitions.plan(for: plan.indicators[aggregate.owner].definition),
-                                          "\(plan.indicators[aggregate.owner].definition.id): \(error.message) (source \(source.id))",
-                                          hint: error.hint))
+                        log.append(.error(error.code, at: indicator.location,
+                                          "\(indicator.id): \(error.message) (source \(source.id))", hint: error.hint))
                     }
                     return nil
                 }
             }
-            let filter = aggregate.call.filter.flatMap(bind)
-            let arguments = aggregate.call.arguments.compactMap(bind)
+            var filter: Int? = nil
+            if let syntax = aggregate.call.filter {
+                let key = syntax.withoutRanges
+                if let existing = filterIndex[key] {
+                    filter = existing
+                } else if let expression = bind(syntax) {
+                    filter = binding.filters.count
+                    filterIndex[key] = binding.filters.count
+                    binding.filters.append(expression)
+                }
+            }
+            var arguments: Int? = nil
+            if !aggregate.call.arguments.isEmpty {
+                // Distinct tuples and numeric inputs are cached separately even for the same text.
+                let key = aggregate.call.arguments.map(\.withoutRanges) + [Syntax(.literal(.bool(aggregate.function == .distinct)), range: 0..<0)]
+                if let existing = argumentIndex[key] {
+                    arguments = existing
+                } else {
+                    let bound = aggregate.call.arguments.compactMap(bind)
+                    if bound.count == aggregate.call.arguments.count {
+                        arguments = binding.argumentLists.count
+                        argumentIndex[key] = binding.argumentLists.count
+                        binding.argumentLists.append(bound)
+                    }
+                }
+            }
             guard ok else { continue }
-            bound.append(BoundAggregate(aggregate: index, function: aggregate.function, owner: aggregate.owner, filter: filter,
-                                        arguments: arguments, accumulators: accumulators[index], breakdowns: aggregate.breakdowns))
+            binding.aggregates.append(BoundAggregate(function: aggregate.function, owner: aggregate.owner, filter: filter,
+                                                     arguments: arguments, accumulators: accumulators[index]))
         }
-        return bound
+        return binding
     }
 
     private func dimensionReader(_ dimension: DimensionDefinition, _ source: SourceDefinition) -> DimensionReader {
@@ -260,18 +320,18 @@ struct Pass {
         }
     }
 
-    private func category(of row: [Value], reader: DimensionReader, dimension: Int) -> Int32 {
+    @inline(__always)
+    fileprivate static func category(of row: [Value], reader: DimensionReader, categories: DimensionCategories) -> Int32 {
         let value: Value
         switch reader {
         case .field(let slot): value = row[slot]
         case .bands(let slot, let bounds, let keys):
             guard case .number(let n) = row[slot] else { return DimensionCategories.notRecorded }
-            return categories[dimension].index(of: keys[Bands.band(of: n, bounds: bounds)])
+            return categories.index(of: keys[Bands.band(of: n, bounds: bounds)])
         case .expression(let expression): value = expression.evaluate(row)
         case .unavailable: return DimensionCategories.notRecorded
         }
-        guard let key = DimensionCategories.key(of: value) else { return DimensionCategories.notRecorded }
-        return categories[dimension].index(of: key)
+        return categories.index(of: value)
     }
 }
 

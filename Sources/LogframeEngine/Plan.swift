@@ -131,3 +131,21 @@ struct EnginePlan {
         }
     }
 }
+
+extension Syntax {
+    /// The same tree with every range emptied: two expressions written alike (in different
+    /// places) compare equal, so the engine evaluates them once per row.
+    var withoutRanges: Syntax {
+        func strip(_ s: Syntax) -> Syntax { s.withoutRanges }
+        let kind: SyntaxKind
+        switch self.kind {
+        case .literal, .field, .indicator: kind = self.kind
+        case .list(let items): kind = .list(items.map(strip))
+        case .unary(let op, let a): kind = .unary(op, strip(a))
+        case .binary(let op, let a, let b): kind = .binary(op, strip(a), strip(b))
+        case .isNull(let a, let negated): kind = .isNull(strip(a), negated: negated)
+        case .call(let name, let arguments, let filter): kind = .call(name: name, arguments: arguments.map(strip), filter: filter.map(strip))
+        }
+        return Syntax(kind, range: 0..<0)
+    }
+}
