@@ -97,12 +97,22 @@ struct Resolver {
                     c.error("invalid-value", at: item.location,
                             "Period `\(item.id.value)` starts on \(item.start), before the previous period `\(previous.id)` ends (\(previous.end)).",
                             hint: "List periods in date order, without overlaps.")
+                } else if let previous, item.start > previous.end.adding(days: 1) {
+                    // A record dated in a gap would belong to no period and silently drop out of every figure.
+                    c.error("invalid-value", at: item.location,
+                            "Period `\(item.id.value)` starts on \(item.start), but the previous period `\(previous.id)` ends on \(previous.end): records dated in between would belong to no period.",
+                            hint: "Make each period start the day after the previous one ends.")
                 }
                 let period = Period(id: item.id.value, start: item.start, end: item.end)
                 periods.append(period)
                 previous = period
             }
             if list.isEmpty { c.error("invalid-value", at: location, "The list of `periods` is empty.") }
+            if let first = periods.first, let last = periods.last, first.start != start.value || last.end != end.value {
+                c.error("invalid-value", at: location,
+                        "The periods cover \(first.start) to \(last.end), but the programme runs from \(start.value) to \(end.value): records outside the periods would belong to none.",
+                        hint: "Start the first period on the programme's start date and end the last one on its end date.")
+            }
         }
         return Programme(id: id, title: title, donor: raw.donor, implementer: raw.implementer, country: raw.country,
                          start: start.value, end: end.value, currency: raw.currency, budgetTotal: raw.budgetTotal,
@@ -397,7 +407,8 @@ struct Resolver {
                     let ok: Bool
                     switch call.function {
                     case .sum, .avg: ok = bound.type.isNumeric || bound.type == .null
-                    case .min, .max: ok = bound.type.isNumeric || bound.type == .date || bound.type == .null
+                    // Indicator values are numbers: the minimum or maximum of dates has no place in a report.
+                    case .min, .max: ok = bound.type.isNumeric || bound.type == .null
                     case .count, .distinct: ok = true
                     }
                     if !ok {

@@ -61,28 +61,9 @@ final class DimensionCategories {
     }
 }
 
-/// Generated names of numeric bands from lower bounds: `[18, 25, 60]` gives `<18`, `18-24`,
-/// `25-59`, `60+` for integer bounds; non-integer bounds read `18-<25.5`.
+/// Which band a value falls in, given the bands' lower bounds (`[18, 60]`: below 18 is band
+/// 0, 18 up to 60 band 1, 60 and over band 2). Band names come from the definitions loader.
 enum Bands {
-    static func keys(bounds: [ExactDecimal]) -> [String] {
-        guard let first = bounds.first else { return [] }
-        var keys = ["<\(first)"]
-        for (i, lower) in bounds.enumerated() {
-            if i + 1 < bounds.count {
-                let upper = bounds[i + 1]
-                if lower.isInteger && upper.isInteger {
-                    keys.append("\(lower)-\(upper - ExactDecimal(1))")
-                } else {
-                    keys.append("\(lower)-<\(upper)")
-                }
-            } else {
-                keys.append("\(lower)+")
-            }
-        }
-        return keys
-    }
-
-    /// Index into `keys(bounds:)` for a value.
     static func band(of value: ExactDecimal, bounds: [ExactDecimal]) -> Int {
         var band = 0
         for bound in bounds {

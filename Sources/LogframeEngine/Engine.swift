@@ -109,8 +109,8 @@ struct Pass {
                 for key in declared where !keys.contains(key) { keys.append(key) }
             }
             return keys
-        case .bands(_, let bounds):
-            return dimension.labels.isEmpty ? Bands.keys(bounds: bounds) : []
+        case .bands:
+            return []
         case .expression:
             return []
         }
@@ -312,8 +312,8 @@ struct Pass {
             return .field(slot: field.slot)
         case .bands(let name, let bounds):
             guard let field = source.scope.field(named: name) else { return .unavailable }
-            let keys = dimension.labels.count == bounds.count + 1 ? dimension.labels.map(\.key) : Bands.keys(bounds: bounds)
-            return .bands(slot: field.slot, bounds: bounds, keys: keys)
+            // The loader names every band (DimensionBands.keys) and lists them in `labels`.
+            return .bands(slot: field.slot, bounds: bounds, keys: dimension.labels.map(\.key))
         case .expression(let syntax):
             guard case .success(let expression) = RowBinder.bind(syntax, in: source.scope) else { return .unavailable }
             return .expression(expression)
@@ -327,7 +327,8 @@ struct Pass {
         case .field(let slot): value = row[slot]
         case .bands(let slot, let bounds, let keys):
             guard case .number(let n) = row[slot] else { return DimensionCategories.notRecorded }
-            return categories.index(of: keys[Bands.band(of: n, bounds: bounds)])
+            let band = Bands.band(of: n, bounds: bounds)
+            return band < keys.count ? categories.index(of: keys[band]) : DimensionCategories.notRecorded
         case .expression(let expression): value = expression.evaluate(row)
         case .unavailable: return DimensionCategories.notRecorded
         }

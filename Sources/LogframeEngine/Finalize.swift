@@ -94,7 +94,7 @@ extension Pass {
                         periods: (0 ..< r).map { periodValue($0, breakdown: b + 1, key: key) }))
                 }
                 var overlap: ExactDecimal? = nil
-                if formula.isAdditive, let total = current.value {
+                if formula.isAdditive(plan.aggregates), let total = current.value {
                     overlap = cells.compactMap(\.value.value).reduce(.zero, +) - total
                 }
                 breakdowns.append(BreakdownFigures(dimensions: dimensions.map { definitions.dimensions[$0].id },

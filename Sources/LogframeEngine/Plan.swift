@@ -17,14 +17,16 @@ indirect enum PlannedFormula {
     case arithmetic(BinaryOperator, PlannedFormula, PlannedFormula)
     case negate(PlannedFormula)
 
-    /// Whether summing the formula over breakdown cells is meaningful (for the overlap figure).
-    var isAdditive: Bool {
+    /// Whether summing the formula over breakdown cells is meaningful (for the overlap figure):
+    /// counts, sums and distinct counts, and sums and differences of them.
+    func isAdditive(_ aggregates: [AggregateInstance]) -> Bool {
         switch self {
-        case .aggregate, .number, .reported: return true
+        case .aggregate(let i): return [.count, .sum, .distinct].contains(aggregates[i].function)
+        case .number, .reported: return true
         case .percent, .ratio: return false
         case .arithmetic(let op, let a, let b):
-            return (op == .add || op == .subtract) && a.isAdditive && b.isAdditive
-        case .negate(let a): return a.isAdditive
+            return (op == .add || op == .subtract) && a.isAdditive(aggregates) && b.isAdditive(aggregates)
+        case .negate(let a): return a.isAdditive(aggregates)
         }
     }
 

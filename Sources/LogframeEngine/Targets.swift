@@ -44,8 +44,9 @@ struct Targets {
         for (a, b) in zip(points, points.dropFirst()) where date <= b.date {
             let elapsed = ExactDecimal(Int(date.daysSinceEpoch - a.date.daysSinceEpoch))
             let span = ExactDecimal(Int(b.date.daysSinceEpoch - a.date.daysSinceEpoch))
-            guard let fraction = elapsed / span else { return b.value }
-            return a.value + (b.value - a.value) * fraction
+            // Multiply before dividing, so the only rounding is the division's.
+            guard let step = ((b.value - a.value) * elapsed) / span else { return b.value }
+            return a.value + step
         }
         return points.last!.value
     }

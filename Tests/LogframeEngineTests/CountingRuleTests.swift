@@ -162,6 +162,20 @@ struct CountingRuleTests {
         #expect(cross.cellValues.contains("∅/Füzuli=1"))
     }
 
+    @Test("Rule 5: no overlap figure where a sum of cells means nothing")
+    func overlapOnlyWhenAdditive() throws {
+        let f = try fixture("""
+              - {id: AVG, title: Average, value: avg(hours), by: [sex]}
+              - {id: MAX, title: Largest, value: max(hours), by: [sex]}
+              - {id: SUM, title: Hours, value: sum(hours), by: [sex]}
+        """)
+        let r = f.run(asOf: "2021-09-30")
+        #expect(r.indicator("AVG").breakdown("sex").overlap == nil)
+        #expect(r.indicator("MAX").breakdown("sex").overlap == nil)
+        #expect(r.indicator("MAX").breakdown("sex").cellValues == ["F=2.2", "M=0.7", "∅=3"])
+        #expect(r.indicator("SUM").breakdown("sex").overlap == .zero)
+    }
+
     @Test("Rule 6: every row is accounted for")
     func reconciliation() throws {
         let f = try fixture("      - {id: I, title: Legal, value: count(where service == \"legal\")}\n", csv: rows + """

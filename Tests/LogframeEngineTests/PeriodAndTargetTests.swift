@@ -28,6 +28,18 @@ struct PeriodAndTargetTests {
         #expect(i.periods.map { $0.target?.description ?? "-" } == ["-", "4", "-"])
     }
 
+    @Test("Expected value is rounded once (multiply, then divide)")
+    func expectedRounding() throws {
+        let f = try fixture("""
+              - id: I
+                title: Services
+                value: count()
+                target: {value: 10, date: 2021-12-31}
+        """)
+        // 10 x 272 / 364 = 7.472527472527472527472..., rounded once to 18 places.
+        #expect(f.run(asOf: "2021-09-30").indicator("I").expected?.description == "7.472527472527472527")
+    }
+
     @Test("Status thresholds", arguments: [
         ("5", "achieved"),     // current 6 passes the final target
         ("7", "on-track"),     // due now (as-of = target date): 6/7 = 0.857
