@@ -8,7 +8,7 @@ PYTHON ?= python3
 REPORTS ?= reports
 INDICATORS := $(wildcard indicators/*.yml)
 
-.PHONY: build release test test-swift test-crosscheck report bench clean
+.PHONY: build release test test-swift test-python report bench clean
 
 build:
 	$(SWIFT) build
@@ -16,15 +16,16 @@ build:
 release:
 	$(SWIFT) build -c release
 
-# Unit and integration tests (Swift Testing), then the independent DuckDB cross-check (pytest).
-test: test-swift test-crosscheck
+# Unit and integration tests (Swift Testing), then (pytest) the independent DuckDB cross-check
+# and the published figures of the five sample programmes.
+test: test-swift test-python
 
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-test-crosscheck: build
-	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck -q
+test-python: build
+	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples -q
 
 # Writes each sample programme's report (Markdown and JSON) to $(REPORTS)/.
 # logframe exits 1 when it finds problems in the data (the samples contain a few planted dirty
