@@ -11,29 +11,50 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var options: DefinitionsOptions
 
-    @Option(help: "Diagnostics format: text (json, github and junit are planned).")
+    @Option(help: "Diagnostics format: text (on stderr, row counts on stdout), or json, github or junit (on stdout).")
     var format: String = "text"
 
+    static let formats = ["text", "json", "github", "junit"]
+
     func validate() throws {
-        guard format == "text" else {
-            throw ValidationError("The \(format) diagnostics format is not available in this version yet; use text.")
+        guard Self.formats.contains(format) else {
+            throw ValidationError("Unknown diagnostics format \"\(format)\"; use text, json, github or junit.")
         }
     }
 
     func run() throws {
         var frontend = Frontend(strict: options.strict)
-        guard let definitions = frontend.loadDefinitions(options.definitions) else {
+        var summary = ValidationSummary(definitionsFile: options.definitions, strict: options.strict)
+        let definitions = frontend.loadDefinitions(options.definitions)
+        if let definitions {
+            summary.definitionsFile = definitions.file
+            for source in definitions.sources {
+                let result = SourceReader(source: source, definitions: definitions).read { _, _ in }
+                frontend.diagnostics.merge(result.log)
+                summary.sources.append(.init(id: source.id, files: result.files, rowsRead: result.rowsRead,
+                                             rowsUsed: result.rowsUsed, rowsRejected: result.rowsRejected))
+            }
+        }
+        let log = frontend.diagnostics
+        switch format {
+        case "json":
+            FileHandle.standardOutput.write(Data(DiagnosticJSON.render(log, summary: summary).utf8))
+        case "github":
+            var text = DiagnosticGitHub.render(log)
+            for source in summary.sources {
+                text += "\(source.id): \(source.rowsRead) rows read, \(source.rowsUsed) used, \(source.rowsRejected) rejected\n"
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        case "junit":
+            FileHandle.standardOutput.write(Data(DiagnosticJUnit.render(log, summary: summary).utf8))
+        default:
             frontend.printDiagnostics()
-            throw ExitCode(1)
+            if !summary.sources.isEmpty {
+                print(summary.sources.map { "\($0.id): \($0.rowsRead) rows read, \($0.rowsUsed) used, \($0.rowsRejected) rejected" }
+                    .joined(separator: "\n"))
+            }
         }
-        var summary: [String] = []
-        for source in definitions.sources {
-            let result = SourceReader(source: source, definitions: definitions).read { _, _ in }
-            frontend.diagnostics.merge(result.log)
-            summary.append("\(source.id): \(result.rowsRead) rows read, \(result.rowsUsed) used, \(result.rowsRejected) rejected")
-        }
-        frontend.printDiagnostics()
-        print(summary.joined(separator: "\n"))
+        if definitions == nil { throw ExitCode(1) }
         if frontend.exitCode != 0 { throw ExitCode(frontend.exitCode) }
     }
 }
