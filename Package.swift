@@ -22,8 +22,10 @@ let package = Package(
         .target(name: "LogframeDefinitions", dependencies: [
             "LogframeCore", "LogframeExpressions", .product(name: "Yams", package: "Yams"),
         ]),
-        // Activity logs: CSV reader, field typing and constraints, row reconciliation.
-        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeDefinitions"]),
+        // libxml2 (system library) for streaming XML sources.
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Activity logs: CSV and XML readers, field typing and constraints, parent joins, row reconciliation.
+        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeDefinitions", "CLibXML2"]),
         // One pass over the data: accumulators per indicator x period x breakdown cell.
         .target(name: "LogframeEngine", dependencies: [
             "LogframeCore", "LogframeExpressions", "LogframeDefinitions", "LogframeData",

@@ -64,6 +64,13 @@ public final class SourceReader {
     private let slotCount: Int
     private let keySlots: [Int]
     private let dateFieldIndex: Int?
+    /// Parent join: the child's slot holding the parent key, and (parent slot, child slot) pairs.
+    private var parentKeySlot: Int?
+    private var parentSlots: [(from: Int, to: Int)] = []
+    /// Parent rows by the text of their key (nil when the source has no parent).
+    private var parentRows: [String: [Value]]?
+    /// Set for XML sources once the record and field paths are checked.
+    private var xmlReader: XMLRecordReader?
 
     public init(source: SourceDefinition, definitions: Definitions) {
         self.source = source
@@ -76,15 +83,32 @@ public final class SourceReader {
     }
 
     /// Streams every record of every file of the source. `body` receives only accepted rows,
-    /// laid out by `source.scope` slots (own fields in declaration order; parent fields after
-    /// them, null for now: parent joins are done elsewhere).
+    /// laid out by `source.scope` slots (own fields in declaration order; then, when the source
+    /// has a `parent`, the joined parent row's fields, named `parent.field` in the scope).
     public func read(_ body: (_ row: [Value], _ context: RecordContext) -> Void) -> SourceReadResult {
         var result = SourceReadResult()
-        guard source.format == .csv else {
-            result.log.append(.error("format-unsupported", at: source.location,
-                                     "XML sources are not supported by this build yet (source \(source.id))",
-                                     hint: "Export the data as CSV (UTF-8) for now."))
-            return result
+        if source.format == .xml {
+            guard let record = source.record, record.hasPrefix("/"), record.count > 1 else {
+                result.log.append(.error("xml-record-missing", at: source.location,
+                                         "XML source \(source.id) needs `record:`, the path of the element that is one record",
+                                         hint: "For example record: /meetings/meeting (element names from the root, without namespace prefixes)."))
+                return result
+            }
+            var paths: [XMLFieldPath?] = []
+            for field in source.fields {
+                let path = XMLFieldPath(field.xmlPath)
+                if path == nil || path!.ups > record.split(separator: "/").count - 1 {
+                    result.log.append(.error("xml-path-invalid", at: field.location,
+                                             "The path \"\(field.xmlPath)\" of field \(field.id) cannot be read relative to the record \(record)",
+                                             hint: "Use child, child/grandchild, @attr, child/@attr, ../@attr or ../../meta/instanceID (`..` at most once per element above the record)."))
+                    return result
+                }
+                paths.append(path)
+            }
+            xmlReader = XMLRecordReader(record: record, fields: paths)
+        }
+        if let link = source.parent {
+            guard loadParent(link, log: &result.log) else { return result }
         }
         for decoder in decoders {
             if let pattern = decoder.invalidPattern {
@@ -156,8 +180,13 @@ public final class SourceReader {
         result.files.append(SourceFileInfo(path: path.display, sha256: "", rowsRead: 0))
         filePaths.append(path.display)
         var info = FileCounts()
-        readRows(file.bytes, display: path.display, fileIndex: fileIndex, counts: &info, log: &result.log,
-                 keys: &keys, row: &row, body: body)
+        if let xmlReader {
+            readXMLRecords(xmlReader, file.bytes, open: path.open, display: path.display, fileIndex: fileIndex,
+                           counts: &info, log: &result.log, keys: &keys, row: &row, body: body)
+        } else {
+            readRows(file.bytes, display: path.display, fileIndex: fileIndex, counts: &info, log: &result.log,
+                     keys: &keys, row: &row, body: body)
+        }
         result.files[fileIndex].sha256 = digest.wait()
         result.files[fileIndex].rowsRead = info.read
         result.files[fileIndex].rowsUsed = info.used
@@ -185,7 +214,6 @@ public final class SourceReader {
         guard let columns = matchColumns(scanner.header, display: display, headerLine: scanner.headerLine, log: &log) else { return }
 
         var unquoted = UnquoteBuffer()
-        let programme = definitions.programme
         while true {
             let outcome = scanner.nextRow(log: &log)
             if outcome == .end { break }
@@ -212,54 +240,168 @@ public final class SourceReader {
                     log.append(diagnostic)
                 }
             }
-            if let dateIndex = dateFieldIndex, !dateFieldFailed {
-                let cell = fields[columns[dateIndex]]
-                switch row[slots[dateIndex]] {
-                case .date(let date):
-                    if date < programme.start || date > programme.end {
-                        rejected = true
-                        log.append(.error("date-outside-programme", at: scanner.location(of: cell),
-                                          "The date \(date) in column \(decoders[dateIndex].field.column) (line \(scanner.location(of: cell).line ?? scanner.rowLine)) is outside the programme (\(programme.start) to \(programme.end))",
-                                          hint: "Check the year and the day/month order; the column's format is \(decoders[dateIndex].field.dateFormat)."))
-                    }
-                case .null:
-                    rejected = true
-                    log.append(.error("date-missing", at: scanner.location(of: cell),
-                                      "Line \(scanner.rowLine) has no \(decoders[dateIndex].field.column): every record of source \(source.id) needs a date to be placed in a period",
-                                      hint: "Fill in the date, or mark the field required: true to catch this earlier."))
-                default:
-                    break
-                }
-            }
-            if !rejected {
-                for rule in source.rules {
-                    guard case .bool(false) = rule.bound.evaluate(row) else { continue }
-                    let location = SourceLocation(file: display, line: scanner.rowLine, column: 1)
-                    if rule.severity == .error {
-                        rejected = true
-                        log.append(.error("rule-failed", at: location, rule.message))
-                    } else {
-                        log.append(.warning("rule-failed", at: location, rule.message))
-                    }
-                }
-            }
-            if !rejected, !keySlots.isEmpty, let hash = keys.hash(row, slots: keySlots),
-               let first = keys.insert(hash, fileIndex: fileIndex, line: scanner.rowLine) {
-                rejected = true
-                let keyText = keySlots.map { row[$0].description }.joined(separator: ", ")
-                let names = source.key.joined(separator: ", ")
-                let place = Int(first.fileIndex) == fileIndex ? "line \(first.line)" : "line \(first.line) of \(firstFilePath(Int(first.fileIndex)))"
-                log.append(.error("duplicate-key", at: SourceLocation(file: display, line: scanner.rowLine, column: 1),
-                                  "Line \(scanner.rowLine) repeats the \(names) \"\(keyText)\" already used on \(place)",
-                                  hint: "Each record must have a unique \(names); remove the duplicate or correct its \(names)."))
-            }
-            if rejected {
+            if !checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
+                         dateLocation: { dateFieldIndex.map { scanner.location(of: fields[columns[$0]]) } },
+                         line: scanner.rowLine, display: display, fileIndex: fileIndex, log: &log, keys: &keys) {
                 counts.rejected += 1
                 continue
             }
             counts.used += 1
             body(row, RecordContext(fileIndex: fileIndex, line: scanner.rowLine))
         }
+    }
+
+    /// The checks shared by every format once a row's cells are decoded (into `row`, with
+    /// `rejected` set when a cell was refused): the date window, the parent join, the rules and
+    /// the unique key. True when the row is accepted.
+    private func checkRow(_ row: inout [Value], rejected: Bool, dateFieldFailed: Bool, dateLocation: () -> SourceLocation?,
+                          line: Int, display: String, fileIndex: Int, log: inout DiagnosticLog, keys: inout KeyIndex) -> Bool {
+        var rejected = rejected
+        let programme = definitions.programme
+        if let dateIndex = dateFieldIndex, !dateFieldFailed {
+            let dateLocation = dateLocation() ?? SourceLocation(file: display, line: line, column: 1)
+            switch row[slots[dateIndex]] {
+            case .date(let date):
+                if date < programme.start || date > programme.end {
+                    rejected = true
+                    log.append(.error("date-outside-programme", at: dateLocation,
+                                      "The date \(date) in column \(decoders[dateIndex].field.column) (line \(dateLocation.line ?? line)) is outside the programme (\(programme.start) to \(programme.end))",
+                                      hint: "Check the year and the day/month order; the column's format is \(decoders[dateIndex].field.dateFormat)."))
+                }
+            case .null:
+                rejected = true
+                log.append(.error("date-missing", at: dateLocation,
+                                  "Line \(line) has no \(decoders[dateIndex].field.column): every record of source \(source.id) needs a date to be placed in a period",
+                                  hint: "Fill in the date, or mark the field required: true to catch this earlier."))
+            default:
+                break
+            }
+        }
+        if !rejected, parentRows != nil, !joinParent(&row, line: line, display: display, log: &log) {
+            rejected = true
+        }
+        if !rejected {
+            for rule in source.rules {
+                guard case .bool(false) = rule.bound.evaluate(row) else { continue }
+                let location = SourceLocation(file: display, line: line, column: 1)
+                if rule.severity == .error {
+                    rejected = true
+                    log.append(.error("rule-failed", at: location, rule.message))
+                } else {
+                    log.append(.warning("rule-failed", at: location, rule.message))
+                }
+            }
+        }
+        if !rejected, !keySlots.isEmpty, let hash = keys.hash(row, slots: keySlots),
+           let first = keys.insert(hash, fileIndex: fileIndex, line: line) {
+            rejected = true
+            let keyText = keySlots.map { row[$0].description }.joined(separator: ", ")
+            let names = source.key.joined(separator: ", ")
+            let place = Int(first.fileIndex) == fileIndex ? "line \(first.line)" : "line \(first.line) of \(firstFilePath(Int(first.fileIndex)))"
+            log.append(.error("duplicate-key", at: SourceLocation(file: display, line: line, column: 1),
+                              "Line \(line) repeats the \(names) \"\(keyText)\" already used on \(place)",
+                              hint: "Each record must have a unique \(names); remove the duplicate or correct its \(names)."))
+        }
+        return !rejected
+    }
+
+    // MARK: - XML
+
+    private func readXMLRecords(_ reader: XMLRecordReader, _ bytes: UnsafeBufferPointer<UInt8>, open: String, display: String,
+                                fileIndex: Int, counts: inout FileCounts, log: inout DiagnosticLog, keys: inout KeyIndex,
+                                row: inout [Value], body: ([Value], RecordContext) -> Void) {
+        let stop = reader.read(bytes: bytes, path: open) { record in
+            counts.read += 1
+            var rejected = false
+            var dateFieldFailed = false
+            for index in 0..<decoders.count {
+                let decoder = decoders[index]
+                var text = record.values[index] ?? ""
+                let (value, problem) = text.withUTF8 { decoder.decode($0) }
+                row[slots[index]] = value
+                if let problem {
+                    rejected = true
+                    if index == dateFieldIndex { dateFieldFailed = true }
+                    let location = SourceLocation(file: display, line: record.lines[index], column: 1)
+                    log.append(text.withUTF8 { decoder.diagnostic(for: problem, cell: $0, value: value, at: location) })
+                }
+            }
+            let accepted = checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
+                                    dateLocation: { dateFieldIndex.map { SourceLocation(file: display, line: record.lines[$0], column: 1) } },
+                                    line: record.line, display: display, fileIndex: fileIndex, log: &log, keys: &keys)
+            if accepted {
+                counts.used += 1
+                body(row, RecordContext(fileIndex: fileIndex, line: record.line))
+            } else {
+                counts.rejected += 1
+            }
+        }
+        switch stop {
+        case nil:
+            break
+        case .malformed(let line, let message):
+            log.append(.error("xml-malformed", at: SourceLocation(file: display, line: max(line, 1), column: 1),
+                              "\(display) is not well-formed XML (line \(max(line, 1))): \(message); records after this point were not read",
+                              hint: "The file may be truncated or not XML at all; re-export or re-download it."))
+        case .doctype(let line, let what):
+            log.append(.error("xml-doctype-refused", at: SourceLocation(file: display, line: max(line, 1), column: 1),
+                              "\(display) contains \(what) (line \(max(line, 1))); DOCTYPEs and entities are refused for safety, so the rest of this file was not read",
+                              hint: "Data exports do not need a DOCTYPE: remove the <!DOCTYPE ...> declaration and any &name; references other than &amp; &lt; &gt; &quot; &apos;."))
+        case .tooLarge:
+            log.append(.error("xml-malformed", at: SourceLocation(file: display, line: 1, column: 1), "\(display) is too large to read"))
+        }
+    }
+
+    // MARK: - Parent join
+
+    /// Reads the parent source fully, keyed by the text of its key field, and prepares the slot
+    /// mapping. False (with a diagnostic) when the join cannot be made at all.
+    private func loadParent(_ link: ParentLink, log: inout DiagnosticLog) -> Bool {
+        guard let parent = definitions.source(link.source), parent.key.count == 1,
+              let parentKeySlot = parent.scope.field(named: parent.key[0])?.slot,
+              let childKeySlot = source.scope.field(named: link.key)?.slot else {
+            log.append(.error("parent-unavailable", at: source.location,
+                              "Source \(source.id) cannot join its parent \(link.source): the parent source or its single key field is not defined"))
+            return false
+        }
+        self.parentKeySlot = childKeySlot
+        parentSlots = parent.fields.compactMap { field in
+            guard let from = parent.scope.field(named: field.id)?.slot,
+                  let to = source.scope.field(named: "\(parent.id).\(field.id)")?.slot else { return nil }
+            return (from, to)
+        }
+        var rows: [String: [Value]] = [:]
+        // The parent's own diagnostics are reported when the parent source itself is read.
+        let parentResult = SourceReader(source: parent, definitions: definitions).read { row, _ in
+            let key = row[parentKeySlot]
+            if !key.isNull { rows[key.description] = row }
+        }
+        if parentResult.rowsRead == 0, parentResult.log.errorCount > 0 {
+            log.append(.warning("parent-unreadable", at: source.location,
+                                "The parent source \(parent.id) of \(source.id) gave no rows, so every row of \(source.id) will be an orphan",
+                                hint: "Fix the errors reported for source \(parent.id) first."))
+        }
+        parentRows = rows
+        return true
+    }
+
+    /// Fills the parent slots of `row` from the parent row its key names; false (with an
+    /// `orphan-parent` error) when there is none.
+    private func joinParent(_ row: inout [Value], line: Int, display: String, log: inout DiagnosticLog) -> Bool {
+        guard let parentRows, let parentKeySlot else { return true }
+        let key = row[parentKeySlot]
+        if !key.isNull, let parent = parentRows[key.description] {
+            for (from, to) in parentSlots { row[to] = parent[from] }
+            return true
+        }
+        let name = source.parent?.key ?? ""
+        let parentId = source.parent?.source ?? ""
+        log.append(.error("orphan-parent", at: SourceLocation(file: display, line: line, column: 1),
+                          key.isNull
+                            ? "Line \(line) has no \(name), so it cannot be joined to a record of \(parentId)"
+                            : "Line \(line) refers to \(parentId) record \"\(key.description)\" (\(name)), which does not exist",
+                          hint: "Check that the \(parentId) file is complete and that \(name) holds the parent's key."))
+        return false
     }
 
     /// Paths of files already read, for messages that point back to an earlier file.

@@ -369,11 +369,11 @@ let centres: [Value] = [text("Füzuli"), text("Ağcabədi"), text("Tərtər")]
         #expect(outcome.rows.isEmpty)
     }
 
-    @Test func xmlIsNotSupportedYet() {
+    @Test func xmlWithoutRecordPathIsRefused() {
+        // XML reading itself is covered in XMLSourceTests.swift.
         let fixture = Fixture()
         let outcome = read(fixture, makeSource("m.xml", [field("id", .integer)], format: .xml))
-        #expect(outcome.codes == ["format-unsupported"])
-        #expect(outcome.diagnostics[0].message == "XML sources are not supported by this build yet (source services)")
+        #expect(outcome.codes == ["xml-record-missing"])
         #expect(outcome.diagnostics[0].location == sourceLocation)
     }
 
