@@ -75,18 +75,23 @@ struct XMLRecordReader {
     /// Depth (root = 0) of the element each field is anchored at.
     private let anchorDepth: [Int]
     private let recordDepth: Int
-    /// Shallowest anchor depth: records are emitted when the element at this depth closes.
+    /// Shallowest anchor depth of a field that may come after the record: records are emitted
+    /// when the element at this depth closes.
     private let emitDepth: Int
+    /// Ancestor attributes (`../@id`) are known before the record starts: no need to wait.
+    private let knownAtRecordEnd: [Bool]
 
     init(record: String, fields: [XMLFieldPath?]) {
         let components = record.split(separator: "/").map { XMLFieldPath.localName(String($0)) }
         let depth = components.count - 1
         let anchors = fields.map { path in path.map { depth - $0.ups } ?? -1 }
+        let known = fields.map { path in path.map { $0.ups == 0 || ($0.steps.isEmpty && $0.attribute != nil) } ?? true }
         recordPath = components
         self.fields = fields
         recordDepth = depth
         anchorDepth = anchors
-        emitDepth = Swift.min(anchors.filter { $0 >= 0 }.min() ?? depth, depth)
+        knownAtRecordEnd = known
+        emitDepth = Swift.min(anchors.indices.filter { anchors[$0] >= 0 && !known[$0] }.map { anchors[$0] }.min() ?? depth, depth)
     }
 
     private final class ErrorBox {
@@ -170,16 +175,17 @@ struct XMLRecordReader {
             if depth == recordDepth {
                 var record = XMLRecord(line: element.line, values: [String?](repeating: nil, count: fieldCount),
                                        lines: [Int](repeating: element.line, count: fieldCount), filledDepth: recordDepth)
-                for index in 0..<fieldCount where anchorDepth[index] == recordDepth {
-                    record.values[index] = anchored[recordDepth][index]
-                    if anchored[recordDepth][index] != nil { record.lines[index] = anchoredLines[recordDepth][index] }
+                for index in 0..<fieldCount where knownAtRecordEnd[index] && anchorDepth[index] >= 0 {
+                    let anchor = anchorDepth[index]
+                    record.values[index] = anchored[anchor][index]
+                    if anchored[anchor][index] != nil { record.lines[index] = anchoredLines[anchor][index] }
                 }
                 pending.append(record)
             } else if depth >= emitDepth {
                 // Only the records inside this element: they have been filled up to depth + 1.
                 for r in pending.indices where pending[r].filledDepth == depth + 1 {
                     pending[r].filledDepth = depth
-                    for index in 0..<fieldCount where anchorDepth[index] == depth {
+                    for index in 0..<fieldCount where anchorDepth[index] == depth && !knownAtRecordEnd[index] {
                         pending[r].values[index] = anchored[depth][index]
                         if anchored[depth][index] != nil { pending[r].lines[index] = anchoredLines[depth][index] }
                     }
