@@ -111,8 +111,13 @@ struct Pass {
             return keys
         case .bands:
             return []
-        case .expression:
-            return []
+        case .expression(let syntax):
+            // A condition (`age < 18`) always shows both answers, as a boolean field does.
+            let isCondition = sources.contains { id in
+                guard let source = definitions.source(id), case .success(let bound) = RowBinder.bind(syntax, in: source.scope) else { return false }
+                return bound.type == .boolean
+            }
+            return isCondition ? ["true", "false"] : []
         }
     }
 

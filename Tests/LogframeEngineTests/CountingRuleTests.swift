@@ -134,6 +134,11 @@ struct CountingRuleTests {
         #expect(i.breakdown("district").cellValues == ["Füzuli=4", "Ağcabədi=0", "Tərtər=2", "∅=0"])
         #expect(i.breakdown("age").cellValues == ["<18=1", "18-59=4", "60+=1", "∅=0"])
         #expect(i.breakdown("child").cellValues == ["true=1", "false=5", "∅=0"])
+        let children = try fixture("""
+              - {id: C, title: Children, value: count(where age < 18), by: [child]}
+        """).run(asOf: "2021-09-30").indicator("C")
+        // No adult record matches, but a condition's "false" category is declared all the same.
+        #expect(children.breakdown("child").cellValues == ["true=1", "false=0", "∅=0"])
         for breakdown in i.breakdowns {
             #expect(breakdown.overlap == .zero, "records fall in exactly one cell of \(breakdown.dimensions)")
         }
