@@ -275,6 +275,16 @@ func csvRows(_ path: String) -> [[String]] {
         }
     }
 
+    @Test func predefinedEntitiesCharacterReferencesAndCDATA() {
+        let fixture = Fixture()
+        fixture.write("e.xml", "<rs><r n=\"a &amp; b\"><v>Caf&#233; &lt;1&gt; <![CDATA[x & y]]></v><w>Ağ</w></r></rs>")
+        let source = makeSource(id: "e", path: "../data/e.xml", format: .xml, record: "/rs/r",
+                                [xfield("v"), xfield("n", xml: "@n"), xfield("w")])
+        let outcome = readSource(fixture, source)
+        #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
+        #expect(outcome.rows == [[text("Café <1> x & y"), text("a & b"), text("Ağ")]])
+    }
+
     @Test func invalidPathsAndMissingRecord() {
         let fixture = Fixture()
         fixture.write("a.xml", "<rs><r/></rs>")
