@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,9 @@ PUBLISHED = [
     ("undp-crc", "2022-12-31", "OP2.4", "current", 23),
     ("undp-crc", "2022-12-31", "OP3.1", "current", 9),
     ("undp-crc", "2022-12-31", "OP2.6", "current", 3),
+    ("undp-crc", "2022-12-31", "OP2.1", "current", 23),       # community meetings, Jan-Feb 2021
+    ("undp-crc", "2022-12-31", "OP2.2", "numerator@2021-Q1", 22),    # within the 10-participant limit
+    ("undp-crc", "2022-12-31", "OP2.2", "denominator@2021-Q1", 23),
     ("article54", "2023-12-31", "OP1.1", "current", 8),
     ("article54", "2023-12-31", "OC1.1", "current", 14),
     ("article54", "2023-12-31", "OC1.2", "current", 7),
@@ -84,6 +88,74 @@ def test_staff_by_profession():
     cells = {c["key"]["profession"]: c["value"] for b in ind["breakdowns"] if b["by"] == ["profession"] for c in b["cells"]}
     assert {k: v for k, v in cells.items() if v} == {
         "social_worker": 7, "psychologist": 3, "pedagogue": 3, "child_development": 2, "lawyer": 2, "regional_coordinator": 2}
+
+
+MEETINGS = ROOT / "samples" / "undp-crc" / "meetings"
+PLANTED_MEETING = "crc_community_meeting_2021-02-02_10-01-13.xml"   # 12 participants
+
+
+def validate_json(root, definitions):
+    run = subprocess.run([binary(), "validate", definitions, "--format", "json"], cwd=root, capture_output=True,
+                         text=True)
+    assert run.returncode in (0, 1), run.stderr
+    return json.loads(run.stdout)
+
+
+def test_meetings_are_odk_submissions():
+    files = sorted(MEETINGS.glob("*.xml"))
+    assert len(files) == 23 and not (MEETINGS.parent / "meetings.csv").exists()
+    ids = set()
+    for path in files:
+        data = ET.parse(path).getroot()
+        assert (data.tag, data.get("id"), data.get("version")) == ("data", "crc_community_meeting", "2021011501")
+        assert data[-1].tag == "meta" and data[-1][-1].tag == "instanceID"   # meta/instanceID last, as Collect writes
+        ids.add(data.findtext("meta/instanceID"))
+        people = data.findall("participants/participant")
+        # participant_count is the form's calculate, count(${participant})
+        assert int(data.findtext("participant_count")) == len(people), path.name
+    assert len(ids) == 23
+
+
+def test_pandemic_rule_warns_once_on_the_planted_meeting():
+    rep = validate_json(ROOT, "indicators/undp-crc.yml")
+    warnings = [d for d in rep["diagnostics"] if d["code"] == "rule-failed"]
+    assert [(d["severity"], d["file"], d["line"]) for d in warnings] == [
+        ("warning", f"samples/undp-crc/meetings/{PLANTED_MEETING}", 2)]   # line 2: the <data> record
+    assert "at most 10 participants" in warnings[0]["message"]
+    assert not [d for d in rep["diagnostics"] if "/meetings/" in (d["file"] or "") and d["severity"] == "error"]
+    sources = {s["id"]: s for s in rep["summary"]["sources"]}
+    assert (sources["meetings"]["rowsRead"], sources["meetings"]["rowsUsed"]) == (23, 23)   # a warning keeps the row
+    assert len(sources["meetings"]["files"]) == 23
+    planted = ET.parse(MEETINGS / PLANTED_MEETING).getroot()
+    assert planted.findtext("participant_count") == "12" and len(planted.findall("participants/participant")) == 12
+
+
+def test_meeting_participants_from_the_repeat():
+    rep = report(ROOT, "undp-crc", "2022-12-31")
+    ind = next(i for i in rep["indicators"] if i["id"] == "OP2.3")
+    total = sum(int(ET.parse(p).getroot().findtext("participant_count")) for p in MEETINGS.glob("*.xml"))
+    assert ind["current"] == total == 179
+    cells = {b["by"][0]: {c["key"][b["by"][0]]: c["value"] for c in b["cells"] if c["value"]}
+             for b in ind["breakdowns"] if len(b["by"]) == 1}
+    assert cells["district"] == {"Füzuli": 67, "Ağcabədi": 61, "Tərtər": 51}
+    assert cells["sex"] == {"F": 75, "M": 104}
+    assert cells["role"]["executive_authority"] == 23   # the district executive authority at every meeting
+
+
+def test_fixing_the_planted_meeting_clears_the_warning():
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "indicators").mkdir()
+        shutil.copy(ROOT / "indicators" / "undp-crc.yml", root / "indicators")
+        shutil.copytree(ROOT / "samples" / "undp-crc", root / "samples" / "undp-crc")
+        path = root / "samples" / "undp-crc" / "meetings" / PLANTED_MEETING
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("<participant_count>12</participant_count>",
+                                     "<participant_count>10</participant_count>"), encoding="utf-8")
+        rep = validate_json(root, "indicators/undp-crc.yml")
+        assert not [d for d in rep["diagnostics"] if d["code"] == "rule-failed"]
+        after = report(root, "undp-crc", "2022-12-31")
+    assert figure(after, "OP2.2", "numerator@2021-Q1") == 23
 
 
 # (programme, as-of, indicator, where, file, predicate picking the records to remove, expected change)

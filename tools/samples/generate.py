@@ -3,7 +3,7 @@
 
 Deterministic (fixed seeds), standard library only:
 
-    python3 tools/samples/generate.py            # writes samples/<programme>/*.csv
+    python3 tools/samples/generate.py            # writes samples/<programme>/*.csv (and *.xml)
 
 Every published figure (see samples/README.md) is built in exactly: the clean rows produce the
 figure, and the planted dirty rows (duplicate keys, typo'd places, dates outside the programme)
@@ -14,6 +14,9 @@ import csv
 import datetime as dt
 import os
 import random
+import shutil
+import uuid
+from xml.sax.saxutils import escape
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SAMPLES = os.path.join(ROOT, "samples")
@@ -64,6 +67,48 @@ def write(programme, name, header, rows):
         w.writerow(header)
         for r in rows:
             w.writerow([r.get(h, "") for h in header])
+
+
+def write_odk_meetings(programme, meetings):
+    """One ODK Collect instance file per community meeting, in samples/<programme>/meetings/.
+
+    The form (XLSForm id crc_community_meeting, version 2021011501): a `meeting` group, a
+    `participants` group holding the `participant` repeat (name, sex, role), `participant_count`
+    calculated by the form as count(${participant}), and `meta/instanceID` last, as Collect writes it.
+    Files are named like Collect's instance folders (form id and the `start` time), so sorting the
+    names sorts the meetings by date.
+    """
+    folder = os.path.join(SAMPLES, programme, "meetings")
+    if os.path.isdir(folder):
+        shutil.rmtree(folder)
+    os.makedirs(folder)
+    for m in meetings:
+        start, end = m["start"], m["end"]
+        lines = ["<?xml version='1.0' encoding='UTF-8' ?>",
+                 '<data xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" '
+                 'id="crc_community_meeting" version="2021011501">',
+                 f"  <start>{start.isoformat(timespec='milliseconds')}</start>",
+                 f"  <end>{end.isoformat(timespec='milliseconds')}</end>",
+                 "  <meeting>",
+                 f"    <date>{m['date']}</date>",
+                 f"    <district>{escape(m['district'])}</district>",
+                 f"    <settlement>{escape(m['settlement'])}</settlement>",
+                 f"    <facilitator>{escape(m['facilitator'])}</facilitator>",
+                 f"    <priority_need>{m['priority_need']}</priority_need>",
+                 "  </meeting>",
+                 "  <participants>"]
+        for p in m["people"]:
+            lines.append(f"    <participant><name>{escape(p['name'])}</name><sex>{p['sex']}</sex>"
+                         f"<role>{p['role']}</role></participant>")
+        lines += ["  </participants>",
+                  f"  <participant_count>{len(m['people'])}</participant_count>",
+                  "  <meta>",
+                  f"    <instanceID>uuid:{m['uuid']}</instanceID>",
+                  "  </meta>",
+                  "</data>"]
+        name = f"crc_community_meeting_{start.strftime('%Y-%m-%d_%H-%M-%S')}.xml"
+        with open(os.path.join(folder, name), "w", newline="", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
 
 
 def D(y, m, d):
@@ -178,7 +223,7 @@ def undp_crc():
           ["record_id", "date", "centre", "service", "person_id", "full_name", "sex", "age", "disability",
            "residence", "channel"], rows)
 
-    # --- community meetings, January-February 2021 (CSV export of the ODK form) ---
+    # --- community meetings, January-February 2021 (ODK Collect submissions, one XML file each) ---
     settlements = {"Füzuli": ["Horadiz", "Qazaxlılar", "Əhmədalılar", "Yuxarı Kürdmahmudlu", "Aşağı Kürdmahmudlu"],
                    "Ağcabədi": ["Ağcabədi", "Hindarx", "Kəbirli", "Salmanbəyli", "Rəncbərlər"],
                    "Tərtər": ["Tərtər", "Qapanlı", "Şıxarx", "Hüsanlı", "Sarov"]}
@@ -203,8 +248,37 @@ def undp_crc():
     meetings[12]["participants"] = 12
     meetings[12]["women"] = 5
     meetings.sort(key=lambda m: (m["date"], m["meeting_id"]))
-    write(P, "meetings.csv", ["meeting_id", "date", "district", "settlement", "participants", "women",
-                              "executive_authority", "municipality", "facilitator", "priority_need"], meetings)
+    # The participant repeat, the start/end times and the instance ids come from a separate
+    # generator so that the rows drawn after the meetings (trainings, ...) stay what they were.
+    # Each meeting lists exactly `participants` people, `women` of them women: one from the
+    # district executive authority, one municipality member when one attended, one village
+    # representative, the rest residents.
+    odk = random.Random(54010)
+    seen_day = {}
+    for m in meetings:
+        sexes = ["F"] * m["women"] + ["M"] * (m["participants"] - m["women"])
+        odk.shuffle(sexes)
+        roles = (["executive_authority"] + (["municipality"] if m["municipality"] == "yes" else [])
+                 + ["village_representative"])
+        roles += ["resident"] * (len(sexes) - len(roles))
+        people, names = [], set()
+        for sex, role in zip(sexes, roles):
+            name = full_name(odk, sex)
+            while name in names:
+                name = full_name(odk, sex)
+            names.add(name)
+            people.append({"name": name, "sex": sex, "role": role})
+        odk.shuffle(people)   # the order people signed the attendance sheet
+        m["people"] = people
+        day = dt.date.fromisoformat(m["date"])
+        nth = seen_day.get(day, 0)   # a second meeting the same day starts in the afternoon
+        seen_day[day] = nth + 1
+        tz = dt.timezone(dt.timedelta(hours=4))
+        m["start"] = dt.datetime(day.year, day.month, day.day, 10 + 4 * nth, odk.randrange(60), odk.randrange(60),
+                                 odk.randrange(1000) * 1000, tzinfo=tz)
+        m["end"] = m["start"] + dt.timedelta(minutes=odk.randint(55, 110), seconds=odk.randrange(60))
+        m["uuid"] = str(uuid.UUID(int=odk.getrandbits(128), version=4))
+    write_odk_meetings(P, meetings)
 
     # --- training attendance register ---
     att = []
