@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
         .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport"]),
         .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
+        .testTarget(name: "LogframeHTMLTests", dependencies: ["LogframeReport"]),
     ],
     swiftLanguageModes: [.v6]
 )
