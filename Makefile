@@ -25,7 +25,7 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python: build
-	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples -q
+	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance -q
 
 # Writes each sample programme's report (Markdown and JSON) to $(REPORTS)/.
 # logframe exits 1 when it finds problems in the data (the samples contain a few planted dirty

@@ -15,7 +15,9 @@ enum EncodingCheck {
         case invalidUTF8(offset: Int)
     }
 
-    static func inspect(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+    /// - Parameter checked: called now and then with how many bytes are checked so far, so the
+    ///   caller can let go of the pages behind (bounded memory on big files).
+    static func inspect(_ bytes: UnsafeBufferPointer<UInt8>, checked: ((Int) -> Void)? = nil) -> Outcome {
         let count = bytes.count
         if count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             return .utf16
@@ -23,9 +25,14 @@ enum EncodingCheck {
         guard let base = bytes.baseAddress, count > 0 else { return .utf8 }
         let raw = UnsafeRawPointer(base)
         var i = 0
+        var nextReport = MappedFile.releaseStride
         let high: UInt64 = 0x8080_8080_8080_8080
         let ones: UInt64 = 0x0101_0101_0101_0101
         while i < count {
+            if i >= nextReport {
+                checked?(i)
+                nextReport += MappedFile.releaseStride
+            }
             if i + 8 <= count {
                 let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 let hasZero = (word &- ones) & ~word & high

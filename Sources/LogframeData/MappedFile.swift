@@ -19,6 +19,20 @@ final class MappedFile: @unchecked Sendable {  // immutable after init; the byte
     let bytes: UnsafeBufferPointer<UInt8>
     private let isMapped: Bool
 
+    /// How often readers let go of the pages behind them.
+    static let releaseStride = 32 << 20
+
+    /// Lets the kernel drop the mapped pages before `offset` from this process (they stay in the
+    /// page cache and fault back in if touched again). Without this a mapped file counts fully
+    /// in the resident set once read, so memory would grow with the file instead of the state.
+    func release(below offset: Int) {
+        guard isMapped, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = min(offset, bytes.count) / page * page
+        guard length > 0 else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED)
+    }
+
     private init(bytes: UnsafeBufferPointer<UInt8>, isMapped: Bool) {
         self.bytes = bytes
         self.isMapped = isMapped

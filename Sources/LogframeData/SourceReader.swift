@@ -175,16 +175,16 @@ public final class SourceReader {
         }
 
         // Fingerprint the file on another core while the rows are read.
-        let digest = DigestTask(file)
+        let digest = DigestTask(path: path.open, fallback: file)
         let fileIndex = result.files.count
         result.files.append(SourceFileInfo(path: path.display, sha256: "", rowsRead: 0))
         filePaths.append(path.display)
         var info = FileCounts()
         if let xmlReader {
-            readXMLRecords(xmlReader, file.bytes, open: path.open, display: path.display, fileIndex: fileIndex,
+            readXMLRecords(xmlReader, file, open: path.open, display: path.display, fileIndex: fileIndex,
                            counts: &info, log: &result.log, keys: &keys, row: &row, body: body)
         } else {
-            readRows(file.bytes, display: path.display, fileIndex: fileIndex, counts: &info, log: &result.log,
+            readRows(file, display: path.display, fileIndex: fileIndex, counts: &info, log: &result.log,
                      keys: &keys, row: &row, body: body)
         }
         result.files[fileIndex].sha256 = digest.wait()
@@ -205,18 +205,25 @@ public final class SourceReader {
 
     // MARK: - Rows
 
-    private func readRows(_ bytes: UnsafeBufferPointer<UInt8>, display: String, fileIndex: Int, counts: inout FileCounts,
+    private func readRows(_ file: MappedFile, display: String, fileIndex: Int, counts: inout FileCounts,
                           log: inout DiagnosticLog, keys: inout KeyIndex, row: inout [Value],
                           body: ([Value], RecordContext) -> Void) {
-        guard encodingIsUsable(bytes, display: display, log: &log) else { return }
+        let bytes = file.bytes
+        guard encodingIsUsable(bytes, display: display, log: &log, checked: file.release(below:)) else { return }
         var scanner = CSVScanner(bytes: bytes, file: display, delimiter: source.delimiter)
         guard scanner.readHeader(log: &log) else { return }
         guard let columns = matchColumns(scanner.header, display: display, headerLine: scanner.headerLine, log: &log) else { return }
 
         var unquoted = UnquoteBuffer()
+        var nextRelease = MappedFile.releaseStride
         while true {
             let outcome = scanner.nextRow(log: &log)
             if outcome == .end { break }
+            if scanner.rowStart >= nextRelease {
+                // Keep the current row's pages: its diagnostics may still quote it.
+                file.release(below: scanner.rowStart - (1 << 20))
+                nextRelease += MappedFile.releaseStride
+            }
             counts.read += 1
             if outcome == .rejected {
                 counts.rejected += 1
@@ -307,10 +314,11 @@ public final class SourceReader {
 
     // MARK: - XML
 
-    private func readXMLRecords(_ reader: XMLRecordReader, _ bytes: UnsafeBufferPointer<UInt8>, open: String, display: String,
+    private func readXMLRecords(_ reader: XMLRecordReader, _ file: MappedFile, open: String, display: String,
                                 fileIndex: Int, counts: inout FileCounts, log: inout DiagnosticLog, keys: inout KeyIndex,
                                 row: inout [Value], body: ([Value], RecordContext) -> Void) {
-        let stop = reader.read(bytes: bytes, path: open) { record in
+        let bytes = file.bytes
+        let stop = reader.read(bytes: bytes, path: open, consumed: file.release(below:)) { record in
             counts.read += 1
             var rejected = false
             var dateFieldFailed = false
@@ -410,8 +418,9 @@ public final class SourceReader {
         index < filePaths.count ? filePaths[index] : "an earlier file"
     }
 
-    private func encodingIsUsable(_ bytes: UnsafeBufferPointer<UInt8>, display: String, log: inout DiagnosticLog) -> Bool {
-        switch EncodingCheck.inspect(bytes) {
+    private func encodingIsUsable(_ bytes: UnsafeBufferPointer<UInt8>, display: String, log: inout DiagnosticLog,
+                                  checked: ((Int) -> Void)? = nil) -> Bool {
+        switch EncodingCheck.inspect(bytes, checked: checked) {
         case .utf8:
             return true
         case .utf16:
@@ -481,18 +490,36 @@ struct UnquoteBuffer {
 }
 
 /// SHA-256 of a file computed on a background thread while its rows are read.
+///
+/// It reads the file through its own descriptor in 1 MiB chunks rather than through the shared
+/// mapping, so the row reader can release the pages behind it without the digest faulting
+/// them back into this process.
 private final class DigestTask: @unchecked Sendable {
-    private let file: MappedFile
     private let group = DispatchGroup()
     private var digest = ""
 
-    init(_ file: MappedFile) {
-        self.file = file
+    init(path: String, fallback: MappedFile) {
         group.enter()
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            digest = SHA256.hex(UnsafeRawBufferPointer(self.file.bytes))
+            digest = DigestTask.hash(path: path) ?? SHA256.hex(UnsafeRawBufferPointer(fallback.bytes))
             group.leave()
         }
+    }
+
+    private static func hash(path: String) -> String? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var hasher = SHA256()
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { chunk.deallocate() }
+        while true {
+            let n = read(fd, chunk.baseAddress, chunk.count)
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+        }
+        return hasher.finalizeHex()
     }
 
     func wait() -> String {

@@ -110,7 +110,10 @@ struct XMLRecordReader {
 
     /// Reads `bytes` (or the file at `path` when too large for the in-memory API), calling
     /// `emit` for every record in document order. Returns why it stopped early, if it did.
-    func read(bytes: UnsafeBufferPointer<UInt8>, path: String, emit: (XMLRecord) -> Void) -> XMLStop? {
+    /// `consumed` is called now and then with how many bytes libxml2 has consumed, so the caller
+    /// can let go of the pages behind.
+    func read(bytes: UnsafeBufferPointer<UInt8>, path: String, consumed: ((Int) -> Void)? = nil,
+              emit: (XMLRecord) -> Void) -> XMLStop? {
         _ = installDenyAllEntityLoader
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue
                             | XML_PARSE_NOWARNING.rawValue)
@@ -143,6 +146,8 @@ struct XMLRecordReader {
         var anchored = [[String?]](repeating: [String?](repeating: nil, count: fieldCount), count: recordPath.count)
         var anchoredLines = [[Int]](repeating: [Int](repeating: 0, count: fieldCount), count: recordPath.count)
         var pending: [XMLRecord] = []
+        var readCalls = 0
+        var nextRelease = MappedFile.releaseStride
 
         let elementType = Int32(XML_READER_TYPE_ELEMENT.rawValue)
         let endType = Int32(XML_READER_TYPE_END_ELEMENT.rawValue)
@@ -199,6 +204,14 @@ struct XMLRecordReader {
 
         while true {
             let status = xmlTextReaderRead(reader)
+            readCalls &+= 1
+            if readCalls & 0xFFFF == 0, let consumed {
+                let offset = Int(xmlTextReaderByteConsumed(reader))
+                if offset > nextRelease {
+                    consumed(offset - (1 << 20))
+                    nextRelease = offset + MappedFile.releaseStride
+                }
+            }
             if status == 0 { break }
             if status < 0 {
                 let message = errors.first?.message ?? "the document is not well-formed XML"
