@@ -199,7 +199,9 @@ public enum HTMLRenderer {
         let colspan = span > 1 ? " colspan=\"\(span)\"" : ""
         switch cell {
         case .text(let s):
-            return "<td\(colspan)>\(text(s))</td>"
+            // Long text (an indicator's wording) keeps a readable column instead of a word per line.
+            let long = span == 1 && s.count > 40 ? " class=\"long\"" : ""
+            return "<td\(long)\(colspan)>\(text(s))</td>"
         case .number(let value, let decimals):
             return "<td class=\"num\"\(colspan)>\(escape(format.number(value, decimals: max(decimals, 0))))</td>"
         case .percent(let value, let decimals):

@@ -65,6 +65,7 @@ table.report tr.group.d1 td { background: var(--band-1); }
 table.report tr.group.d2 td { background: var(--band-2); }
 table.report tr.group.d3 td { background: var(--band-3); font-weight: 600; }
 table.report tr.total td { font-weight: bold; border-top: 2px solid var(--navy); background: #f1f4f8; }
+table.report td.long { min-width: 14em; }
 td.progress { white-space: nowrap; min-width: 8.5em; }
 td.progress svg { display: inline-block; width: 4.5em; height: 0.7em; vertical-align: middle; margin-right: 0.4em; }
 td.progress .value { display: inline-block; min-width: 3.6em; text-align: right; font-variant-numeric: tabular-nums; }
@@ -78,7 +79,7 @@ td.progress .value { display: inline-block; min-width: 3.6em; text-align: right;
 .footnotes { list-style: none; margin: 0.3em 0 1em; padding: 0; font-size: 0.8em; color: var(--muted); }
 .footnotes li { margin: 0.1rem 0; }
 
-figure.chart { margin: 1rem 0; max-width: 44rem; }
+figure.chart { margin: 1rem 0; max-width: 40rem; overflow-x: auto; }
 figure.chart figcaption { font-weight: bold; color: var(--navy); font-size: 0.95em; margin-bottom: 0.3em; }
 figure.chart svg { display: block; width: 100%; height: auto; font-family: inherit; }
 figure.chart .legend { font-size: 0.8em; color: var(--muted); margin-top: 0.2rem; }
@@ -93,12 +94,14 @@ footer.notes { margin-top: 2em; border-top: 1px solid var(--rule); font-size: 0.
   h2 { font-size: 1.12em; }
   dl.fields { grid-template-columns: 1fr; }
   dl.fields dt { border-bottom: 0; padding-bottom: 0; }
+  table.report td.long { min-width: 11em; }
+  figure.chart svg { min-width: 26rem; }
 }
 
 @page {
   size: A4 landscape;
   margin: 12mm;
-  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5a6472; }
+  @bottom-right { content: counter(page) " / " counter(pages); font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 8pt; color: #5a6472; }
 }
 @media print {
   html, body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -108,13 +111,18 @@ footer.notes { margin-top: 2em; border-top: 1px solid var(--rule); font-size: 0.
   h3 { font-size: 11pt; }
   h1, h2, h3, h4, h5, h6, caption, figcaption { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
   .table-wrap { overflow: visible; }
-  table.report { min-width: 0; font-size: 8pt; }
+  /* Wide tables (an IPTT has 20+ columns) get a smaller type so they fit the page width. */
+  table.report { min-width: 0; font-size: clamp(6.2pt, calc(10.5pt - var(--cols, 8) * 0.17pt), 8.5pt); }
+  table.report th, table.report td { padding: 0.25em 0.35em; }
+  table.report td.long { min-width: 10em; }
+  table.report .pill { white-space: normal; padding: 0 0.45em; }
+  td.progress { min-width: 0; }
   thead { display: table-header-group; }
   tfoot { display: table-footer-group; }
   tr, th, td { break-inside: avoid; page-break-inside: avoid; }
   tr.group { break-after: avoid; page-break-after: avoid; }
   figure.chart, dl.fields > div, .footnotes { break-inside: avoid; page-break-inside: avoid; }
-  figure.chart { max-width: 150mm; }
+  figure.chart { max-width: 150mm; overflow: visible; }
   p { orphans: 3; widows: 3; }
 }
 """

@@ -31,10 +31,10 @@ enum SVGCharts {
     // MARK: - Trend
 
     static func trend(_ chart: Chart, format: DisplayFormat, words: Words) -> String {
-        let width = 640.0, height = 240.0
+        let width = 560.0, height = 240.0
         let left = 56.0, right = 16.0, top = 18.0
         let count = chart.points.count
-        let rotate = count > 8
+        let rotate = count > 7
         let bottom = rotate ? 62.0 : 34.0
         let plotW = width - left - right, plotH = height - top - bottom
         let values = chart.points.map { $0.value?.doubleValue }
@@ -52,7 +52,7 @@ enum SVGCharts {
         while tick <= hi + step / 1000 {
             let ty = y(tick)
             out += "<line x1=\"\(n(left))\" y1=\"\(n(ty))\" x2=\"\(n(width - right))\" y2=\"\(n(ty))\" stroke=\"\(tick == 0 ? "#8a96a6" : "#e3e8ee")\" stroke-width=\"1\"/>"
-            out += "<text x=\"\(n(left - 6))\" y=\"\(n(ty + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#5a6472\">\(E.escape(axisLabel(tick, step: step, percent: chart.unitIsPercent, format: format)))</text>\n"
+            out += "<text x=\"\(n(left - 6))\" y=\"\(n(ty + 4))\" text-anchor=\"end\" font-size=\"12.5\" fill=\"#5a6472\">\(E.escape(axisLabel(tick, step: step, percent: chart.unitIsPercent, format: format)))</text>\n"
             tick += step
         }
         // Target markers (hollow diamonds) joined by a thin dashed line.
@@ -82,15 +82,15 @@ enum SVGCharts {
                 // Value above the point, or below when the target marker sits just above it.
                 let above = targets[i].map { t in !(y(t) < y(v) && y(v) - y(t) < 16) } ?? true
                 let ly = above ? y(v) - 8 : y(v) + 16
-                out += "<text x=\"\(n(x(i)))\" y=\"\(n(max(ly, 11)))\" text-anchor=\"middle\" font-size=\"11\" font-weight=\"bold\" fill=\"#1d3557\">\(shown)</text>\n"
+                out += "<text x=\"\(n(x(i)))\" y=\"\(n(max(ly, 11)))\" text-anchor=\"middle\" font-size=\"12.5\" font-weight=\"bold\" fill=\"#1d3557\">\(shown)</text>\n"
             } else {
-                out += "<text x=\"\(n(x(i)))\" y=\"\(n(top + plotH - 6))\" text-anchor=\"middle\" font-size=\"11\" font-style=\"italic\" fill=\"#8a96a6\">\(E.escape(format.notAvailable))</text>\n"
+                out += "<text x=\"\(n(x(i)))\" y=\"\(n(top + plotH - 6))\" text-anchor=\"middle\" font-size=\"12.5\" font-style=\"italic\" fill=\"#8a96a6\">\(E.escape(format.notAvailable))</text>\n"
             }
             let lx = x(i), ly = top + plotH + 16
             if rotate {
-                out += "<text x=\"\(n(lx))\" y=\"\(n(ly))\" text-anchor=\"end\" font-size=\"11\" fill=\"#1b1f24\" transform=\"rotate(-35 \(n(lx)) \(n(ly)))\">\(label)</text>\n"
+                out += "<text x=\"\(n(lx))\" y=\"\(n(ly))\" text-anchor=\"end\" font-size=\"12.5\" fill=\"#1b1f24\" transform=\"rotate(-35 \(n(lx)) \(n(ly)))\">\(label)</text>\n"
             } else {
-                out += "<text x=\"\(n(lx))\" y=\"\(n(ly))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#1b1f24\">\(label)</text>\n"
+                out += "<text x=\"\(n(lx))\" y=\"\(n(ly))\" text-anchor=\"middle\" font-size=\"12.5\" fill=\"#1b1f24\">\(label)</text>\n"
             }
         }
         out += "</svg>\n"
@@ -103,10 +103,10 @@ enum SVGCharts {
     // MARK: - Bars
 
     static func bars(_ chart: Chart, format: DisplayFormat, words: Words) -> String {
-        let rowH = 24.0, top = 6.0
-        let labels = chart.points.map { truncate($0.label, 42) }
-        let labelW = min(max(Double(labels.map(\.count).max() ?? 0) * 6.6 + 12, 80), 290)
-        let valueW = 70.0, width = 640.0
+        let rowH = 26.0, top = 6.0
+        let labels = chart.points.map { truncate($0.label, 34) }
+        let labelW = min(max(Double(labels.map(\.count).max() ?? 0) * 7.2 + 12, 80), 250)
+        let valueW = 70.0, width = 560.0
         let barW = width - labelW - valueW - 8
         let height = top * 2 + rowH * Double(chart.points.count)
         let values = chart.points.map { $0.value?.doubleValue }
@@ -121,16 +121,16 @@ enum SVGCharts {
         for (i, point) in chart.points.enumerated() {
             let rowTop = top + rowH * Double(i)
             let mid = rowTop + rowH / 2
-            out += "<text x=\"\(n(labelW - 8))\" y=\"\(n(mid + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"#1b1f24\">\(E.escape(labels[i]))"
+            out += "<text x=\"\(n(labelW - 8))\" y=\"\(n(mid + 4))\" text-anchor=\"end\" font-size=\"13\" fill=\"#1b1f24\">\(E.escape(labels[i]))"
             if labels[i] != point.label { out += "<title>\(E.escape(point.label))</title>" }
             out += "</text>\n"
             if let v = values[i] {
                 let w = max(min(v, scaleMax), 0) / scaleMax * barW
                 let shown = E.escape(format.number(point.value, percent: chart.unitIsPercent))
                 out += "<rect x=\"\(n(labelW))\" y=\"\(n(rowTop + 4))\" width=\"\(n(w))\" height=\"\(n(rowH - 8))\" fill=\"#2f6ea6\"><title>\(E.escape(point.label)): \(shown)</title></rect>"
-                out += "<text x=\"\(n(labelW + w + 6))\" y=\"\(n(mid + 4))\" font-size=\"12\" font-weight=\"bold\" fill=\"#1d3557\">\(shown)</text>\n"
+                out += "<text x=\"\(n(labelW + w + 6))\" y=\"\(n(mid + 4))\" font-size=\"13\" font-weight=\"bold\" fill=\"#1d3557\">\(shown)</text>\n"
             } else {
-                out += "<text x=\"\(n(labelW + 6))\" y=\"\(n(mid + 4))\" font-size=\"12\" font-style=\"italic\" fill=\"#8a96a6\">\(E.escape(format.notAvailable))</text>\n"
+                out += "<text x=\"\(n(labelW + 6))\" y=\"\(n(mid + 4))\" font-size=\"13\" font-style=\"italic\" fill=\"#8a96a6\">\(E.escape(format.notAvailable))</text>\n"
             }
         }
         out += "</svg>\n</figure>\n"
