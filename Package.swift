@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Shared vocabulary: diagnostics, values, exact decimals, calendar dates.
@@ -31,7 +32,10 @@ let package = Package(
             "LogframeCore", "LogframeExpressions", "LogframeDefinitions", "LogframeData",
         ]),
         // The report model (JSON report v1) and one renderer per format.
-        .target(name: "LogframeReport", dependencies: ["LogframeCore", "LogframeDefinitions", "LogframeEngine"]),
+        .target(name: "LogframeReport", dependencies: [
+            "LogframeCore", "LogframeDefinitions", "LogframeEngine",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         // Thin commands over the stages.
         .target(name: "LogframeCLI", dependencies: [
             "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport",
@@ -45,6 +49,9 @@ let package = Package(
         .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
         .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport"]),
         .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
+        .testTarget(name: "LogframeXLSXTests", dependencies: [
+            "LogframeReport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "LogframeHTMLTests", dependencies: ["LogframeReport"]),
     ],
     swiftLanguageModes: [.v6]
