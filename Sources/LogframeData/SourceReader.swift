@@ -453,6 +453,18 @@ public final class SourceReader {
             let wanted = TextNormalization.nfc(field.column).trimmingSpaces()
             if let index = header.firstIndex(of: wanted)
                 ?? header.firstIndex(where: { $0.compare(wanted, options: [.caseInsensitive]) == .orderedSame }) {
+                // The same declared name twice: which column holds the data is anyone's guess.
+                let repeats = header.indices.filter { $0 > index && header[$0].compare(header[index], options: [.caseInsensitive]) == .orderedSame }
+                if !repeats.isEmpty {
+                    missing = true
+                    for again in repeats {
+                        let column = header[..<again].reduce(1) { $0 + $1.unicodeScalars.count + 1 }
+                        log.append(.error("duplicate-column", at: SourceLocation(file: display, line: headerLine, column: column),
+                                          "Column \"\(header[again])\" appears more than once in the header of \(display) (column \(index + 1) and column \(again + 1)), so field \(field.id) of source \(source.id) is ambiguous; no rows of this file were read",
+                                          hint: "Rename or remove the repeated column."))
+                    }
+                    continue
+                }
                 columns.append(index)
                 continue
             }
