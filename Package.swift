@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
         .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport"]),
         .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
+        .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine"]),
         .testTarget(name: "LogframeXLSXTests", dependencies: [
             "LogframeReport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

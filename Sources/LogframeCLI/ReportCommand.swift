@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Report style: eu, undp, unicef, iptt, pirs or sdg. Default: the programme's donor style.")
     var style: String?
 
-    @Option(help: "Output format: json or md (html, csv and xlsx are planned). Default: from the output file's extension, else md.")
+    @Option(help: "Output format: md, csv, html or json (xlsx is planned). Default: from the output file's extension, else md.")
     var format: String?
 
     @Option(help: "Language: en or az.")
@@ -27,9 +27,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
     var output: String?
 
-    static let formats = ["json", "md"]
-    static let plannedFormats = ["html", "csv", "xlsx"]
-    static let styles = ["eu", "undp", "unicef", "iptt", "pirs", "sdg"]
+    static let formats = ["json", "md", "csv", "html"]
+    static let plannedFormats = ["xlsx"]
+    static let styles = ReportStyles.all
 
     func validate() throws {
         if let asOf, CivilDate(iso: asOf) == nil {
@@ -37,9 +37,9 @@ struct ReportCommand: ParsableCommand {
         }
         if let format = resolvedFormat, !Self.formats.contains(format) {
             if Self.plannedFormats.contains(format) {
-                throw ValidationError("The \(format) format is not available in this version yet; use json or md.")
+                throw ValidationError("The \(format) format is not available in this version yet; use md, csv, html or json.")
             }
-            throw ValidationError("Unknown format \"\(format)\"; use json or md.")
+            throw ValidationError("Unknown format \"\(format)\"; use md, csv, html or json.")
         }
         if let style, !Self.styles.contains(style) {
             throw ValidationError("Unknown style \"\(style)\"; use one of \(Self.styles.joined(separator: ", ")).")
@@ -53,7 +53,12 @@ struct ReportCommand: ParsableCommand {
         if let format { return format }
         guard let output else { return nil }
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-        return ext == "markdown" ? "md" : (ext.isEmpty ? nil : ext)
+        switch ext {
+        case "markdown": return "md"
+        case "htm": return "html"
+        case "": return nil
+        default: return ext
+        }
     }
 
     func run() throws {
@@ -70,8 +75,17 @@ struct ReportCommand: ParsableCommand {
 
         let text: String
         switch resolvedFormat ?? "md" {
-        case "json": text = JSONReport.build(definitions: definitions, result: result, language: lang).serialized()
-        default: text = MarkdownReport.render(definitions: definitions, result: result, language: lang)
+        case "json":
+            // The JSON report is the style-neutral model: --style does not apply.
+            text = JSONReport.build(definitions: definitions, result: result, language: lang).serialized()
+        case let format:
+            let chosen = style ?? ReportStyles.defaultStyle(forDonor: definitions.programme.donor)
+            let document = ReportStyles.build(style: chosen, input: ReportInput(definitions: definitions, result: result, language: lang))
+            switch format {
+            case "csv": text = CSVRenderer.render(document)
+            case "html": text = HTMLRenderer.render(document)
+            default: text = MarkdownRenderer.render(document)
+            }
         }
         frontend.printDiagnostics()
         if let output {

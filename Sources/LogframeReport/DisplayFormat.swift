@@ -7,9 +7,16 @@ import LogframeDefinitions
 public struct DisplayFormat: Sendable {
     public var language: String
 
-    public init(language: String) { self.language = language }
+    /// Thousands separator for Azerbaijani. Markdown asks for a no-break space (U+00A0) so that
+    /// `1 234,5` never wraps; the default stays U+0020 until every renderer's tests expect U+00A0.
+    public var azerbaijaniGrouping: String
 
-    var groupingSeparator: String { language == "az" ? " " : "," }
+    public init(language: String, azerbaijaniGrouping: String = " ") {
+        self.language = language
+        self.azerbaijaniGrouping = azerbaijaniGrouping
+    }
+
+    var groupingSeparator: String { language == "az" ? azerbaijaniGrouping : "," }
     var decimalSeparator: String { language == "az" ? "," : "." }
     public var notAvailable: String { "n/a" }
 
@@ -22,38 +29,33 @@ public struct DisplayFormat: Sendable {
         return percent ? text + "%" : text
     }
 
-    public func status(_ status: Status) -> String {
-        switch (status, language) {
-        case (.achieved, "az"): return "hədəfə çatılıb"
-        case (.onTrack, "az"): return "plan üzrə"
-        case (.atRisk, "az"): return "risk altında"
-        case (.offTrack, "az"): return "plandan geri"
-        case (.noTarget, "az"): return "hədəf yoxdur"
-        case (.noData, "az"): return "məlumat yoxdur"
-        case (.achieved, _): return "achieved"
-        case (.onTrack, _): return "on track"
-        case (.atRisk, _): return "at risk"
-        case (.offTrack, _): return "off track"
-        case (.noTarget, _): return "no target"
-        case (.noData, _): return "no data"
-        }
-    }
+    public func status(_ status: Status) -> String { Localization.status(status, language) }
 
-    public func level(_ level: ResultLevel) -> String {
-        switch (level, language) {
-        case (.impact, "az"): return "Təsir"
-        case (.outcome, "az"): return "Nəticə"
-        case (.output, "az"): return "Məhsul"
-        case (.activity, "az"): return "Fəaliyyət"
-        case (.impact, _): return "Impact"
-        case (.outcome, _): return "Outcome"
-        case (.output, _): return "Output"
-        case (.activity, _): return "Activity"
-        }
+    public func level(_ level: ResultLevel) -> String { Localization.level(level, language) }
+
+    /// ISO `2021-12-31` in English; `31.12.2021` in Azerbaijani (the form used in Azerbaijan).
+    public func date(_ date: CivilDate) -> String {
+        guard language == "az" else { return date.description }
+        let (y, m, d) = date.components
+        return (d < 10 ? "0" : "") + "\(d)." + (m < 10 ? "0" : "") + "\(m).\(y)"
     }
 
     /// What the counting unit means, in words, for the report.
     public func countingUnit(_ unit: String) -> String {
+        if language == "az" {
+            switch unit {
+            case "records": return "qeydləri sayır (hər xidmət və ya sessiya bir dəfə)"
+            case "distinct": return "fərqli şəxsləri və ya obyektləri sayır (qeydlərin sayından asılı olmayaraq hər biri bir dəfə)"
+            case "sum": return "qeyd edilmiş kəmiyyəti cəmləyir"
+            case "average": return "qeyd edilmiş kəmiyyətin ortası"
+            case "minimum": return "ən kiçik qeyd edilmiş dəyər"
+            case "maximum": return "ən böyük qeyd edilmiş dəyər"
+            case "percent": return "faiz, surət və məxrəcdən yenidən hesablanır"
+            case "ratio": return "nisbət, surət və məxrəcdən yenidən hesablanır"
+            case "reported": return "təriflərdə daxil edilmiş dəyərlər, qeydlərdən hesablanmır"
+            default: return "digər göstəricilərdən, qeydlər əsasında yenidən hesablanır"
+            }
+        }
         switch unit {
         case "records": return "counts records (each service or session once)"
         case "distinct": return "counts distinct people or items (each once, however many records)"

@@ -1,0 +1,86 @@
+import LogframeCore
+import LogframeDefinitions
+import LogframeEngine
+
+/// The EU logframe matrix (grant contract Annex "Logical Framework"): Results chain |
+/// Indicators | Baseline | Current value | Targets | Sources and means of verification |
+/// Assumptions, grouped Impact, Outcomes, Outputs, Activities; F/M values under each figure of
+/// an indicator with a sex breakdown.
+enum EUStyle {
+    static func build(_ input: ReportInput) -> ReportDocument {
+        let kit = StyleKit(input)
+        let codes = kit.euCodes()
+        let header = [[
+            HeaderCell(kit.t(.resultsChain)), HeaderCell(kit.t(.indicators)), HeaderCell(kit.t(.baselineYear)),
+            HeaderCell(kit.t(.currentValueDate) + ": " + kit.date(input.result.asOf)), HeaderCell(kit.t(.targetsYear)),
+            HeaderCell(kit.t(.sourcesVerification)), HeaderCell(kit.t(.assumptions)),
+        ]]
+        var rows: [Row] = []
+        var footnotes: [String] = []
+        let groups: [(ResultLevel, LabelKey)] = [(.impact, .euImpact), (.outcome, .euOutcome), (.output, .euOutputs), (.activity, .euActivities)]
+        for (level, label) in groups {
+            let results = input.definitions.results.filter { $0.level == level }
+            guard !results.isEmpty else { continue }
+            rows.append(Row(.group(depth: 0), [.text(kit.t(label))] + Array(repeating: .spanned, count: 6)))
+            for r in results {
+                let code = codes[r.id] ?? r.id
+                let chainText = code + (code == r.id ? "" : " (\(r.id))") + ": " + r.title.text(kit.language)
+                let indicators = kit.indicators.filter { $0.0.result == r.id }
+                if indicators.isEmpty {
+                    rows.append(Row(.data, [.text(chainText), .text(kit.t(.noIndicators)), .empty, .empty, .empty, .empty, .empty]))
+                }
+                for (n, (indicator, figures)) in indicators.enumerated() {
+                    // The results chain cell heads its first indicator only (merged, as in the EU template).
+                    let chain = n == 0 ? chainText : ""
+                    let targets = kit.targetSchedule(indicator).map { item in
+                        item.final ? kit.valueText(item.value, indicator, figures) + " (\(item.date.map { String($0.year) } ?? item.label))"
+                                   : "\(item.label): " + kit.valueText(item.value, indicator, figures)
+                    }
+                    var sources = kit.text(indicator.meansOfVerification)
+                    if case .computed(_, let ids) = indicator.computation {
+                        sources += (sources.isEmpty ? "" : " ") + "[\(kit.t(.sourcesWord)): \(ids.joined(separator: ", "))]"
+                    }
+                    rows.append(Row(.data, [
+                        .text(chain),
+                        .text("\(indicator.id) \(indicator.title.text(kit.language))"),
+                        .text(kit.benchmarkText(indicator.baseline, indicator, yearOnly: true)),
+                        kit.valueCell(figures.current.value, indicator, figures),
+                        .text(targets.isEmpty ? kit.format.notAvailable : targets.joined(separator: "; ")),
+                        .text(sources),
+                        .text(kit.text(indicator.assumptions)),
+                    ]))
+                    if let sex = kit.sexBreakdown(figures) {
+                        for cell in sex.cells {
+                            let missing = cell.key.contains { $0.category == nil }
+                            if missing, cell.value.value?.isZero ?? true { continue }
+                            rows.append(Row(.data, [
+                                .empty, .text("\(indicator.id) · \(kit.cellLabel(cell))"), .empty,
+                                kit.valueCell(cell.value.value, indicator, figures), .empty, .empty, .empty,
+                            ]))
+                        }
+                        footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions])
+                    }
+                }
+            }
+        }
+        footnotes = [kit.t(.sexNote), kit.t(.codeNote)] + footnotes
+        var sections = [Section(heading: kit.t(.logframeMatrix), blocks: [.table(Table(name: "logframe", header: header, rows: rows, footnotes: footnotes))])]
+        if let trends = kit.trendsSection() { sections.append(trends) }
+        return kit.document(style: "eu", styleTitle: .styleEU, sections: sections)
+    }
+}
+
+extension StyleKit {
+    /// Is this dimension the person's sex (id or field `sex`/`gender`)?
+    func isSexDimension(_ id: String) -> Bool {
+        let names = ["sex", "gender"]
+        if names.contains(id.lowercased()) { return true }
+        if let d = definitions.dimension(id), case .field(let field) = d.kind { return names.contains(field.lowercased()) }
+        return false
+    }
+
+    /// The indicator's one-dimension sex breakdown, if declared.
+    func sexBreakdown(_ figures: IndicatorFigures) -> BreakdownFigures? {
+        figures.breakdowns.first { $0.dimensions.count == 1 && isSexDimension($0.dimensions[0]) }
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import LogframeCore
+import LogframeDefinitions
+import LogframeEngine
+
+/// The styles and how to pick one.
+public enum ReportStyles {
+    public static let all = ["eu", "undp", "unicef", "iptt", "pirs", "sdg"]
+
+    public static func build(style: String, input: ReportInput) -> ReportDocument {
+        switch style {
+        case "eu": return EUStyle.build(input)
+        case "undp": return UNDPStyle.build(input)
+        case "unicef": return UNICEFStyle.build(input)
+        case "pirs": return PIRSStyle.build(input)
+        case "sdg": return SDGStyle.build(input)
+        default: return IPTTStyle.build(input)
+        }
+    }
+
+    /// EU -> eu, UNDP -> undp, UNICEF -> unicef, anything else (or none) -> iptt.
+    public static func defaultStyle(forDonor donor: String?) -> String {
+        let d = (donor ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        if d == "EU" || d.hasPrefix("EU ") || d.hasPrefix("EU/") || d == "EUROPEAN UNION" { return "eu" }
+        if d == "UNDP" || d.hasPrefix("UNDP ") || d.hasPrefix("UNDP/") { return "undp" }
+        if d == "UNICEF" || d.hasPrefix("UNICEF ") || d.hasPrefix("UNICEF/") { return "unicef" }
+        return "iptt"
+    }
+}
+
+/// What every style builder shares: words, number cells with the indicator's decimals, the
+/// results tree, the title block, charts and the closing notes (reconciliation, hashes).
+struct StyleKit {
+    let input: ReportInput
+    let language: String
+    let format: DisplayFormat
+    var definitions: Definitions { input.definitions }
+    var result: EngineResult { input.result }
+    let figuresById: [String: IndicatorFigures]
+
+    init(_ input: ReportInput) {
+        self.input = input
+        language = input.language == "az" ? "az" : "en"
+        format = DisplayFormat(language: language)
+        figuresById = Dictionary(input.result.indicators.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func t(_ key: LabelKey, _ arguments: String...) -> String {
+        Localization.substitute(Localization.text(key, language), arguments)
+    }
+
+    func text(_ localized: LocalizedText?) -> String { localized?.text(language) ?? "" }
+
+    /// Indicators in definitions order that have figures.
+    var indicators: [(IndicatorDefinition, IndicatorFigures)] {
+        definitions.indicators.compactMap { d in figuresById[d.id].map { (d, $0) } }
+    }
+
+    func isPercent(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures?) -> Bool {
+        figures?.countingUnit == "percent" || indicator.unit?.text("en") == "%"
+    }
+
+    /// Display decimals: the indicator's own, else whole numbers as they are, 1 for percentages, 2 otherwise.
+    func places(_ value: ExactDecimal, _ decimals: Int?, percent: Bool) -> Int {
+        decimals ?? (value.rounded(decimals: 6).isIntegerValue ? 0 : (percent ? 1 : 2))
+    }
+
+    /// A figure of the indicator as a cell: n/a for null, never 0.
+    func valueCell(_ value: ExactDecimal?, _ indicator: IndicatorDefinition, _ figures: IndicatorFigures?) -> Cell {
+        guard let value else { return .notAvailable }
+        let percent = isPercent(indicator, figures)
+        let d = places(value, indicator.decimals, percent: percent)
+        return percent ? .percent(value, decimals: d) : .number(value, decimals: d)
+    }
+
+    /// A share (progress, % met) as a percent cell with one decimal.
+    func shareCell(_ value: ExactDecimal?) -> Cell {
+        guard let value else { return .notAvailable }
+        return .percent(value, decimals: 1)
+    }
+
+    /// The indicator's figure as display text (for cells that combine several figures).
+    func valueText(_ value: ExactDecimal?, _ indicator: IndicatorDefinition, _ figures: IndicatorFigures?) -> String {
+        guard let value else { return format.notAvailable }
+        let percent = isPercent(indicator, figures)
+        return format.number(value, decimals: places(value, indicator.decimals, percent: percent), percent: percent)
+    }
+
+    func date(_ d: CivilDate) -> String { format.date(d) }
+
+    func benchmarkText(_ benchmark: Benchmark?, _ indicator: IndicatorDefinition, yearOnly: Bool = false) -> String {
+        guard let benchmark, let value = benchmark.value else { return format.notAvailable }
+        var text = valueText(value, indicator, figuresById[indicator.id])
+        if let d = benchmark.date { text += " (\(yearOnly ? String(d.year) : date(d)))" }
+        return text
+    }
+
+    func statusColour(_ status: Status) -> StatusColour {
+        switch status {
+        case .achieved: return .blue
+        case .onTrack: return .green
+        case .atRisk: return .amber
+        case .offTrack: return .red
+        case .noTarget, .noData: return .grey
+        }
+    }
+
+    func statusCell(_ status: Status) -> Cell { .status(word: Localization.status(status, language), colour: statusColour(status)) }
+
+    // MARK: Results tree
+
+    func resultDefinition(_ id: String) -> ResultDefinition? { definitions.results.first { $0.id == id } }
+
+    func children(of id: String?) -> [ResultDefinition] { definitions.results.filter { $0.parent == id } }
+
+    func depth(_ result: ResultDefinition) -> Int {
+        var depth = 0
+        var parent = result.parent
+        while let id = parent, depth < 16 { depth += 1; parent = resultDefinition(id)?.parent }
+        return depth
+    }
+
+    /// EU codes (`OO`, `Oc 1`, `Op 1.1`, `A 1.1.1`) from the position in the results tree:
+    /// outcomes numbered in document order, outputs within their outcome, activities within
+    /// their output. Definitions ids that already look like EU codes are kept.
+    func euCodes() -> [String: String] {
+        var codes: [String: String] = [:]
+        let impacts = definitions.results.filter { $0.level == .impact }
+        var outcomeCount = 0
+        var outputCount: [String: Int] = [:]
+        var activityCount: [String: Int] = [:]
+        var impactCount = 0
+        for r in definitions.results {
+            switch r.level {
+            case .impact:
+                impactCount += 1
+                codes[r.id] = impacts.count > 1 ? "OO \(impactCount)" : "OO"
+            case .outcome:
+                outcomeCount += 1
+                codes[r.id] = "Oc \(outcomeCount)"
+            case .output:
+                let outcome = ancestor(of: r, level: .outcome)
+                let key = outcome?.id ?? ""
+                outputCount[key, default: 0] += 1
+                let prefix = outcome.flatMap { codes[$0.id] }.map { String($0.dropFirst(3)) + "." } ?? ""
+                codes[r.id] = "Op \(prefix)\(outputCount[key]!)"
+            case .activity:
+                let output = ancestor(of: r, level: .output)
+                let key = output?.id ?? ""
+                activityCount[key, default: 0] += 1
+                let prefix = output.flatMap { codes[$0.id] }.map { String($0.dropFirst(3)) + "." } ?? ""
+                codes[r.id] = "A \(prefix)\(activityCount[key]!)"
+            }
+        }
+        for r in definitions.results where Self.looksLikeEUCode(r.id) { codes[r.id] = r.id }
+        return codes
+    }
+
+    static func looksLikeEUCode(_ id: String) -> Bool {
+        let prefixes = ["OO", "Oc ", "Op ", "A "]
+        guard let p = prefixes.first(where: { id.hasPrefix($0) }) else { return false }
+        let rest = id.dropFirst(p.count)
+        if rest.isEmpty { return p == "OO" }
+        return rest.allSatisfy { $0.isNumber || $0 == "." || $0 == " " }
+    }
+
+    func ancestor(of result: ResultDefinition, level: ResultLevel) -> ResultDefinition? {
+        var parent = result.parent
+        var guardCount = 0
+        while let id = parent, let r = resultDefinition(id), guardCount < 16 {
+            if r.level == level { return r }
+            parent = r.parent
+            guardCount += 1
+        }
+        return nil
+    }
+
+    // MARK: Periods and milestones
+
+    /// End date of a milestone given by period id or (fiscal) year id.
+    func milestoneDate(_ id: String) -> CivilDate? {
+        if let p = definitions.programme.periods.first(where: { $0.id == id }) { return p.end }
+        return definitions.programme.endOfYear(id)
+    }
+
+    /// Milestones then the final target, as (label, value, date), sorted by date.
+    func targetSchedule(_ indicator: IndicatorDefinition) -> [(label: String, value: ExactDecimal, date: CivilDate?, final: Bool)] {
+        var out: [(label: String, value: ExactDecimal, date: CivilDate?, final: Bool)] = indicator.milestones.map {
+            ($0.id, $0.value, milestoneDate($0.id), false)
+        }
+        if let target = indicator.target, let value = target.value {
+            let d = target.date ?? definitions.programme.end
+            out.append((String(d.year), value, d, true))
+        }
+        return out.sorted { ($0.date ?? .init(daysSinceEpoch: .max)) < ($1.date ?? .init(daysSinceEpoch: .max)) }
+    }
+
+    /// Breakdown cells as sub-rows text: (label, value) per cell, "not recorded" last.
+    func cellLabel(_ cell: CellFigures) -> String {
+        cell.label.map { $0.label.text(language) }.joined(separator: " × ")
+    }
+
+    /// Footnotes for an indicator's breakdowns: "not recorded" values and overlaps.
+    func breakdownNotes(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures, only dimensions: [[String]]? = nil) -> [String] {
+        var notes: [String] = []
+        for breakdown in figures.breakdowns where dimensions == nil || dimensions!.contains(breakdown.dimensions) {
+            let by = breakdown.dimensions.joined(separator: " × ")
+            let missing = breakdown.cells.filter { $0.key.contains { $0.category == nil } }
+            if breakdown.dimensions.count == 1, let cell = missing.first, let v = cell.value.value, !v.isZero {
+                notes.append(t(.notRecordedNote, indicator.id, t(.byDimensions, by), valueText(v, indicator, figures)))
+            }
+            if let overlap = breakdown.overlap, !overlap.isZero {
+                notes.append(t(.overlapNote, indicator.id, t(.byDimensions, by), format.number(overlap)))
+            }
+        }
+        return notes
+    }
+
+    // MARK: Title block, charts and notes
+
+    func document(style: String, styleTitle: LabelKey, sections: [Section]) -> ReportDocument {
+        let p = definitions.programme
+        var subtitle = [t(styleTitle)]
+        var facts = ["\(t(.programme)): \(p.id)"]
+        if let donor = p.donor { facts.append("\(t(.donor)): \(donor)") }
+        if let implementer = p.implementer { facts.append("\(t(.implementer)): \(implementer)") }
+        subtitle.append(facts.joined(separator: " · "))
+        subtitle.append(t(.programmePeriod, date(p.start), date(p.end)))
+        subtitle.append(t(.asOf, date(result.asOf)))
+        return ReportDocument(style: style, language: language, title: p.title.text(language), subtitle: subtitle,
+                              sections: sections, notes: notes())
+    }
+
+    /// Per indicator: period values (cumulative to date for cumulative indicators) with the
+    /// targets due at each period, and a progress bar.
+    func charts(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> [Block] {
+        var blocks: [Block] = []
+        let percent = isPercent(indicator, figures)
+        if figures.periods.count > 1 {
+            let points = figures.periods.map { (label: $0.period.id, value: indicator.cumulative ? $0.cumulative.value : $0.value.value) }
+            if points.contains(where: { $0.value != nil }) {
+                blocks.append(.chart(Chart(kind: .trend, title: t(.trendTitle, indicator.id), points: points,
+                                           targets: figures.periods.map(\.target), unitIsPercent: percent)))
+            }
+        }
+        if let progress = figures.progress {
+            blocks.append(.chart(Chart(kind: .bars, title: t(.progressTitle, indicator.id),
+                                       points: [(label: indicator.id, value: progress)], unitIsPercent: true)))
+        }
+        return blocks
+    }
+
+    /// A "Trends" section: one sub-section per indicator with its charts.
+    func trendsSection() -> Section? {
+        var blocks: [Block] = []
+        for (indicator, figures) in indicators { blocks += charts(indicator, figures) }
+        return blocks.isEmpty ? nil : Section(heading: t(.trends), level: 0, blocks: blocks)
+    }
+
+    func notes() -> [Block] {
+        var blocks: [Block] = []
+        let header = [[HeaderCell(t(.source)), HeaderCell(t(.rowsRead)), HeaderCell(t(.rowsUsed)), HeaderCell(t(.rowsRejected)),
+                       HeaderCell(t(.rowsAfterAsOf)), HeaderCell(t(.files))]]
+        let rows = result.sources.map { s in
+            Row(.data, [.text(s.id), .number(ExactDecimal(s.rowsRead), decimals: 0), .number(ExactDecimal(s.rowsUsed), decimals: 0),
+                        .number(ExactDecimal(s.rowsRejected), decimals: 0), .number(ExactDecimal(s.rowsAfterAsOf), decimals: 0),
+                        .text(s.files.map { "\($0.path) (\($0.sha256.prefix(12)))" }.joined(separator: "; "))])
+        }
+        if !rows.isEmpty {
+            blocks.append(.table(Table(name: "sources", caption: t(.dataSources), header: header, rows: rows)))
+            for s in result.sources {
+                blocks.append(.paragraph(t(.reconciliation, s.id, format.number(ExactDecimal(s.rowsRead)), format.number(ExactDecimal(s.rowsUsed)),
+                                           format.number(ExactDecimal(s.rowsRejected)), format.number(ExactDecimal(s.rowsAfterAsOf)),
+                                           date(result.asOf))))
+            }
+            var files: [(term: String, description: String)] = []
+            for s in result.sources { for f in s.files { files.append((term: "\(s.id): \(f.path)", description: f.sha256)) } }
+            if !files.isEmpty {
+                blocks.append(.paragraph(t(.inputFiles)))
+                blocks.append(.definitionList(files))
+            }
+        }
+        blocks.append(.paragraph(t(.problems, String(result.log.errorCount), String(result.log.warningCount))))
+        blocks.append(.paragraph(t(.naNote)))
+        blocks.append(.paragraph(t(.dateNote)))
+        return blocks
+    }
+}
+
+extension ExactDecimal {
+    /// True when the value has no fractional part, whatever its scale (2.00 is whole).
+    var isIntegerValue: Bool {
+        let r = rounded(decimals: 0)
+        return isInteger || (!(self < r) && !(r < self))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import LogframeCore
+import LogframeDefinitions
+import LogframeEngine
+
+/// UNICEF results table: Indicator | Target | Cumulative results | Target achieved (%) | Change
+/// since the previous period, with girls and boys (sex by age under 18) and children with
+/// disabilities where the indicator declares those breakdowns.
+enum UNICEFStyle {
+    static func build(_ input: ReportInput) -> ReportDocument {
+        let kit = StyleKit(input)
+        let header = [[
+            HeaderCell(kit.t(.indicator)), HeaderCell(kit.t(.target)), HeaderCell(kit.t(.cumulativeResults)),
+            HeaderCell(kit.t(.targetAchieved)), HeaderCell(kit.t(.changeSincePrevious)),
+        ]]
+        var rows: [Row] = []
+        var footnotes = [kit.t(.unicefNote)]
+        for r in input.definitions.results {
+            let indicators = kit.indicators.filter { $0.0.result == r.id }
+            guard !indicators.isEmpty else { continue }
+            rows.append(Row(.group(depth: 0), [.text("\(Localization.level(r.level, kit.language)) \(r.id): \(r.title.text(kit.language))")] + Array(repeating: .spanned, count: 4)))
+            for (indicator, figures) in indicators {
+                var change: ExactDecimal?
+                if figures.periods.count >= 2, let now = figures.periods[figures.periods.count - 1].cumulative.value,
+                   let before = figures.periods[figures.periods.count - 2].cumulative.value {
+                    change = now - before
+                }
+                rows.append(Row(.data, [
+                    .text("\(indicator.id) \(indicator.title.text(kit.language))"),
+                    kit.valueCell(indicator.target?.value, indicator, figures),
+                    kit.valueCell(figures.current.value, indicator, figures),
+                    kit.shareCell(achieved(indicator, figures)),
+                    // Percentages change in percentage points: a plain number.
+                    change.map { kit.isPercent(indicator, figures) ? .number($0, decimals: kit.places($0, indicator.decimals, percent: true)) : kit.valueCell($0, indicator, figures) } ?? .notAvailable,
+                ]))
+                let girlsBoys = kit.girlsAndBoys(indicator, figures)
+                // About people (a sex breakdown) or about children, but no girls/boys split: say so.
+                if girlsBoys.isEmpty, kit.sexBreakdown(figures) != nil || kit.countsOnlyChildren(indicator) {
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty]))
+                }
+                for (label, value) in girlsBoys {
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(label)"), .empty, kit.valueCell(value, indicator, figures), .empty, .empty]))
+                }
+                if let disabled = kit.childrenWithDisabilities(indicator, figures) {
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.valueCell(disabled.value, indicator, figures), .empty, .empty]))
+                    footnotes += kit.breakdownNotes(indicator, figures, only: [disabled.dimensions])
+                }
+                if let sex = kit.sexBreakdown(figures), !girlsBoys.isEmpty { footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions]) }
+            }
+        }
+        var sections = [Section(heading: kit.t(.results), blocks: [.table(Table(name: "results", header: header, rows: rows, footnotes: footnotes))])]
+        if let trends = kit.trendsSection() { sections.append(trends) }
+        return kit.document(style: "unicef", styleTitle: .styleUNICEF, sections: sections)
+    }
+
+    /// current / target x 100 for an increase; for a decrease the share of the way from baseline to target.
+    static func achieved(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> ExactDecimal? {
+        if indicator.direction == .decrease { return figures.progress }
+        guard let current = figures.current.value, let target = indicator.target?.value, !target.isZero,
+              let q = current / target else { return nil }
+        return q * ExactDecimal(100)
+    }
+}
+
+extension StyleKit {
+    /// Does the indicator count only children under 18 (a single count/distinct filtered on `age < 18`)?
+    func countsOnlyChildren(_ indicator: IndicatorDefinition) -> Bool {
+        guard let text = indicator.expressionText?.replacingOccurrences(of: " ", with: "") else { return false }
+        let single = (text.hasPrefix("distinct(") || text.hasPrefix("count(")) && !text.contains("$")
+            && !(indicator.expressionText ?? "").contains(" or ") && text.filter({ $0 == "(" }).count == 1
+        return single && (text.contains("whereage<18") || text.contains("andage<18") || text.contains("whereage<=17") || text.contains("andage<=17"))
+    }
+
+    /// Is this dimension "under 18" (a condition like `age < 18`, or age bands with a `<18` band)?
+    func under18Key(_ dimension: String) -> String? {
+        guard let d = definitions.dimension(dimension) else { return nil }
+        switch d.kind {
+        case .bands(_, let bounds):
+            return bounds.first == ExactDecimal(18) ? d.labels.first?.key : nil
+        case .expression:
+            let looksChild = dimension.lowercased().contains("child") || dimension.lowercased().contains("18")
+                || d.labels.contains { $0.key == "true" && $0.label.text("en").contains("18") }
+            return looksChild ? "true" : nil
+        case .field:
+            return nil
+        }
+    }
+
+    /// Girls and boys under 18: from a sex x under-18 cross-tab, else from the sex breakdown of an
+    /// indicator that counts only children. Empty when neither is declared.
+    func girlsAndBoys(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> [(String, ExactDecimal?)] {
+        for b in figures.breakdowns where b.dimensions.count == 2 {
+            guard let s = b.dimensions.firstIndex(where: isSexDimension) else { continue }
+            let other = b.dimensions[1 - s]
+            guard let childKey = under18Key(other) else { continue }
+            func cell(_ sex: String) -> ExactDecimal? {
+                b.cells.first { $0.key[s].category == sex && $0.key[1 - s].category == childKey }?.value.value
+            }
+            return [(t(.girls), cell("F")), (t(.boys), cell("M"))]
+        }
+        if countsOnlyChildren(indicator), let sex = sexBreakdown(figures) {
+            func cell(_ key: String) -> ExactDecimal? { sex.cells.first { $0.key[0].category == key }?.value.value }
+            return [(t(.girls), cell("F")), (t(.boys), cell("M"))]
+        }
+        return []
+    }
+
+    /// Children with disabilities: the `true` cell of a disability breakdown of an indicator counting only children.
+    func childrenWithDisabilities(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> (value: ExactDecimal?, dimensions: [String])? {
+        guard countsOnlyChildren(indicator) else { return nil }
+        for b in figures.breakdowns where b.dimensions.count == 1 {
+            let id = b.dimensions[0]
+            var field = id
+            if let d = definitions.dimension(id), case .field(let f) = d.kind { field = f }
+            guard id.lowercased().contains("disab") || field.lowercased().contains("disab") else { continue }
+            return (b.cells.first { $0.key[0].category == "true" }?.value.value, b.dimensions)
+        }
+        return nil
+    }
+}
