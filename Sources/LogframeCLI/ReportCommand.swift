@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Report style: eu, undp, unicef, iptt, pirs or sdg. Default: the programme's donor style.")
     var style: String?
 
-    @Option(help: "Output format: md, csv, html or json (xlsx is planned). Default: from the output file's extension, else md.")
+    @Option(help: "Output format: md, csv, html, xlsx or json. Default: from the output file's extension, else md.")
     var format: String?
 
     @Option(help: "Language: en or az.")
@@ -27,8 +27,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
     var output: String?
 
-    static let formats = ["json", "md", "csv", "html"]
-    static let plannedFormats = ["xlsx"]
+    static let formats = ["json", "md", "csv", "html", "xlsx"]
     static let styles = ReportStyles.all
 
     func validate() throws {
@@ -36,10 +35,7 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD, for example 2021-12-31 (got \"\(asOf)\").")
         }
         if let format = resolvedFormat, !Self.formats.contains(format) {
-            if Self.plannedFormats.contains(format) {
-                throw ValidationError("The \(format) format is not available in this version yet; use md, csv, html or json.")
-            }
-            throw ValidationError("Unknown format \"\(format)\"; use md, csv, html or json.")
+            throw ValidationError("Unknown format \"\(format)\"; use md, csv, html, xlsx or json.")
         }
         if let style, !Self.styles.contains(style) {
             throw ValidationError("Unknown style \"\(style)\"; use one of \(Self.styles.joined(separator: ", ")).")
@@ -73,30 +69,38 @@ struct ReportCommand: ParsableCommand {
         progress.finish()
         frontend.diagnostics.merge(result.log)
 
-        let text: String
+        let bytes: Data
         switch resolvedFormat ?? "md" {
         case "json":
             // The JSON report is the style-neutral model: --style does not apply.
-            text = JSONReport.build(definitions: definitions, result: result, language: lang).serialized()
+            bytes = Data(JSONReport.build(definitions: definitions, result: result, language: lang).serialized().utf8)
         case let format:
             let chosen = style ?? ReportStyles.defaultStyle(forDonor: definitions.programme.donor)
             let document = ReportStyles.build(style: chosen, input: ReportInput(definitions: definitions, result: result, language: lang))
             switch format {
-            case "csv": text = CSVRenderer.render(document)
-            case "html": text = HTMLRenderer.render(document)
-            default: text = MarkdownRenderer.render(document)
+            case "csv": bytes = Data(CSVRenderer.render(document).utf8)
+            case "html": bytes = Data(HTMLRenderer.render(document).utf8)
+            case "xlsx":
+                do {
+                    bytes = try XLSXRenderer.render(document)
+                } catch {
+                    frontend.printDiagnostics()
+                    FileHandle.standardError.write(Data("error: cannot build the XLSX workbook: \(error) [xlsx-failed]\n".utf8))
+                    throw ExitCode(1)
+                }
+            default: bytes = Data(MarkdownRenderer.render(document).utf8)
             }
         }
         frontend.printDiagnostics()
         if let output {
             do {
-                try AtomicFile.write(Data(text.utf8), to: output)
+                try AtomicFile.write(bytes, to: output)
             } catch {
                 FileHandle.standardError.write(Data("\(output): error: cannot write the report: \(error.localizedDescription) [output-unwritable]\n".utf8))
                 throw ExitCode(1)
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(bytes)
         }
         if frontend.exitCode != 0 { throw ExitCode(frontend.exitCode) }
     }
