@@ -3,20 +3,24 @@
 # comes from the report's own @page rule), then check the PDF's text and page count, and render
 # every page to PNG for a person to look at.
 #
-#   tools/browser-check.sh HTML_FILE OUT_DIR [--expect TEXT]... [--pages MIN-MAX] [--install]
+#   tools/browser-check.sh HTML_FILE OUT_DIR [--expect TEXT]... [--per-page TEXT]... [--pages MIN-MAX] [--install]
 #
-# Writes OUT_DIR/report.pdf, OUT_DIR/report.txt, OUT_DIR/page-N.png and OUT_DIR/phone.png. Exit 0 when every check
+# --expect: TEXT is somewhere in the PDF; --per-page: TEXT is on every page (a repeated table
+# header); --pages: the page count is within MIN-MAX.
+#
+# Writes OUT_DIR/report.pdf, report.txt, page-N.png and phone.png. Exit 0 when every check
 # passes, 1 when one fails, 2 on bad usage, 3 when Chromium or poppler-utils is missing (with
 # --install it tries `apt-get install chromium poppler-utils` first; exit 3 still means "skip").
 set -euo pipefail
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [[ $# -ge 2 ]] || usage
 html=$1; out=$2; shift 2
-expects=(); pages=""; install=0
+expects=(); perpage=(); pages=""; install=0
 while [[ $# -gt 0 ]]; do
     case $1 in
         --expect) expects+=("$2"); shift 2 ;;
+        --per-page) perpage+=("$2"); shift 2 ;;
         --pages) pages=$2; shift 2 ;;
         --install) install=1; shift ;;
         *) usage ;;
@@ -62,13 +66,20 @@ fi
 if [[ $size != 841.* && $size != 842* ]]; then echo "FAIL: page size is not A4 landscape: $size"; fail=1; fi
 
 pdftotext -layout "$pdf" "$out/report.txt"
-for text in "${expects[@]}"; do
+for text in ${expects[@]+"${expects[@]}"}; do
     # Compare without line breaks and repeated spaces: the layout may wrap a phrase.
     if tr -s ' \n' '  ' < "$out/report.txt" | grep -qF -- "$text"; then
         echo "found: $text"
     else
         echo "FAIL: not found in the PDF text: $text"; fail=1
     fi
+done
+for text in ${perpage[@]+"${perpage[@]}"}; do
+    missing=""
+    for ((page = 1; page <= count; page++)); do
+        pdftotext -f "$page" -l "$page" -layout "$pdf" - | tr -s ' \n' '  ' | grep -qF -- "$text" || missing="$missing $page"
+    done
+    if [[ -z $missing ]]; then echo "on every page: $text"; else echo "FAIL: not on page(s)$missing: $text"; fail=1; fi
 done
 
 pdftoppm -png -r 70 "$pdf" "$out/page"
