@@ -30,7 +30,7 @@ enum PIRSStyle {
             }
             let limitations = kit.limitations(indicator, figures, sourceIds: sourceIds)
             var list: [(term: String, description: String)] = [
-                (kit.t(.resultLabel), result.map { "\(Localization.level($0.level, kit.language)) \($0.id): \($0.title.text(kit.language))" } ?? indicator.result),
+                (kit.t(.resultsChain), result.map { "\(Localization.level($0.level, kit.language)) \($0.id): \($0.title.text(kit.language))" } ?? indicator.result),
                 (kit.t(.definition), indicator.definition.map { $0.text(kit.language) } ?? indicator.title.text(kit.language)),
                 (kit.t(.unit), kit.text(indicator.unit).isEmpty ? kit.format.notAvailable : kit.text(indicator.unit)),
                 (kit.t(.countingUnit), kit.format.countingUnit(figures.countingUnit)),
