@@ -176,9 +176,43 @@ struct XLSXRendererTests {
         #expect(XLSXText.column(0) == "A" && XLSXText.column(25) == "Z" && XLSXText.column(26) == "AA" && XLSXText.column(701) == "ZZ")
     }
 
+    /// The independent read-back: Tests/xlsx/test_xlsx.py (openpyxl; LibreOffice when installed)
+    /// on the sample workbook. Runs where python3 has openpyxl and pytest (.ci/run installs them).
+    @Test(.enabled(if: PythonCheck.available, "python3 with openpyxl and pytest"))
+    func openpyxlReadsTheSample() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("logframe-xlsx-\(getpid()).xlsx")
+        defer { try? FileManager.default.removeItem(at: path) }
+        try XLSXRenderer.render(sampleDocument()).write(to: path)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("xlsx/test_xlsx.py")
+        let (status, output) = try PythonCheck.run(["-m", "pytest", "-q", "-p", "no:cacheprovider", script.path,
+                                                     "-k", "not cli"], environment: ["LOGFRAME_XLSX": path.path])
+        #expect(status == 0, "\(output)")
+    }
+
     /// Writes the sample workbook where the pytest check (Tests/xlsx) asks for it.
     @Test func writesSampleWhenAsked() throws {
         guard let path = ProcessInfo.processInfo.environment["LOGFRAME_XLSX_OUT"], !path.isEmpty else { return }
         try XLSXRenderer.render(sampleDocument()).write(to: URL(fileURLWithPath: path))
+    }
+}
+
+enum PythonCheck {
+    static let available: Bool = {
+        (try? run(["-c", "import openpyxl, pytest"]).status) == 0
+    }()
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }
