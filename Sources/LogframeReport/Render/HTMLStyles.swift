@@ -58,6 +58,8 @@ table.report thead th { background: var(--navy); color: #fff; font-weight: bold;
 table.report thead th.span { text-align: center; }
 table.report tbody tr.data:nth-child(even) td { background: #fafbfc; }
 table.report .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums lining-nums; }
+/* A numeric column's header aligns with its figures but still wraps (long EU headings). */
+table.report th.num { white-space: normal; }
 table.report .na { color: var(--muted); font-style: italic; }
 table.report tr.group td { font-weight: bold; border-color: var(--rule); }
 table.report tr.group.d0 td { background: var(--band-0); color: #fff; border-color: var(--band-0); }
