@@ -24,7 +24,7 @@ final class CellAccumulator {
     private(set) var sumScale = 0
     let extremes: UnsafeMutableBufferPointer<ExactDecimal?>
     /// Distinct tuple id -> index of its first word in `bucketWords`.
-    var distinctSlots = TupleSlotTable()
+    var distinctSlots = IntegerSlotTable()
     var bucketWords: [UInt64] = []
     let wordsPerTuple: Int
 
@@ -73,11 +73,12 @@ final class CellAccumulator {
     @inline(__always)
     func addDistinct(tuple: Int32, bucket: Int) {
         let base: Int
-        if let slot = distinctSlots.slot(for: tuple) {
+        let key = UInt64(UInt32(bitPattern: tuple))
+        if let slot = distinctSlots.slot(for: key) {
             base = Int(slot)
         } else {
             base = bucketWords.count
-            distinctSlots.insert(tuple, Int32(truncatingIfNeeded: base))
+            distinctSlots.insert(key, Int32(truncatingIfNeeded: base))
             bucketWords.append(contentsOf: repeatElement(0, count: wordsPerTuple))
         }
         bucketWords[base + bucket >> 6] |= 1 << UInt64(bucket & 63)
@@ -204,9 +205,13 @@ final class BreakdownAccumulator {
     let function: AggregateFunction
     let bucketCount: Int
     let dimensions: [Int]
+    /// Every cell by packed key, for the figures after the pass.
     var cells: [UInt64: CellAccumulator] = [:]
     /// For zero or one dimension: cell by category index (the total uses index 0).
     private var direct: [CellAccumulator?] = []
+    /// For cross-tabs: packed key -> index into `crossCells` (no SipHash per row).
+    private var crossIndex = IntegerSlotTable()
+    private var crossCells: [CellAccumulator] = []
 
     init(function: AggregateFunction, bucketCount: Int, dimensions: [Int]) {
         self.function = function
@@ -227,8 +232,10 @@ final class BreakdownAccumulator {
             for dimension in dimensions {
                 key = key << 16 | UInt64(UInt16(truncatingIfNeeded: categories[dimension]))
             }
-            if let cell = cells[key] { return cell }
+            if let slot = crossIndex.slot(for: key) { return crossCells[Int(slot)] }
             let cell = CellAccumulator(function: function, bucketCount: bucketCount)
+            crossIndex.insert(key, Int32(crossCells.count))
+            crossCells.append(cell)
             cells[key] = cell
             return cell
         }

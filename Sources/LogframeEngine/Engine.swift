@@ -25,16 +25,16 @@ public enum Engine {
 /// A bound aggregate as seen by one source's rows.
 private final class BoundAggregate {
     let function: AggregateFunction
-    let owner: Int
+    let owners: [Int]
     /// Index into the source's distinct filters (identical filters are evaluated once per row).
     let filter: Int?
     /// Index into the source's distinct argument lists (evaluated once per row).
     let arguments: Int?
     let accumulators: [BreakdownAccumulator]
 
-    init(function: AggregateFunction, owner: Int, filter: Int?, arguments: Int?, accumulators: [BreakdownAccumulator]) {
+    init(function: AggregateFunction, owners: [Int], filter: Int?, arguments: Int?, accumulators: [BreakdownAccumulator]) {
         self.function = function
-        self.owner = owner
+        self.owners = owners
         self.filter = filter
         self.arguments = arguments
         self.accumulators = accumulators
@@ -176,9 +176,9 @@ struct Pass {
                     }
                     if filterState[f] == 2 { continue }
                 }
-                if matchedStamp[aggregate.owner] != rowNumber {
-                    matchedStamp[aggregate.owner] = rowNumber
-                    matchedCount[aggregate.owner] += 1
+                for owner in aggregate.owners where matchedStamp[owner] != rowNumber {
+                    matchedStamp[owner] = rowNumber
+                    matchedCount[owner] += 1
                 }
                 // Compute the input once per row, then update every cell it belongs to.
                 var input: ExactDecimal? = nil
@@ -269,7 +269,7 @@ struct Pass {
                 case .success(let expression): return expression
                 case .failure(let errors):
                     ok = false
-                    let indicator = plan.indicators[aggregate.owner].definition
+                    let indicator = plan.indicators[aggregate.owners[0]].definition
                     for error in errors.errors {
                         log.append(.error(error.code, at: indicator.location,
                                           "\(indicator.id): \(error.message) (source \(source.id))", hint: error.hint))
@@ -304,7 +304,7 @@ struct Pass {
                 }
             }
             guard ok else { continue }
-            binding.aggregates.append(BoundAggregate(function: aggregate.function, owner: aggregate.owner, filter: filter,
+            binding.aggregates.append(BoundAggregate(function: aggregate.function, owners: aggregate.owners, filter: filter,
                                                      arguments: arguments, accumulators: accumulators[index]))
         }
         return binding

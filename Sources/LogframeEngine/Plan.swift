@@ -47,7 +47,9 @@ struct AggregateInstance {
     var function: AggregateFunction
     var call: AggregateCall
     var sources: [String]
-    var owner: Int
+    /// The indicators whose formulas use this aggregate (identical calls over the same sources
+    /// and breakdowns are accumulated once and shared).
+    var owners: [Int]
     /// Breakdowns as dimension indices; index 0 is always the total (no dimensions).
     var breakdowns: [[Int]]
 }
@@ -67,6 +69,16 @@ struct EnginePlan {
     var aggregates: [AggregateInstance] = []
     var dimensions: [DimensionDefinition]
     var problems: [Diagnostic] = []
+    private var sharedAggregates: [SharedAggregateKey: Int] = [:]
+
+    /// What makes two aggregate calls the same accumulation (their written positions aside).
+    private struct SharedAggregateKey: Hashable {
+        var function: AggregateFunction
+        var arguments: [Syntax]
+        var filter: Syntax?
+        var sources: [String]
+        var breakdowns: [[Int]]
+    }
 
     init(definitions: Definitions) {
         dimensions = definitions.dimensions
@@ -96,9 +108,18 @@ struct EnginePlan {
             for source in indicatorSources where !sources.contains(source) { sources.append(source) }
             var local: [Int: Int] = [:]
             for (i, call) in valueFormula.aggregates.enumerated() {
+                let key = SharedAggregateKey(function: call.function, arguments: call.arguments.map(\.withoutRanges),
+                                             filter: call.filter?.withoutRanges, sources: indicatorSources,
+                                             breakdowns: [[]] + ownerBreakdowns)
+                if let shared = sharedAggregates[key] {
+                    local[i] = shared
+                    if !aggregates[shared].owners.contains(owner) { aggregates[shared].owners.append(owner) }
+                    continue
+                }
                 local[i] = aggregates.count
+                sharedAggregates[key] = aggregates.count
                 aggregates.append(AggregateInstance(function: call.function, call: call, sources: indicatorSources,
-                                                    owner: owner, breakdowns: [[]] + ownerBreakdowns))
+                                                    owners: [owner], breakdowns: [[]] + ownerBreakdowns))
             }
             return convert(valueFormula.formula, local: local, owner: owner, ownerBreakdowns: ownerBreakdowns,
                            definitions: definitions, indexById: indexById, depth: depth, sources: &sources)

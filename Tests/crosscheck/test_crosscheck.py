@@ -198,7 +198,7 @@ DECLARED = {
     "sex": ["F", "M"],                                # labels (and the field's in: list)
     "district": ["Füzuli", "Ağcabədi", "Tərtər", "Bərdə"],  # the field's in: list
     "age": ["<18", "18-24", "25-59", "60+"],         # generated band keys
-    "child": [],                                      # an expression: only the values found
+    "child": ["true", "false"],                       # a condition: both answers are declared
 }
 LABELS = {("sex", "F"): "Female", ("sex", "M"): "Male", **{(d, None): "not recorded" for d in DECLARED}}
 DIM_SQL = {
