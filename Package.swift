@@ -49,11 +49,12 @@ let package = Package(
         .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
         .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport"]),
         .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
-        .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine"]),
+        .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine"],
+                    exclude: ["Golden"]),
         .testTarget(name: "LogframeXLSXTests", dependencies: [
             "LogframeReport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "LogframeHTMLTests", dependencies: ["LogframeReport"]),
+        .testTarget(name: "LogframeHTMLTests", dependencies: ["LogframeReport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -25,7 +25,7 @@ enum UNDPStyle {
             let indicators = kit.indicators.filter { $0.0.result == r.id }
             guard !indicators.isEmpty else { continue }
             let resultText = "\(Localization.level(r.level, kit.language)) \(r.id): \(r.title.text(kit.language))"
-            for (indicator, figures) in indicators {
+            for (position, (indicator, figures)) in indicators.enumerated() {
                 var source = kit.text(indicator.meansOfVerification)
                 if case .computed(_, let ids) = indicator.computation {
                     source += (source.isEmpty ? "" : " ") + "[\(ids.joined(separator: ", "))]"
@@ -50,7 +50,10 @@ enum UNDPStyle {
                 }
                 let share = percentOf(figures.current.value, reference?.value, baseline: indicator.baseline?.value)
                 rows.append(Row(.data, [
-                    .text(resultText), .text("\(indicator.id) \(indicator.title.text(kit.language))"), .text(source),
+                    // The result is named once, on its first indicator (as in UNDP's template); the
+                    // CSV renderer repeats it on every row.
+                    position == 0 ? .text(resultText) : .empty,
+                    .text("\(indicator.id) \(indicator.title.text(kit.language))"), .text(source),
                     .text(kit.benchmarkText(indicator.baseline, indicator, yearOnly: true)),
                     .text(milestones.isEmpty ? kit.format.notAvailable : milestones.joined(separator: "; ")),
                     .text(achieved.joined(separator: "; ")),
