@@ -63,6 +63,36 @@ final class CellAccumulator {
         inputs[bucket] += 1
     }
 
+    /// Adds a fine group's exact sum (significand at `scale`) and input count for one bucket.
+    func addSum(significand: Int128, scale: Int, inputs count: Int, bucket: Int) {
+        if scale > sumScale {
+            let factor = power10(scale - sumScale)
+            for i in sumSignificands.indices { sumSignificands[i] *= factor }
+            sumScale = scale
+        }
+        sumSignificands[bucket] += scale == sumScale ? significand : significand * power10(sumScale - scale)
+        inputs[bucket] += count
+    }
+
+    /// Merges a fine group's minimum or maximum and input count for one bucket.
+    func mergeExtreme(_ value: ExactDecimal?, inputs count: Int, bucket: Int, keepSmaller: Bool) {
+        inputs[bucket] += count
+        guard let value else { return }
+        if let current = extremes[bucket], keepSmaller ? current <= value : current >= value { return }
+        extremes[bucket] = value
+    }
+
+    /// Adds a tuple's bucket bits (one word: at most 64 buckets).
+    func addDistinct(tuple: Int32, bits: UInt64) {
+        let key = UInt64(UInt32(bitPattern: tuple))
+        if let slot = distinctSlots.slot(for: key) {
+            bucketWords[Int(slot)] |= bits
+        } else {
+            distinctSlots.insert(key, Int32(truncatingIfNeeded: bucketWords.count))
+            bucketWords.append(bits)
+        }
+    }
+
     @inline(__always)
     func addExtreme(_ value: ExactDecimal, bucket: Int, keepSmaller: Bool) {
         inputs[bucket] += 1

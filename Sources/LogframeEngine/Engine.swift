@@ -13,13 +13,26 @@ public enum Engine {
     ///   - asOf: records dated after it are left out; periods after the one containing it are not reported.
     ///   - progress: called with a short description as each source starts (for a progress line).
     public static func run(definitions: Definitions, asOf: CivilDate, progress: ((String) -> Void)? = nil) -> EngineResult {
-        var pass = Pass(definitions: definitions, asOf: asOf)
+        run(definitions: definitions, asOf: asOf, options: EngineOptions(), progress: progress)
+    }
+
+    public static func run(definitions: Definitions, asOf: CivilDate, options: EngineOptions,
+                           progress: ((String) -> Void)? = nil) -> EngineResult {
+        var pass = Pass(definitions: definitions, asOf: asOf, options: options)
         for source in definitions.sources {
             progress?("reading \(source.id)")
             pass.read(source)
         }
         return pass.finish()
     }
+}
+
+/// How the pass runs; the figures never depend on it.
+public struct EngineOptions: Sendable {
+    /// Update every breakdown cell row by row instead of through fine groups (FineGroups.swift).
+    /// The general path; tests use it to check that both paths give the same figures.
+    public var rowByRowCells = false
+    public init(rowByRowCells: Bool = false) { self.rowByRowCells = rowByRowCells }
 }
 
 /// A bound aggregate as seen by one source's rows.
@@ -75,9 +88,12 @@ struct Pass {
     var tupleIds: [Value: Int32] = [:]
     var multiTupleIds: [[Value]: Int32] = [:]
 
-    init(definitions: Definitions, asOf: CivilDate) {
+    let options: EngineOptions
+
+    init(definitions: Definitions, asOf: CivilDate, options: EngineOptions = EngineOptions()) {
         self.definitions = definitions
         self.asOf = asOf
+        self.options = options
         plan = EnginePlan(definitions: definitions)
         periods = definitions.programme.periods
         reportedPeriodCount = periods.prefix { $0.start <= asOf }.count
@@ -151,6 +167,10 @@ struct Pass {
         var multiTupleIds = self.multiTupleIds
         var tuple: [Value] = []
         let categories = self.categories
+        let bucketCount = periods.count + 1
+        let fast = !options.rowByRowCells && neededDimensions.count <= 4 && bucketCount <= 64
+        let groups = fast ? FineGroups(aggregateCount: aggregates.count, bucketCount: bucketCount, dimensions: neededDimensions) : nil
+        let tuplesOf: [FineTuples?] = aggregates.map { fast && $0.function == .distinct ? FineTuples() : nil }
 
         let result = SourceReader(source: source, definitions: definitions).read { row, _ in
             let bucket: Int
@@ -169,7 +189,9 @@ struct Pass {
                 rowCategories[dimension] = Pass.category(of: row, reader: readers[dimension], categories: categories[dimension])
             }
             for i in filterState.indices { filterState[i] = 0 }
-            for aggregate in aggregates {
+            let group = groups?.group(for: rowCategories) ?? 0
+            for a in 0..<aggregates.count {
+                let aggregate = aggregates[a]
                 if let f = aggregate.filter {
                     if filterState[f] == 0 {
                         filterState[f] = filters[f].matches(row) ? 1 : 2
@@ -227,6 +249,29 @@ struct Pass {
                     input = argumentNumber[a]
                     tupleId = argumentTuple[a]
                 }
+                if let groups {
+                    let slot = groups.slot(group: group, aggregate: a, bucket: bucket)
+                    groups.matched[slot] += 1
+                    switch aggregate.function {
+                    case .count:
+                        break
+                    case .sum, .avg:
+                        if let input { groups.addSum(input, aggregate: a, at: slot) }
+                    case .min:
+                        if let input {
+                            groups.inputs[slot] += 1
+                            if let current = groups.extremes[slot], current <= input {} else { groups.extremes[slot] = input }
+                        }
+                    case .max:
+                        if let input {
+                            groups.inputs[slot] += 1
+                            if let current = groups.extremes[slot], current >= input {} else { groups.extremes[slot] = input }
+                        }
+                    case .distinct:
+                        if tupleId >= 0 { tuplesOf[a]!.add(tuple: tupleId, group: group, bucket: bucket) }
+                    }
+                    continue
+                }
                 for accumulator in aggregate.accumulators {
                     let cell = accumulator.cell(for: rowCategories)
                     cell.matched[bucket] += 1
@@ -245,6 +290,7 @@ struct Pass {
                 }
             }
         }
+        if let groups { Pass.project(groups, tuplesOf, into: aggregates) }
         self.tupleIds = tupleIds
         self.multiTupleIds = multiTupleIds
         if firstBucket != Int.max { self.firstBucket[source.id] = firstBucket }
@@ -256,6 +302,47 @@ struct Pass {
         sourceFigures.append(SourceFigures(id: source.id, files: result.files.map { ($0.path, $0.sha256) },
                                            rowsRead: result.rowsRead, rowsUsed: result.rowsUsed,
                                            rowsRejected: result.rowsRejected, rowsAfterAsOf: afterAsOf))
+    }
+
+    /// Adds the fine groups of a source's pass into the breakdown cells: counts and exact sums
+    /// add up; each distinct tuple's bucket bits go to every cell its groups fall in. A cell is
+    /// created only where the aggregate matched a record, as in the row-by-row path.
+    private static func project(_ groups: FineGroups, _ tuplesOf: [FineTuples?], into aggregates: [BoundAggregate]) {
+        let categories = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, (groups.dimensions.max() ?? 0) + 1))
+        categories.initialize(repeating: 0)
+        defer { categories.deallocate() }
+        let buckets = groups.bucketCount
+        for (a, aggregate) in aggregates.enumerated() {
+            for (g, key) in groups.keys.enumerated() {
+                let first = groups.slot(group: g, aggregate: a, bucket: 0)
+                guard (0..<buckets).contains(where: { groups.matched[first + $0] > 0 }) else { continue }
+                groups.unpack(key, into: categories)
+                for accumulator in aggregate.accumulators {
+                    let cell = accumulator.cell(for: categories)
+                    for bucket in 0..<buckets {
+                        let slot = first + bucket
+                        let matched = groups.matched[slot]
+                        guard matched > 0 else { continue }
+                        cell.matched[bucket] += matched
+                        switch aggregate.function {
+                        case .count, .distinct:
+                            break
+                        case .sum, .avg:
+                            cell.addSum(significand: groups.sums[slot], scale: groups.sumScale[a], inputs: groups.inputs[slot], bucket: bucket)
+                        case .min, .max:
+                            cell.mergeExtreme(groups.extremes[slot], inputs: groups.inputs[slot], bucket: bucket,
+                                              keepSmaller: aggregate.function == .min)
+                        }
+                    }
+                }
+            }
+            tuplesOf[a]?.forEachEntry { tuple, g, bits in
+                groups.unpack(groups.keys[g], into: categories)
+                for accumulator in aggregate.accumulators {
+                    accumulator.cell(for: categories).addDistinct(tuple: tuple, bits: bits)
+                }
+            }
+        }
     }
 
     private mutating func bindAggregates(for source: SourceDefinition) -> SourceBinding {
