@@ -321,7 +321,14 @@ struct Resolver {
         if let value = raw.value {
             // Sources.
             var sourceIds: [Located<String>] = raw.sources ?? []
-            if raw.sources == nil {
+            // A value made only of `$ID` references and numbers reads no records of its own: the
+            // aggregates it inlines keep their own sources, so it needs no `source`.
+            let onlyReferences: Bool = {
+                guard case .success(let syntax) = ExpressionParser.parse(value.text),
+                      case .success(let formula) = FormulaBuilder.build(syntax) else { return false }
+                return formula.aggregates.isEmpty
+            }()
+            if raw.sources == nil, !onlyReferences {
                 if sources.count == 1 {
                     sourceIds = [Located(sources[0].id, id.location)]
                 } else {

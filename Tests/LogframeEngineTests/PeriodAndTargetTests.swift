@@ -181,6 +181,8 @@ struct PeriodAndTargetTests {
               hours: number
         """, dimensions: dimensions, indicators: """
               - {id: U, title: People, value: distinct(person), source: [services, outreach], by: [sex]}
+              - {id: S, title: Services, value: count(), source: services}
+              - {id: D, title: People minus services, value: $U - $S}
         """)
         let f = try Fixture(yaml, files: ["services.csv": rows, "outreach.csv": outreach])
         let r = f.run(asOf: "2021-09-30")
@@ -189,6 +191,8 @@ struct PeriodAndTargetTests {
         #expect(u.periodValues == ["1", "3", "2"])           // Q3: P1 (services), P5 (outreach)
         #expect(u.breakdown("sex").cellValues == ["F=1", "M=2", "∅=1"])
         #expect(u.rowsMatched.map(\.rows) == [6, 2])
+        // Only `$ID` references: no `source` needed although there are several sources.
+        #expect(r.indicator("D").currentText == "-2")
     }
 
     @Test("A breakdown shows the declared categories of the indicator's own sources only")
