@@ -42,14 +42,18 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "logframe", dependencies: ["LogframeCLI"]),
+        // Fixtures shared by the test targets (not part of the product).
+        .target(name: "LogframeTestSupport", dependencies: [
+            "LogframeCore", "LogframeDefinitions", "LogframeEngine", "LogframeReport",
+        ]),
 
         .testTarget(name: "LogframeCoreTests", dependencies: ["LogframeCore"]),
         .testTarget(name: "LogframeExpressionsTests", dependencies: ["LogframeExpressions"]),
         .testTarget(name: "LogframeDefinitionsTests", dependencies: ["LogframeDefinitions"]),
         .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
-        .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport"]),
+        .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport", "LogframeTestSupport"]),
         .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
-        .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine"],
+        .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine", "LogframeTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "LogframeXLSXTests", dependencies: [
             "LogframeReport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),

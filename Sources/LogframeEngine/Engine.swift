@@ -257,16 +257,8 @@ struct Pass {
                         break
                     case .sum, .avg:
                         if let input { groups.addSum(input, aggregate: a, at: slot) }
-                    case .min:
-                        if let input {
-                            groups.inputs[slot] += 1
-                            if let current = groups.extremes[slot], current <= input {} else { groups.extremes[slot] = input }
-                        }
-                    case .max:
-                        if let input {
-                            groups.inputs[slot] += 1
-                            if let current = groups.extremes[slot], current >= input {} else { groups.extremes[slot] = input }
-                        }
+                    case .min, .max:
+                        if let input { groups.addExtreme(input, at: slot, keepSmaller: aggregate.function == .min) }
                     case .distinct:
                         if tupleId >= 0 { tuplesOf[a]!.add(tuple: tupleId, group: group, bucket: bucket) }
                     }

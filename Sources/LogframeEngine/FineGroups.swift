@@ -125,6 +125,13 @@ final class FineGroups {
         inputs[slot] += 1
     }
 
+    @inline(__always)
+    func addExtreme(_ value: ExactDecimal, at slot: Int, keepSmaller: Bool) {
+        inputs[slot] += 1
+        if let current = extremes[slot], keepSmaller ? current <= value : current >= value { return }
+        extremes[slot] = value
+    }
+
     /// Category index of `dimension` within a group key.
     func category(of key: UInt64, dimension position: Int) -> Int32 {
         Int32((key >> UInt64(16 * (dimensions.count - 1 - position))) & 0xFFFF)

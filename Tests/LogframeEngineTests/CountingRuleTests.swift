@@ -212,7 +212,7 @@ struct CountingRuleTests {
         #expect(r.indicator("H").currentText == "7.1")
         #expect(r.indicator("H").periodValues == ["3.3", "3.7", "0.1"])
         #expect(r.indicator("A").currentText == "1.42")  // 7.1 / 5 non-null inputs
-        let md = MarkdownReport.render(definitions: f.definitions, result: r)
-        #expect(md.contains("| 7.1 |"))
+        let md = MarkdownRenderer.render(ReportStyles.build(style: "iptt", input: ReportInput(definitions: f.definitions, result: r, language: "en")))
+        #expect(md.contains("| 7.1 |"))  // decimals: 1 at display, the exact sum underneath
     }
 }

@@ -3,36 +3,10 @@ import LogframeCore
 import LogframeDefinitions
 import LogframeEngine
 import LogframeReport
+import LogframeTestSupport
 
-/// A programme written to a temporary folder: a definitions file and its CSV logs.
-struct Fixture {
-    let directory: URL
-    let definitions: Definitions
-    let loadDiagnostics: [Diagnostic]
-
-    /// `sources` maps file names to CSV text.
-    init(_ yaml: String, files: [String: String]) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("logframe-engine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, text) in files {
-            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
-        }
-        let path = directory.appendingPathComponent("defs.yml").path
-        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
-        let (definitions, diagnostics) = DefinitionsLoader.load(path: path)
-        guard let definitions else {
-            throw FixtureError.invalid(diagnostics.map { "\($0.location?.description ?? ""): \($0.message) [\($0.code)]" }.joined(separator: "\n"))
-        }
-        self.definitions = definitions
-        self.loadDiagnostics = diagnostics
-    }
-
-    func run(asOf: String) -> EngineResult {
-        Engine.run(definitions: definitions, asOf: CivilDate(iso: asOf)!)
-    }
-
-    enum FixtureError: Error { case invalid(String) }
-}
+/// Engine tests load their programmes through the shared fixture.
+typealias Fixture = ProgrammeFixture
 
 extension EngineResult {
     func indicator(_ id: String) -> IndicatorFigures {

@@ -3,40 +3,9 @@ import LogframeCore
 import LogframeDefinitions
 import LogframeEngine
 import LogframeReport
+import LogframeTestSupport
 
-/// A programme written to a temporary folder: a definitions file and its CSV logs
-/// (as in Tests/LogframeEngineTests/Fixture.swift).
-struct Fixture {
-    let directory: URL
-    let definitions: Definitions
-
-    init(_ yaml: String, files: [String: String]) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("logframe-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, text) in files {
-            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
-        }
-        let path = directory.appendingPathComponent("defs.yml").path
-        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
-        let (definitions, diagnostics) = DefinitionsLoader.load(path: path)
-        guard let definitions else {
-            throw FixtureError.invalid(diagnostics.map { "\($0.location?.description ?? ""): \($0.message) [\($0.code)]" }.joined(separator: "\n"))
-        }
-        self.definitions = definitions
-    }
-
-    func input(asOf: String, language: String = "en") -> ReportInput {
-        var result = Engine.run(definitions: definitions, asOf: CivilDate(iso: asOf)!)
-        // Temporary folder names differ per run: report paths relative to it, for stable goldens.
-        let prefix = directory.path + "/"
-        for i in result.sources.indices {
-            result.sources[i].files = result.sources[i].files.map { (path: $0.path.replacingOccurrences(of: prefix, with: ""), sha256: $0.sha256) }
-        }
-        return ReportInput(definitions: definitions, result: result, language: language)
-    }
-
-    enum FixtureError: Error { case invalid(String) }
-}
+typealias Fixture = ProgrammeFixture
 
 /// A small EU programme over 2021-2022 exercising every style: a percentage, distinct people with
 /// sex and sex x child breakdowns, children with disabilities, an average (a level), a count
