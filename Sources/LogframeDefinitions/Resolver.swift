@@ -50,10 +50,46 @@ struct Resolver {
             }
         }
         checkCycles(indicators.map(\.id), references)
+        if let programme { checkTargetDates(indicators, programme) }
+        checkUnused(sources: sources, dimensions: dimensions, indicators: indicators)
 
         guard !c.hasErrors, let programme else { return nil }
         return Definitions(file: c.file, baseDirectory: baseDirectory, programme: programme, sources: sources,
                            dimensions: dimensions, results: results, indicators: indicators)
+    }
+
+    /// A final target dated outside the programme cannot be reported against (milestones are
+    /// period or year ids, checked where they are read).
+    func checkTargetDates(_ indicators: [IndicatorDefinition], _ programme: Programme) {
+        for indicator in indicators {
+            guard let date = indicator.target?.date, date < programme.start || date > programme.end else { continue }
+            c.error("target-outside-programme", at: indicator.location,
+                    "The target of `\(indicator.id)` is dated \(date), outside the programme (\(programme.start) to \(programme.end)).",
+                    hint: "Date the final target within the programme, usually its end date.")
+        }
+    }
+
+    /// Sources no indicator reads and dimensions no indicator breaks down by are warnings: often a
+    /// typo elsewhere, or something left behind. (`validate` still checks an unused source's files.)
+    /// A file with no computed indicator at all only describes data files to validate: no warning.
+    func checkUnused(sources: [SourceDefinition], dimensions: [DimensionDefinition], indicators: [IndicatorDefinition]) {
+        guard indicators.contains(where: { if case .computed = $0.computation { return true } else { return false } }) else { return }
+        var used = Set<String>()
+        for indicator in indicators {
+            if case .computed(_, let ids) = indicator.computation { used.formUnion(ids) }
+        }
+        for source in sources where used.contains(source.id) {
+            if let parent = source.parent?.source { used.insert(parent) }
+        }
+        for source in sources where !used.contains(source.id) {
+            c.warning("unused-source", at: source.location, "No indicator is computed from source `\(source.id)`.",
+                      hint: "Name it in an indicator's `source`, or remove it; `validate` still checks its files.")
+        }
+        let usedDimensions = Set(indicators.flatMap { $0.breakdowns.joined() })
+        for dimension in dimensions where !usedDimensions.contains(dimension.id) {
+            c.warning("unused-dimension", at: dimension.location, "No indicator is broken down by dimension `\(dimension.id)`.",
+                      hint: "Add it to an indicator's `by`, or remove it.")
+        }
     }
 
     // MARK: Programme and periods

@@ -22,6 +22,10 @@ final class LoadContext {
         diagnostics.append(.error(code, at: location, message, hint: hint))
     }
 
+    func warning(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) {
+        diagnostics.append(.warning(code, at: location, message, hint: hint))
+    }
+
     func location(_ node: Node?) -> SourceLocation {
         guard let mark = node?.mark else { return SourceLocation(file: file) }
         return SourceLocation(file: file, line: mark.line, column: mark.column)

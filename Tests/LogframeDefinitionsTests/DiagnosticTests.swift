@@ -117,6 +117,8 @@ let diagnosticCases: [Expected] = [
     Expected(name: "unknown field after non-ASCII, plain", yaml: minimal(indicator: "value: count(where sex == \"Ağcabədi\" and agee > 1)"),
              code: "unknown-field", line: 25, column: 50),
     Expected(name: "rule check", yaml: minimal(source: "    rules:\n      - check: agee > 1"), code: "unknown-field", line: 15, column: 16),
+    Expected(name: "target after the programme", yaml: minimal(indicator: "value: count()\n        target: {value: 5, date: 2030-01-01}"),
+             code: "target-outside-programme", line: 23, column: 9),
 ]
 
 @Test(arguments: diagnosticCases)
@@ -135,7 +137,8 @@ func diagnostic(_ e: Expected) {
 
 @Test func minimalIsValid() {
     let r = load(minimal())
-    #expect(r.diagnostics.isEmpty, "\(describe(r.diagnostics))")
+    // Its dimensions are declared for other cases' breakdowns: unused here, which is only a warning.
+    #expect(r.diagnostics.allSatisfy { $0.severity == .warning && $0.code == "unused-dimension" }, "\(describe(r.diagnostics))")
     #expect(r.definitions?.programme.periods.count == 8)
 }
 
@@ -223,4 +226,26 @@ func garbageNeverCrashes(_ text: String) {
     let r = load(text)
     #expect(r.definitions == nil)
     #expect(!r.diagnostics.isEmpty)
+}
+
+@Test func unusedSourcesAndDimensionsAreWarnings() {
+    let r = load(minimal(source: "  extra:\n    path: extra.csv\n    fields:\n      x: text", indicator: "value: count()\n        source: s"))
+    #expect(r.definitions != nil)
+    let unused = r.diagnostics.filter { $0.code.hasPrefix("unused-") }.map { "\($0.code) \($0.location?.line ?? 0)" }
+    #expect(unused == ["unused-source 14", "unused-dimension 19", "unused-dimension 20"], "\(describe(r.diagnostics))")
+    #expect(r.diagnostics.allSatisfy { $0.severity == .warning })
+}
+
+@Test func aFileThatOnlyDescribesDataFilesHasNoUnusedWarnings() {
+    let r = load("""
+    logframe: 1
+    programme: {id: P, title: Data checks, start: 2021-01-01, end: 2021-12-31}
+    sources:
+      s:
+        path: s.csv
+        fields:
+          age: integer
+    """)
+    #expect(r.definitions != nil, "\(describe(r.diagnostics))")
+    #expect(r.diagnostics.isEmpty, "\(describe(r.diagnostics))")
 }
