@@ -155,7 +155,10 @@ struct ExplainText {
         let periodIndex = period.flatMap { p in figures.periods.firstIndex { $0.period.id == p.id } }
         for breakdown in figures.breakdowns {
             out += "\nBreakdown by \(breakdown.dimensions.joined(separator: " x "))"
-            if let overlap = breakdown.overlap { out += " (overlap: \(overlap): counted in more than one cell)" }
+            if let overlap = breakdown.overlap {
+                out += overlap.isZero ? " (no overlap: the cells add up to the total)"
+                                      : " (overlap: \(overlap), counted in more than one cell, so the cells add up to more than the total)"
+            }
             out += "\n"
             var table: [[String]] = [[breakdown.dimensions.joined(separator: " x "), periodIndex == nil ? "value" : "value in \(period!.id)"]]
             for cell in breakdown.cells {

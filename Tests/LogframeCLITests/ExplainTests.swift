@@ -86,7 +86,7 @@ struct ExplainTests {
           2021-Q2  2021-04-01  2021-06-30  1      1           n/a
           2021-Q3  2021-07-01  2021-09-30  1      2           n/a
 
-        Breakdown by centre (overlap: 1: counted in more than one cell)
+        Breakdown by centre (overlap: 1, counted in more than one cell, so the cells add up to more than the total)
           centre        value
           Füzuli        2
           Tərtər        1
