@@ -34,8 +34,9 @@ enum UNICEFStyle {
                     change.map { kit.isPercent(indicator, figures) ? .number($0, decimals: kit.places($0, indicator.decimals, percent: true)) : kit.valueCell($0, indicator, figures) } ?? .notAvailable,
                 ]))
                 let girlsBoys = kit.girlsAndBoys(indicator, figures)
-                // About people (a sex breakdown) or about children, but no girls/boys split: say so.
-                if girlsBoys.isEmpty, kit.sexBreakdown(figures) != nil || kit.countsOnlyChildren(indicator) {
+                // An indicator about children without a girls/boys split: say so (UNICEF asks for
+                // it). Indicators about adults, staff or families get no girls/boys line at all.
+                if girlsBoys.isEmpty, kit.countsOnlyChildren(indicator) {
                     rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty]))
                 }
                 for (label, value) in girlsBoys {
