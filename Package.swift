@@ -53,7 +53,8 @@ let package = Package(
         .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
         .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport", "LogframeTestSupport"]),
         .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
-        .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine", "LogframeTestSupport"],
+        .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine", "LogframeTestSupport",
+                                                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     exclude: ["Golden"]),
         .testTarget(name: "LogframeXLSXTests", dependencies: [
             "LogframeReport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -3,7 +3,8 @@ import Testing
 import LogframeCore
 import LogframeReport
 
-/// Golden files: every style in Markdown and CSV (English), and the EU matrix in Azerbaijani.
+/// Golden files: every style in Markdown, CSV and HTML (English), and the EU matrix in
+/// Azerbaijani in all three. (XLSX is checked cell by cell in `StyleXLSXTests`.)
 /// Re-record with `LOGFRAME_RECORD=1 swift test --filter LogframeReportTests`, then read each
 /// changed file in `Golden/` before committing it.
 @Suite("Report styles: golden files")
@@ -12,14 +13,20 @@ struct StyleGoldenTests {
     static let record = ProcessInfo.processInfo.environment["LOGFRAME_RECORD"] == "1"
 
     static let cases: [(style: String, format: String, language: String)] =
-        ReportStyles.all.flatMap { style in [(style, "md", "en"), (style, "csv", "en")] } + [("eu", "md", "az"), ("eu", "csv", "az")]
+        ReportStyles.all.flatMap { style in [(style, "md", "en"), (style, "csv", "en"), (style, "html", "en")] }
+        + [("eu", "md", "az"), ("eu", "csv", "az"), ("eu", "html", "az")]
 
     @Test("Golden", arguments: 0..<cases.count)
     func golden(_ index: Int) throws {
         let c = Self.cases[index]
         let input = try Sample.fixture().input(asOf: "2021-09-30", language: c.language)
         let document = ReportStyles.build(style: c.style, input: input)
-        let text = c.format == "md" ? MarkdownRenderer.render(document) : CSVRenderer.render(document)
+        let text: String
+        switch c.format {
+        case "md": text = MarkdownRenderer.render(document)
+        case "csv": text = CSVRenderer.render(document)
+        default: text = HTMLRenderer.render(document)
+        }
         let name = "\(c.style)\(c.language == "en" ? "" : "." + c.language).\(c.format)"
         let url = Self.goldenDirectory.appendingPathComponent(name)
         if Self.record {
