@@ -204,9 +204,11 @@ public struct DimensionDefinition: Sendable {
     /// For bands the keys are the generated band names, in band order, always present.
     public var labels: [(key: String, label: LocalizedText)]
     public var location: SourceLocation
+    /// The breakdown's name in reports (`title: {en: Sex, az: Cins}`); nil: reports show the id.
+    public var title: LocalizedText?
 
-    public init(id: String, kind: Kind, labels: [(key: String, label: LocalizedText)], location: SourceLocation) {
-        self.id = id; self.kind = kind; self.labels = labels; self.location = location
+    public init(id: String, kind: Kind, labels: [(key: String, label: LocalizedText)], location: SourceLocation, title: LocalizedText? = nil) {
+        self.id = id; self.kind = kind; self.labels = labels; self.location = location; self.title = title
     }
 }
 

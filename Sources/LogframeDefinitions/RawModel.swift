@@ -79,6 +79,8 @@ struct RawDimension {
     var bands: [Located<ExactDecimal>]?
     var bandsLocation: SourceLocation?
     var labels: [(key: Located<String>, label: LocalizedText)] = []
+    /// The breakdown's name in reports (`Sex`, `Cins`); reports fall back to the id.
+    var title: LocalizedText?
 }
 
 struct RawResult {
@@ -122,7 +124,7 @@ enum Keys {
     static let field = ["type", "column", "path", "format", "required", "in", "min", "max", "pattern"]
     static let rule = ["check", "severity", "message"]
     static let parent = ["source", "key"]
-    static let dimension = ["field", "labels", "bands", "expr"]
+    static let dimension = ["field", "title", "labels", "bands", "expr"]
     static let result = ["id", "level", "title", "results", "indicators"]
     static let indicator = ["id", "title", "unit", "source", "value", "reported", "by", "cumulative", "direction", "decimals",
                             "baseline", "target", "milestones", "sdg", "means_of_verification", "assumptions", "definition"]
@@ -298,6 +300,7 @@ struct RawReader {
         guard let map = MappingReader(node, "dimension `\(id.value)`", keys: Keys.dimension, context: c) else { return nil }
         var d = RawDimension(id: id)
         if let n = map["field"], let t = c.nonEmptyString(n, "`field`") { d.field = Located(t, c.location(n)) }
+        d.title = map["title"].flatMap { c.localized($0, "A dimension `title`") }
         if let n = map["expr"] { d.expr = c.expression(n, "`expr`") }
         if let n = map["bands"], let items = c.sequence(n, "`bands`") {
             d.bandsLocation = c.location(n)

@@ -321,7 +321,7 @@ struct Resolver {
         } else {
             kind = .field(raw.field!.value)
         }
-        return DimensionDefinition(id: id.value, kind: kind, labels: labels, location: id.location)
+        return DimensionDefinition(id: id.value, kind: kind, labels: labels, location: id.location, title: raw.title)
     }
 
     // MARK: Indicators

@@ -58,8 +58,8 @@ sources:
       age: integer
 
 dimensions:
-  sex: {field: sex, labels: {F: {en: Female, az: Qadın}, M: {en: Male, az: Kişi}}}
-  age: {field: age, bands: [18, 25, 60]}
+  sex: {field: sex, title: {en: Sex, az: Cins}, labels: {F: {en: Female, az: Qadın}, M: {en: Male, az: Kişi}}}
+  age: {field: age, title: Age group, bands: [18, 25, 60]}
   centre: {field: centre}
   child: {expr: age < 18, labels: {true: Children, false: Adults}}
 
@@ -173,6 +173,9 @@ func describe(_ diagnostics: [Diagnostic]) -> String {
         #expect(d.dimension("sex")?.labels.first?.label.text("az") == "Qadın")
         #expect(d.dimension("age")?.labels.map(\.key) == ["<18", "18-24", "25-59", "60+"])
         #expect(d.dimension("child")?.labels.map(\.key) == ["true", "false"])
+        #expect(d.dimension("sex")?.title?.text("az") == "Cins" && d.dimension("sex")?.title?.text("en") == "Sex")
+        #expect(d.dimension("age")?.title?.text("az") == "Age group")
+        #expect(d.dimension("centre")?.title == nil)
         if case .bands(let field, let bounds)? = d.dimension("age")?.kind {
             #expect(field == "age" && bounds == [ExactDecimal(18), ExactDecimal(25), ExactDecimal(60)])
         } else {

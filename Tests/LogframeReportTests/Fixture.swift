@@ -37,9 +37,9 @@ enum Sample {
           service: {type: text, in: [legal, psychosocial]}
           hours: number
     dimensions:
-      sex: {field: sex, labels: {F: {en: Female, az: Qadın}, M: {en: Male, az: Kişi}}}
+      sex: {field: sex, title: {en: Sex, az: Cins}, labels: {F: {en: Female, az: Qadın}, M: {en: Male, az: Kişi}}}
       child: {expr: age < 18, labels: {true: {en: Children (under 18), az: Uşaqlar (18 yaşadək)}, false: {en: Adults, az: Yetkinlər}}}
-      disability: {field: disability, labels: {true: {en: With disability, az: Əlilliyi olan}, false: {en: Without disability, az: Əlilliyi olmayan}}}
+      disability: {field: disability, title: {en: Disability, az: Əlillik}, labels: {true: {en: With disability, az: Əlilliyi olan}, false: {en: Without disability, az: Əlilliyi olmayan}}}
     results:
       - id: IMP
         level: impact

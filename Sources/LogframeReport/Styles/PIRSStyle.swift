@@ -16,7 +16,7 @@ enum PIRSStyle {
         for (indicator, figures) in kit.indicators {
             let result = kit.resultDefinition(indicator.result)
             let words = indicator.expressionText.map { ExpressionWords.describe($0, language: kit.language) } ?? kit.t(.reportedByHand)
-            let disaggregations = indicator.breakdowns.map { $0.joined(separator: " × ") }.joined(separator: "; ")
+            let disaggregations = indicator.breakdowns.map(kit.dimensionNames).joined(separator: "; ")
             var sources = kit.text(indicator.meansOfVerification)
             if sources.isEmpty { sources = kit.t(.meansOfVerificationNone) }
             var sourceIds: [String] = []
@@ -99,7 +99,7 @@ extension StyleKit {
             if let c = figures.current.value, !c.isZero, let q = v / c {
                 share = format.number(q * ExactDecimal(100), decimals: 1, percent: true)
             }
-            out.append(t(.notRecordedShare, t(.byDimensions, b.dimensions[0]), valueText(v, indicator, figures), share))
+            out.append(t(.notRecordedShare, t(.byDimensions, dimensionName(b.dimensions[0])), valueText(v, indicator, figures), share))
         }
         if out.isEmpty { out.append(t(.noLimitations)) }
         return out

@@ -200,11 +200,21 @@ struct StyleKit {
         cell.label.map { $0.label.text(language) }.joined(separator: " × ")
     }
 
+    /// A dimension's name for readers: its `title` in the report's language, else its id.
+    func dimensionName(_ id: String) -> String {
+        definitions.dimension(id)?.title?.text(language) ?? id
+    }
+
+    /// The names of a (cross-)breakdown's dimensions: `Sex × child`.
+    func dimensionNames(_ ids: [String]) -> String {
+        ids.map(dimensionName).joined(separator: " × ")
+    }
+
     /// Footnotes for an indicator's breakdowns: "not recorded" values and overlaps.
     func breakdownNotes(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures, only dimensions: [[String]]? = nil) -> [String] {
         var notes: [String] = []
         for breakdown in figures.breakdowns where dimensions == nil || dimensions!.contains(breakdown.dimensions) {
-            let by = breakdown.dimensions.joined(separator: " × ")
+            let by = dimensionNames(breakdown.dimensions)
             let missing = breakdown.cells.filter { $0.key.contains { $0.category == nil } }
             if breakdown.dimensions.count == 1, let cell = missing.first, let v = cell.value.value, !v.isZero {
                 notes.append(t(.notRecordedNote, indicator.id, t(.byDimensions, by), valueText(v, indicator, figures)))
