@@ -127,9 +127,14 @@ public struct Chart: Sendable {
     /// Target per point, for trend charts.
     public var targets: [ExactDecimal?]
     public var unitIsPercent: Bool
+    /// Display decimals of the values and targets (the indicator's, 1 for shares); nil: whole
+    /// numbers as they are, 1 place for percentages, 2 otherwise.
+    public var decimals: Int?
 
-    public init(kind: Kind, title: String, points: [(label: String, value: ExactDecimal?)], targets: [ExactDecimal?] = [], unitIsPercent: Bool = false) {
+    public init(kind: Kind, title: String, points: [(label: String, value: ExactDecimal?)], targets: [ExactDecimal?] = [], unitIsPercent: Bool = false,
+                decimals: Int? = nil) {
         self.kind = kind; self.title = title; self.points = points; self.targets = targets; self.unitIsPercent = unitIsPercent
+        self.decimals = decimals
     }
 }
 

@@ -62,7 +62,7 @@ enum SVGCharts {
         }
         for (i, t) in targetPoints {
             let cx = x(i), cy = y(t)
-            out += "<path d=\"M\(n(cx)) \(n(cy - 5))L\(n(cx + 5)) \(n(cy))L\(n(cx)) \(n(cy + 5))L\(n(cx - 5)) \(n(cy))Z\" fill=\"#fff\" stroke=\"#c05a00\" stroke-width=\"1.5\"><title>\(E.escape(words.target + ": " + format.number(chart.targets[i], percent: chart.unitIsPercent)))</title></path>\n"
+            out += "<path d=\"M\(n(cx)) \(n(cy - 5))L\(n(cx + 5)) \(n(cy))L\(n(cx)) \(n(cy + 5))L\(n(cx - 5)) \(n(cy))Z\" fill=\"#fff\" stroke=\"#c05a00\" stroke-width=\"1.5\"><title>\(E.escape(words.target + ": " + format.number(chart.targets[i], decimals: chart.decimals, percent: chart.unitIsPercent)))</title></path>\n"
         }
         // The line, broken where a period has no value.
         var runs: [[Int]] = []
@@ -77,7 +77,7 @@ enum SVGCharts {
         for i in 0..<count {
             let label = E.escape(chart.points[i].label)
             if let v = values[i] {
-                let shown = E.escape(format.number(chart.points[i].value, percent: chart.unitIsPercent))
+                let shown = E.escape(format.number(chart.points[i].value, decimals: chart.decimals, percent: chart.unitIsPercent))
                 out += "<circle cx=\"\(n(x(i)))\" cy=\"\(n(y(v)))\" r=\"3.5\" fill=\"#2f6ea6\"><title>\(label): \(shown)</title></circle>"
                 // Value above the point, or below when the target marker sits just above it.
                 let above = targets[i].map { t in !(y(t) < y(v) && y(v) - y(t) < 16) } ?? true
@@ -126,7 +126,7 @@ enum SVGCharts {
             out += "</text>\n"
             if let v = values[i] {
                 let w = max(min(v, scaleMax), 0) / scaleMax * barW
-                let shown = E.escape(format.number(point.value, percent: chart.unitIsPercent))
+                let shown = E.escape(format.number(point.value, decimals: chart.decimals, percent: chart.unitIsPercent))
                 out += "<rect x=\"\(n(labelW))\" y=\"\(n(rowTop + 4))\" width=\"\(n(w))\" height=\"\(n(rowH - 8))\" fill=\"#2f6ea6\"><title>\(E.escape(point.label)): \(shown)</title></rect>"
                 out += "<text x=\"\(n(labelW + w + 6))\" y=\"\(n(mid + 4))\" font-size=\"13\" font-weight=\"bold\" fill=\"#1d3557\">\(shown)</text>\n"
             } else {

@@ -122,7 +122,7 @@ struct XLSXWorkbookLayout {
                     r += 1
                 case .chart(let chart):
                     sheet.set(r, 0, .text(XLSXText.cellText(chart.title)), style: caption); r += 1
-                    let format = chart.unitIsPercent ? XLSXNumberFormat.percent(decimals: 1) : nil
+                    let format = chart.unitIsPercent ? XLSXNumberFormat.percent(decimals: chart.decimals ?? 1) : chart.decimals.map(XLSXNumberFormat.number(decimals:))
                     let numberStyle = styles.index(XLSXStyle(numberFormat: format))
                     for (i, point) in chart.points.enumerated() {
                         sheet.set(r, 0, .text(XLSXText.cellText(point.label)), style: 0)

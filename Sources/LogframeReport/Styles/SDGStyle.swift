@@ -39,7 +39,7 @@ enum SDGStyle {
             }
             var blocks: [Block] = lines.map { .paragraph($0) }
             if bars.contains(where: { $0.value != nil }) {
-                blocks.append(.chart(Chart(kind: .bars, title: kit.t(.progressTitle, kit.t(.sdgTarget, t)), points: bars, unitIsPercent: true)))
+                blocks.append(.chart(Chart(kind: .bars, title: kit.t(.progressTitle, kit.t(.sdgTarget, t)), points: bars, unitIsPercent: true, decimals: 1)))
             }
             sections.append(Section(heading: kit.t(.sdgTarget, t), level: 1, blocks: blocks))
         }

@@ -250,12 +250,12 @@ struct StyleKit {
             let points = figures.periods.map { (label: $0.period.id, value: indicator.cumulative ? $0.cumulative.value : $0.value.value) }
             if points.contains(where: { $0.value != nil }) {
                 blocks.append(.chart(Chart(kind: .trend, title: t(.trendTitle, indicator.id), points: points,
-                                           targets: figures.periods.map(\.target), unitIsPercent: percent)))
+                                           targets: figures.periods.map(\.target), unitIsPercent: percent, decimals: indicator.decimals)))
             }
         }
         if let progress = figures.progress {
             blocks.append(.chart(Chart(kind: .bars, title: t(.progressTitle, indicator.id),
-                                       points: [(label: indicator.id, value: progress)], unitIsPercent: true)))
+                                       points: [(label: indicator.id, value: progress)], unitIsPercent: true, decimals: 1)))
         }
         return blocks
     }
