@@ -115,21 +115,37 @@ public enum HTMLRenderer {
         return out
     }
 
-    /// Leaf columns whose data cells are all numbers (or n/a, empty): their headers align right too.
+    /// Leaf columns that hold figures: no text or status in them and at least one number,
+    /// percentage, date or n/a. A column under a grouping header (IPTT: a period over target /
+    /// actual / % met) follows its figure siblings, so an all-blank target or % met column, or a
+    /// period whose actuals are all n/a, lines up right like the others. Numeric columns get a
+    /// right-aligned header and right-aligned n/a. A progress bar keeps its own (left) layout.
     static func numericColumns(_ table: Table, columns: Int) -> [Bool] {
-        var sawNumber = Array(repeating: false, count: columns)
-        var sawOther = Array(repeating: false, count: columns)
+        var sawFigure = Array(repeating: false, count: columns)
+        var sawText = Array(repeating: false, count: columns)
         for row in table.rows {
             if case .group = row.kind { continue }
             for (i, cell) in row.cells.enumerated() where i < columns {
                 switch cell {
-                case .number, .percent, .date: sawNumber[i] = true
-                case .notAvailable, .empty, .spanned: break
-                default: sawOther[i] = true
+                case .number, .percent, .date, .notAvailable: sawFigure[i] = true
+                case .text(let s): if !s.isEmpty { sawText[i] = true }
+                case .status, .progress: sawText[i] = true
+                case .empty, .spanned: break
                 }
             }
         }
-        return (0..<columns).map { sawNumber[$0] && !sawOther[$0] }
+        var numeric = (0..<columns).map { sawFigure[$0] && !sawText[$0] }
+        for headerRow in table.header.dropLast() {
+            var start = 0
+            for cell in headerRow {
+                let span = max(cell.span, 1)
+                let group = start..<min(start + span, columns)
+                start += span
+                guard span > 1, !group.isEmpty, group.contains(where: { numeric[$0] }), !group.contains(where: { sawText[$0] }) else { continue }
+                for i in group { numeric[i] = true }
+            }
+        }
+        return numeric
     }
 
     /// Header rows with colspans; a span-1 cell whose cells below are all blank becomes one cell
