@@ -29,6 +29,14 @@ public struct DisplayFormat: Sendable {
         return percent ? text + "%" : text
     }
 
+    /// A change, signed: `+7.1 pp`, `-2`, `0` (`+7,1 f.b.` in Azerbaijani).
+    public func signed(_ value: ExactDecimal, decimals: Int, unit: String? = nil) -> String {
+        var text = number(value, decimals: max(decimals, 0))
+        if value > .zero, text.contains(where: { $0.isNumber && $0 != "0" }) { text = "+" + text }
+        if let unit, !unit.isEmpty { text += " " + unit }
+        return text
+    }
+
     public func status(_ status: Status) -> String { Localization.status(status, language) }
 
     public func level(_ level: ResultLevel) -> String { Localization.level(level, language) }

@@ -126,6 +126,7 @@ public enum Localization {
         .cumulativeResults: ("Cumulative results", "Kumulyativ nəticələr"),
         .targetAchieved: ("Target achieved (%)", "Hədəfə çatma (%)"),
         .changeSincePrevious: ("Change since the previous period", "Əvvəlki dövrdən bəri dəyişiklik"),
+        .percentagePoints: ("pp", "f.b."),
         .girls: ("Girls (under 18)", "Qızlar (18 yaşadək)"),
         .boys: ("Boys (under 18)", "Oğlanlar (18 yaşadək)"),
         .childrenWithDisabilities: ("Children with disabilities", "Əlilliyi olan uşaqlar"),
@@ -226,7 +227,7 @@ public enum LabelKey: String, Sendable, CaseIterable {
     case targetsYear, sourcesVerification, assumptions, logframeMatrix, noIndicators, sexNote, codeNote
     case results, dataSource, baselineValueYear, milestonesTargets, achievedByYear, percentOfMilestone, status
     case green, amber, red, grey, undpNote, milestoneNext, undpStatusLegend, lightGreen, lightAmber, lightRed, lightGrey
-    case indicator, target, cumulativeResults, targetAchieved, changeSincePrevious, girls, boys
+    case indicator, target, cumulativeResults, targetAchieved, changeSincePrevious, percentagePoints, girls, boys
     case childrenWithDisabilities, notDisaggregatedSexAge, unicefNote
     case number, level, unit, direction, cumulativeOrNot, numberOrPercent, baseline, lifeOfProgramme, actual
     case percentMet, onTrackColumn, ipttOnTrack, ipttAbove, ipttBelow, ipttNote

@@ -45,7 +45,7 @@ struct StyleXLSXTests {
                 for (col, cell) in row.cells.enumerated() {
                     let value: ExactDecimal
                     switch cell {
-                    case .number(let v, _), .percent(let v, _), .progress(let v, _): value = v
+                    case .number(let v, _), .percent(let v, _), .change(let v, _, _), .progress(let v, _): value = v
                     default: continue
                     }
                     numericCells += 1

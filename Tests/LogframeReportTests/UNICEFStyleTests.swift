@@ -1,4 +1,5 @@
 import Testing
+import LogframeCore
 import LogframeReport
 import LogframeTestSupport
 
@@ -38,4 +39,20 @@ struct UNICEFStyleTests {
         // Children without a sex breakdown: UNICEF asks for the split, so the table says it is missing.
         #expect(markdown.contains("KIDS · Girls (under 18) / Boys (under 18) |  | not disaggregated by sex and age |"))
     }
+}
+
+@Test("UNICEF change: signed, percentage points for percentages, plain numbers in CSV")
+func unicefChangeCells() throws {
+    let en = try Sample.fixture().input(asOf: "2021-09-30")
+    let markdown = MarkdownRenderer.render(ReportStyles.build(style: "unicef", input: en))
+    #expect(markdown.contains("| 95.2% | +7.1 pp |"))
+    #expect(markdown.contains("| 35.0% | +3 |"))
+    let csv = CSVRenderer.render(ReportStyles.build(style: "unicef", input: en))
+    #expect(csv.contains(",95.2,7.1\r\n") && csv.contains(",35.0,3\r\n"))
+    let az = try Sample.fixture().input(asOf: "2021-09-30", language: "az")
+    let azMarkdown = MarkdownRenderer.render(ReportStyles.build(style: "unicef", input: az))
+    #expect(azMarkdown.contains("| +7,1 f.b. |"))
+    let format = DisplayFormat(language: "en")
+    #expect(format.signed(ExactDecimal(-2), decimals: 0) == "-2")
+    #expect(format.signed(ExactDecimal(0), decimals: 1, unit: "pp") == "0.0 pp")
 }

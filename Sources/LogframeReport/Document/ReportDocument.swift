@@ -97,6 +97,9 @@ public enum Cell: Sendable {
     /// A percentage value (e.g. 69.875 for 69.9 %), shown with `decimals` digits and a % sign.
     case percent(ExactDecimal, decimals: Int)
     case date(CivilDate)
+    /// A change from a previous value, shown signed with an optional unit (`+7.1 pp`, `+3`, `-2`)
+    /// and `decimals` digits; CSV and XLSX get the plain number.
+    case change(ExactDecimal, decimals: Int, unit: String?)
     /// A status with its display word and traffic-light colour.
     case status(word: String, colour: StatusColour)
     /// A progress share (0-100+, may exceed 100) for a bar, with its display text.

@@ -40,7 +40,7 @@ public enum CSVRenderer {
     static func field(_ cell: Cell) -> String {
         switch cell {
         case .text(let s): return neutralise(s)
-        case .number(let v, let d), .percent(let v, let d): return v.formatted(decimals: max(d, 0))
+        case .number(let v, let d), .percent(let v, let d), .change(let v, let d, _): return v.formatted(decimals: max(d, 0))
         case .date(let d): return d.description
         case .status(let word, _): return neutralise(word)
         case .progress(let v, _): return v.formatted(decimals: 1)

@@ -127,7 +127,7 @@ public enum HTMLRenderer {
             if case .group = row.kind { continue }
             for (i, cell) in row.cells.enumerated() where i < columns {
                 switch cell {
-                case .number, .percent, .date, .notAvailable: sawFigure[i] = true
+                case .number, .percent, .change, .date, .notAvailable: sawFigure[i] = true
                 case .text(let s): if !s.isEmpty { sawText[i] = true }
                 case .status, .progress: sawText[i] = true
                 case .empty, .spanned: break
@@ -222,6 +222,8 @@ public enum HTMLRenderer {
             return "<td class=\"num\"\(colspan)>\(escape(format.number(value, decimals: max(decimals, 0))))</td>"
         case .percent(let value, let decimals):
             return "<td class=\"num\"\(colspan)>\(escape(format.number(value, decimals: max(decimals, 0), percent: true)))</td>"
+        case .change(let value, let decimals, let unit):
+            return "<td class=\"num\"\(colspan)>\(escape(format.signed(value, decimals: decimals, unit: unit)))</td>"
         case .date(let date):
             return "<td class=\"num\"\(colspan)><time datetime=\"\(date.description)\">\(escape(words.date(date)))</time></td>"
         case .status(let word, let colour):

@@ -60,7 +60,7 @@ public enum MarkdownRenderer {
         let numeric = (0..<names.count).map { c in
             table.rows.contains { row in
                 guard c < row.cells.count else { return false }
-                switch row.cells[c] { case .number, .percent, .progress: return true; default: return false }
+                switch row.cells[c] { case .number, .percent, .change, .progress: return true; default: return false }
             }
         }
         out += "| " + names.map { $0.isEmpty ? " " : escape($0) }.joined(separator: " | ") + " |\n"
@@ -105,6 +105,7 @@ public enum MarkdownRenderer {
         case .number(let v, let d): return format.number(v, decimals: max(d, 0))
         case .percent(let v, let d): return format.number(v, decimals: max(d, 0), percent: true)
         case .date(let d): return format.date(d)
+        case .change(let v, let d, let unit): return escape(format.signed(v, decimals: d, unit: unit))
         case .status(let word, _): return escape(word)
         case .progress(_, let text): return escape(text)
         case .notAvailable: return format.notAvailable

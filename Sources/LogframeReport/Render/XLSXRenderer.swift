@@ -263,6 +263,9 @@ struct XLSXWorkbookLayout {
         case .percent(let value, let decimals):
             style.numberFormat = XLSXNumberFormat.percent(decimals: decimals)
             return (.number(value.description), style, Self.displayWidth(value, decimals: decimals) + 1)
+        case .change(let value, let decimals, let unit):
+            style.numberFormat = XLSXNumberFormat.signed(decimals: decimals, unit: unit)
+            return (.number(value.description), style, Self.displayWidth(value, decimals: decimals) + 1 + (unit.map { $0.count + 1 } ?? 0))
         case .progress(let value, let text):
             let decimals = Self.decimals(in: text, separator: document.language == "az" ? "," : ".")
             style.numberFormat = text.contains("%") ? XLSXNumberFormat.percent(decimals: decimals) : XLSXNumberFormat.number(decimals: decimals)

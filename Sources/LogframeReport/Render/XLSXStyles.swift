@@ -34,6 +34,13 @@ enum XLSXNumberFormat {
 
     static func percent(decimals: Int) -> String { number(decimals: decimals) + "\"%\"" }
 
+    /// `+7.1 pp`, `-7.1 pp`, `0.0 pp`: a change with its sign and an optional unit.
+    static func signed(decimals: Int, unit: String?) -> String {
+        let body = number(decimals: decimals)
+        let suffix = unit.map { $0.isEmpty ? "" : "\" " + $0.replacingOccurrences(of: "\"", with: "") + "\"" } ?? ""
+        return "+" + body + suffix + ";-" + body + suffix + ";" + body + suffix
+    }
+
     static let date = "yyyy-mm-dd"
 }
 

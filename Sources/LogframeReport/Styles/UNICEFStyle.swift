@@ -30,8 +30,8 @@ enum UNICEFStyle {
                     kit.valueCell(indicator.target?.value, indicator, figures),
                     kit.valueCell(figures.current.value, indicator, figures),
                     kit.shareCell(achieved(indicator, figures)),
-                    // Percentages change in percentage points: a plain number.
-                    change.map { kit.isPercent(indicator, figures) ? .number($0, decimals: kit.places($0, indicator.decimals, percent: true)) : kit.valueCell($0, indicator, figures) } ?? .notAvailable,
+                    // Signed; percentages change in percentage points (`+7.1 pp`, `+7,1 f.b.`).
+                    change.map { kit.changeCell($0, indicator, figures) } ?? .notAvailable,
                 ]))
                 let girlsBoys = kit.girlsAndBoys(indicator, figures)
                 // An indicator about children without a girls/boys split: say so (UNICEF asks for
@@ -64,6 +64,12 @@ enum UNICEFStyle {
 }
 
 extension StyleKit {
+    /// A change of the indicator's value, signed, in percentage points for percentages.
+    func changeCell(_ change: ExactDecimal, _ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> Cell {
+        let percent = isPercent(indicator, figures)
+        return .change(change, decimals: places(change, indicator.decimals, percent: percent), unit: percent ? t(.percentagePoints) : nil)
+    }
+
     /// Does the indicator count only children under 18 (a single count/distinct filtered on `age < 18`)?
     func countsOnlyChildren(_ indicator: IndicatorDefinition) -> Bool {
         guard let text = indicator.expressionText?.replacingOccurrences(of: " ", with: "") else { return false }
