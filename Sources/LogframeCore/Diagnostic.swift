@@ -97,6 +97,22 @@ public struct DiagnosticLog: Sendable {
         }
     }
 
+    /// Whether a diagnostic with this file and code would be kept (not only counted). A caller
+    /// whose message is costly to build (a "did you mean" search) asks first, so a file with a
+    /// million bad cells does not build a million messages to keep a hundred.
+    public func keeps(file: String, code: String, severity: Diagnostic.Severity) -> Bool {
+        keptPerKey[SuppressedKey(file: file, code: code, severity: severity), default: 0] < limitPerCode
+    }
+
+    /// Counts a diagnostic beyond the cap without building it (see `keeps`).
+    public mutating func countSuppressed(file: String, code: String, severity: Diagnostic.Severity) {
+        switch severity {
+        case .error: errorCount += 1
+        case .warning: warningCount += 1
+        }
+        suppressed[SuppressedKey(file: file, code: code, severity: severity), default: 0] += 1
+    }
+
     public mutating func append(contentsOf other: [Diagnostic]) {
         for diagnostic in other { append(diagnostic) }
     }

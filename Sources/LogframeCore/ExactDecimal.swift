@@ -3,13 +3,20 @@
 /// Sums of money and hours must not drift: `Double` loses the sixth significant digit when ten
 /// million values are added. Addition, subtraction and multiplication are exact (multiplication
 /// rounds half-to-even past 18 fractional digits); division rounds to 18 fractional digits.
-/// The significand is 128-bit, so magnitudes up to about 10^20 keep all 18 fractional digits.
+///
+/// Values read from data have at most 18 integer digits (`maxIntegerDigits`), so with 18
+/// fractional digits every value fits the 128-bit significand. Arithmetic never traps: where a
+/// result would not fit, it gives up fractional digits, and past that it is clamped to
+/// `±(10^38 - 1)`. Sums over data detect overflow themselves (see the engine's accumulators).
 public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConvertible {
     public private(set) var significand: Int128
     public private(set) var scale: Int
 
     public static let maxScale = 18
+    /// Most digits before the decimal point of a value read from data: beyond, `parse` refuses.
+    public static let maxIntegerDigits = 18
     public static let zero = ExactDecimal(0)
+    private static let clampMagnitude: Int128 = Int128(10).power(38) - 1
 
     public init(_ integer: Int) {
         significand = Int128(integer)
@@ -103,6 +110,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         var result = ExactDecimal(unnormalized: significand, scale: scale)
         if result.scale > maxScale { result.round(toScale: maxScale) }
         result.normalize()
+        // At most 18 digits before the point (a larger "amount" is a typo, not data).
+        guard result.significand.magnitude < UInt128(Int128(10).power(maxIntegerDigits + result.scale)) else { return nil }
         return result
     }
 
@@ -135,20 +144,60 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         scale = target
     }
 
+    /// Both significands at one scale: the larger scale when that fits, else fewer fractional
+    /// digits (the finer operand rounded), never an overflow.
     private static func aligned(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int) {
-        let scale = max(a.scale, b.scale)
-        return (a.significand * Int128(10).power(scale - a.scale), b.significand * Int128(10).power(scale - b.scale), scale)
+        var scale = max(a.scale, b.scale)
+        while true {
+            if let x = a.significand(atScale: scale), let y = b.significand(atScale: scale) { return (x, y, scale) }
+            scale -= 1
+        }
+    }
+
+    /// This value's significand at another scale (rounded when the scale is smaller); nil when
+    /// it would not fit.
+    private func significand(atScale target: Int) -> Int128? {
+        if target >= scale {
+            let (m, overflow) = significand.multipliedReportingOverflow(by: Int128(10).power(target - scale))
+            return overflow ? nil : m
+        }
+        var copy = self
+        copy.round(toScale: target)
+        return copy.significand
+    }
+
+    /// The sum or difference of two significands at one scale, giving up fractional digits when
+    /// it would not fit and clamping when even whole numbers do not.
+    private static func combine(_ a: ExactDecimal, _ b: ExactDecimal, subtract: Bool) -> ExactDecimal {
+        var (x, y, s) = aligned(a, b)
+        while true {
+            let (r, overflow) = subtract ? x.subtractingReportingOverflow(y) : x.addingReportingOverflow(y)
+            if !overflow && (r.magnitude <= clampMagnitude.magnitude || s == 0) { return ExactDecimal(significand: clamp(r), scale: s) }
+            if s == 0 {
+                let positive = subtract ? x > y : x > 0
+                return ExactDecimal(significand: positive ? clampMagnitude : -clampMagnitude, scale: 0)
+            }
+            s -= 1
+            (x, y, _) = aligned(ExactDecimal(unnormalized: x, scale: s + 1).rounded(toScale: s), ExactDecimal(unnormalized: y, scale: s + 1).rounded(toScale: s))
+        }
+    }
+
+    private static func clamp(_ value: Int128) -> Int128 {
+        min(max(value, -clampMagnitude), clampMagnitude)
+    }
+
+    private func rounded(toScale target: Int) -> ExactDecimal {
+        var copy = self
+        copy.round(toScale: target)
+        return copy
     }
 
     public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        if a.scale == b.scale { return ExactDecimal(significand: a.significand + b.significand, scale: a.scale) }
-        let (x, y, s) = aligned(a, b)
-        return ExactDecimal(significand: x + y, scale: s)
+        combine(a, b, subtract: false)
     }
 
     public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        let (x, y, s) = aligned(a, b)
-        return ExactDecimal(significand: x - y, scale: s)
+        combine(a, b, subtract: true)
     }
 
     public static prefix func - (a: ExactDecimal) -> ExactDecimal {
@@ -158,10 +207,22 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public static func += (a: inout ExactDecimal, b: ExactDecimal) { a = a + b }
 
     public static func * (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        var result = ExactDecimal(unnormalized: a.significand * b.significand, scale: a.scale + b.scale)
-        result.round(toScale: maxScale)
-        result.normalize()
-        return result
+        var x = a, y = b
+        while true {
+            let (product, overflow) = x.significand.multipliedReportingOverflow(by: y.significand)
+            if !overflow && (product.magnitude <= clampMagnitude.magnitude || (x.scale == 0 && y.scale == 0)) {
+                var result = ExactDecimal(unnormalized: clamp(product), scale: x.scale + y.scale)
+                result.round(toScale: maxScale)
+                result.normalize()
+                return result
+            }
+            // Give up a fractional digit of the finer operand; at whole numbers, clamp.
+            if x.scale == 0 && y.scale == 0 {
+                let positive = (x.significand > 0) == (y.significand > 0)
+                return ExactDecimal(significand: positive ? clampMagnitude : -clampMagnitude, scale: 0)
+            }
+            if x.scale >= y.scale { x.round(toScale: x.scale - 1) } else { y.round(toScale: y.scale - 1) }
+        }
     }
 
     /// Quotient rounded half-to-even to 18 fractional digits; nil when dividing by zero.
@@ -173,7 +234,12 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         var numerator = a.significand
         var shift = targetScale + b.scale - a.scale
         var denominator = b.significand
-        while shift < 0 { denominator *= 10; shift += 1 }
+        while shift < 0 {
+            let (d, overflow) = denominator.multipliedReportingOverflow(by: 10)
+            if overflow { return .zero }  // the quotient is below 10^-18
+            denominator = d
+            shift += 1
+        }
         // Scale the numerator up as far as needed without overflow.
         while shift > 0 {
             let (m, o) = numerator.multipliedReportingOverflow(by: 10)

@@ -14,6 +14,17 @@ enum FieldProblem: Sendable, Hashable {
     case aboveMaximum
     /// The text does not match `pattern:` as a whole.
     case pattern
+
+    /// The diagnostic code this problem is reported with (known before the message is built).
+    var code: String {
+        switch self {
+        case .type: return "field-type"
+        case .required: return "field-required"
+        case .notInList: return "field-not-in-list"
+        case .belowMinimum, .aboveMaximum: return "field-out-of-range"
+        case .pattern: return "field-pattern"
+        }
+    }
 }
 
 /// Turns a cell's bytes into a typed `Value` for one declared field and checks its constraints.
@@ -239,7 +250,7 @@ final class FieldDecoder {
             let c = bytes[i] &- 48
             guard c <= 9 else { return nil }
             if value != 0 || c != 0 { digits += 1 }
-            guard digits <= 36 else { return nil }
+            guard digits <= ExactDecimal.maxIntegerDigits else { return nil }
             value = value * 10 + Int128(c)
             i += 1
         }

@@ -175,7 +175,7 @@ public final class SourceReader {
         }
 
         // Fingerprint the file on another core while the rows are read.
-        let digest = DigestTask(path: path.open, fallback: file)
+        let digest = DigestTask(file)
         let fileIndex = result.files.count
         result.files.append(SourceFileInfo(path: path.display, sha256: "", rowsRead: 0))
         filePaths.append(path.display)
@@ -240,6 +240,10 @@ public final class SourceReader {
                 if let problem {
                     rejected = true
                     if index == dateFieldIndex { dateFieldFailed = true }
+                    guard log.keeps(file: display, code: problem.code, severity: .error) else {
+                        log.countSuppressed(file: display, code: problem.code, severity: .error)
+                        continue
+                    }
                     let location = scanner.location(of: cell)
                     let diagnostic = unquoted.withBytes(of: cell, in: bytes) {
                         decoder.diagnostic(for: problem, cell: $0, value: value, at: location)
@@ -330,6 +334,10 @@ public final class SourceReader {
                 if let problem {
                     rejected = true
                     if index == dateFieldIndex { dateFieldFailed = true }
+                    guard log.keeps(file: display, code: problem.code, severity: .error) else {
+                        log.countSuppressed(file: display, code: problem.code, severity: .error)
+                        continue
+                    }
                     let location = SourceLocation(file: display, line: record.lines[index], column: 1)
                     log.append(text.withUTF8 { decoder.diagnostic(for: problem, cell: $0, value: value, at: location) })
                 }
@@ -503,35 +511,29 @@ struct UnquoteBuffer {
 
 /// SHA-256 of a file computed on a background thread while its rows are read.
 ///
-/// It reads the file through its own descriptor in 1 MiB chunks rather than through the shared
-/// mapping, so the row reader can release the pages behind it without the digest faulting
-/// them back into this process.
+/// It hashes the very bytes the rows are read from (the mapping, or the buffer read from a pipe),
+/// never the path again: a pipe or a FIFO cannot be read twice, and a file replaced in between
+/// must not be fingerprinted for data that was not counted. It lets go of the mapped pages behind
+/// it, as the row reader does, so the digest does not hold the file in memory.
 private final class DigestTask: @unchecked Sendable {
     private let group = DispatchGroup()
     private var digest = ""
 
-    init(path: String, fallback: MappedFile) {
+    init(_ file: MappedFile) {
         group.enter()
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            digest = DigestTask.hash(path: path) ?? SHA256.hex(UnsafeRawBufferPointer(fallback.bytes))
+            var hasher = SHA256()
+            let bytes = UnsafeRawBufferPointer(file.bytes)
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + MappedFile.releaseStride, bytes.count)
+                hasher.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                offset = end
+                file.release(below: offset - (1 << 20))
+            }
+            digest = hasher.finalizeHex()
             group.leave()
         }
-    }
-
-    private static func hash(path: String) -> String? {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var hasher = SHA256()
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-        defer { chunk.deallocate() }
-        while true {
-            let n = read(fd, chunk.baseAddress, chunk.count)
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
-        }
-        return hasher.finalizeHex()
     }
 
     func wait() -> String {

@@ -338,7 +338,13 @@ struct Resolver {
             c.error("unknown-period", at: p.location, "`\(p.value)` in \(what) is not a period or year of the programme.", hint: hint)
             return false
         }
-        // Breakdowns: dimensions must exist.
+        // Breakdowns: dimensions must exist; a cross-tab has at most four (the engine keys a cell
+        // by four 16-bit category numbers).
+        for entry in raw.by where entry.count > 4 {
+            c.error("invalid-value", at: entry[0].location,
+                    "A cross-tab can combine at most 4 dimensions; this one has \(entry.count).",
+                    hint: "Split it into smaller cross-tabs.")
+        }
         for entry in raw.by {
             for d in entry where !dimensions.contains(where: { $0.id == d.value }) && !rawDimensions.contains(where: { $0.id.value == d.value }) {
                 let hint = Suggest.closest(d.value, among: rawDimensions.map(\.id.value)).map { "Did you mean `\($0)`?" }

@@ -51,28 +51,39 @@ final class CellAccumulator {
         extremes.deallocate()
     }
 
+    /// Set when a sum no longer fits 128 bits (absurd data: about 10^20 values of 10^18): the
+    /// figure is then n/a, with an error, rather than wrong or a crash.
+    private(set) var sumOverflowed = false
+
     @inline(__always)
     func add(_ value: ExactDecimal, bucket: Int) {
-        if value.scale > sumScale {
-            let factor = power10(value.scale - sumScale)
-            for i in sumSignificands.indices { sumSignificands[i] *= factor }
-            sumScale = value.scale
-        }
-        let significand = value.scale == sumScale ? value.significand : value.significand * power10(sumScale - value.scale)
-        sumSignificands[bucket] += significand
-        inputs[bucket] += 1
+        addSum(significand: value.significand, scale: value.scale, inputs: 1, bucket: bucket)
     }
 
-    /// Adds a fine group's exact sum (significand at `scale`) and input count for one bucket.
+    /// Adds an exact sum (significand at `scale`) and its input count for one bucket.
     func addSum(significand: Int128, scale: Int, inputs count: Int, bucket: Int) {
+        inputs[bucket] += count
         if scale > sumScale {
             let factor = power10(scale - sumScale)
-            for i in sumSignificands.indices { sumSignificands[i] *= factor }
+            for i in sumSignificands.indices {
+                let (m, overflow) = sumSignificands[i].multipliedReportingOverflow(by: factor)
+                if overflow { sumOverflowed = true }
+                sumSignificands[i] = m
+            }
             sumScale = scale
         }
-        sumSignificands[bucket] += scale == sumScale ? significand : significand * power10(sumScale - scale)
-        inputs[bucket] += count
+        var addend = significand
+        if scale < sumScale {
+            let (m, overflow) = significand.multipliedReportingOverflow(by: power10(sumScale - scale))
+            if overflow { sumOverflowed = true }
+            addend = m
+        }
+        let (total, overflow) = sumSignificands[bucket].addingReportingOverflow(addend)
+        if overflow { sumOverflowed = true }
+        sumSignificands[bucket] = total
     }
+
+    func markSumOverflow() { sumOverflowed = true }
 
     /// Merges a fine group's minimum or maximum and input count for one bucket.
     func mergeExtreme(_ value: ExactDecimal?, inputs count: Int, bucket: Int, keepSmaller: Bool) {
@@ -123,8 +134,9 @@ final class CellAccumulator {
         case .count:
             return ExactDecimal(selected.reduce(0) { $0 + matched[$1] })
         case .sum:
-            return sum(selected)
+            return sumOverflowed ? nil : sum(selected)
         case .avg:
+            guard !sumOverflowed else { return nil }
             let n = selected.reduce(0) { $0 + inputs[$1] }
             guard n > 0 else { return nil }
             return sum(selected) / ExactDecimal(n)

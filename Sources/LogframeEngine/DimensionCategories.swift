@@ -18,8 +18,19 @@ final class DimensionCategories {
         keys.append("")  // slot 0 is "not recorded"
     }
 
+    /// Most categories a dimension can have: cells are keyed by 16-bit category numbers (and a key
+    /// of all ones would be the slot tables' empty marker). Past it, every further category falls
+    /// in `tooMany` and the dimension's breakdowns are withheld with an error, never miscounted.
+    static let limit = 0xFFF0
+    static let tooMany = Int32(limit)
+    private(set) var overflowed = false
+
     func index(of key: String) -> Int32 {
         if let index = indexByKey[key] { return index }
+        guard keys.count < DimensionCategories.limit else {
+            overflowed = true
+            return DimensionCategories.tooMany
+        }
         let index = Int32(keys.count)
         indexByKey[key] = index
         keys.append(key)
@@ -36,7 +47,7 @@ final class DimensionCategories {
     }
 
     func key(at index: Int32) -> String? {
-        index == DimensionCategories.notRecorded ? nil : keys[Int(index)]
+        index == DimensionCategories.notRecorded || Int(index) >= keys.count ? nil : keys[Int(index)]
     }
 
     func label(at index: Int32) -> LocalizedText {

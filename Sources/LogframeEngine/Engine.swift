@@ -326,6 +326,7 @@ struct Pass {
                             break
                         case .sum, .avg:
                             cell.addSum(significand: groups.sums[slot], scale: groups.sumScale[a], inputs: groups.inputs[slot], bucket: bucket)
+                            if groups.sumOverflowed.contains(a) { cell.markSumOverflow() }
                         case .min, .max:
                             cell.mergeExtreme(groups.extremes[slot], inputs: groups.inputs[slot], bucket: bucket,
                                               keepSmaller: aggregate.function == .min)

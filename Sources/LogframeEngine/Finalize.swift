@@ -15,6 +15,18 @@ private struct Selection {
 
 extension Pass {
     mutating func finish() -> EngineResult {
+        for dimension in categories where dimension.overflowed {
+            log.append(.error("dimension-too-many-categories", at: dimension.definition.location,
+                              "Dimension `\(dimension.definition.id)` has more than \(DimensionCategories.limit) categories, so its breakdowns are left out of the report.",
+                              hint: "Break down by a field with fewer values (a district rather than a person), or by bands."))
+        }
+        for (index, aggregate) in plan.aggregates.enumerated()
+        where accumulators[index].contains(where: { $0.cells.values.contains { $0.sumOverflowed } }) {
+            let indicator = plan.indicators[aggregate.owners[0]].definition
+            log.append(.error("sum-overflow", at: indicator.location,
+                              "The sum in `\(indicator.id)` is too large to compute exactly, so it is shown as n/a.",
+                              hint: "Check the source for values with too many digits (a typo such as an extra string of zeros)."))
+        }
         var indicators: [IndicatorFigures] = []
         for index in plan.indicators.indices {
             indicators.append(figures(for: index))
@@ -78,6 +90,12 @@ extension Pass {
             current = currentValue(breakdown: 0, key: 0)
 
             for (b, dimensions) in indicator.breakdowns.enumerated() {
+                if dimensions.contains(where: { categories[$0].overflowed }) {
+                    // Withheld (an error says why): its cells could not all be told apart.
+                    breakdowns.append(BreakdownFigures(dimensions: dimensions.map { definitions.dimensions[$0].id },
+                                                       overlap: nil, cells: []))
+                    continue
+                }
                 var cells: [CellFigures] = []
                 let lists = dimensions.enumerated().map { position, dimension in
                     categoryOrder(dimension: dimension, position: position, of: dimensions.count, breakdown: b + 1,

@@ -107,6 +107,9 @@ final class FineGroups {
         group * stride + aggregate * bucketCount + bucket
     }
 
+    /// Aggregates whose sums no longer fit 128 bits (see `CellAccumulator.sumOverflowed`).
+    private(set) var sumOverflowed: Set<Int> = []
+
     @inline(__always)
     func addSum(_ value: ExactDecimal, aggregate: Int, at slot: Int) {
         var scale = sumScale[aggregate]
@@ -115,13 +118,24 @@ final class FineGroups {
             let factor = power10(value.scale - scale)
             for group in 0..<keys.count {
                 for bucket in 0..<bucketCount {
-                    sums[self.slot(group: group, aggregate: aggregate, bucket: bucket)] *= factor
+                    let i = self.slot(group: group, aggregate: aggregate, bucket: bucket)
+                    let (m, overflow) = sums[i].multipliedReportingOverflow(by: factor)
+                    if overflow { sumOverflowed.insert(aggregate) }
+                    sums[i] = m
                 }
             }
             sumScale[aggregate] = value.scale
             scale = value.scale
         }
-        sums[slot] += value.scale == scale ? value.significand : value.significand * power10(scale - value.scale)
+        var addend = value.significand
+        if value.scale < scale {
+            let (m, overflow) = addend.multipliedReportingOverflow(by: power10(scale - value.scale))
+            if overflow { sumOverflowed.insert(aggregate) }
+            addend = m
+        }
+        let (total, overflow) = sums[slot].addingReportingOverflow(addend)
+        if overflow { sumOverflowed.insert(aggregate) }
+        sums[slot] = total
         inputs[slot] += 1
     }
 
