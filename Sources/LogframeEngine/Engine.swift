@@ -163,8 +163,12 @@ struct Pass {
         var matchedStamp = Array(repeating: -1, count: plan.indicators.count)
         var matchedCount = Array(repeating: 0, count: plan.indicators.count)
         var rowNumber = 0
-        var tupleIds = self.tupleIds
-        var multiTupleIds = self.multiTupleIds
+        // Moved out and back (not copied): `self` keeping a second reference would make the
+        // first insert copy the whole table, for every source.
+        var tupleIds: [Value: Int32] = [:]
+        var multiTupleIds: [[Value]: Int32] = [:]
+        swap(&tupleIds, &self.tupleIds)
+        swap(&multiTupleIds, &self.multiTupleIds)
         var tuple: [Value] = []
         let categories = self.categories
         let bucketCount = periods.count + 1
@@ -426,10 +430,6 @@ struct Pass {
     }
 }
 
-extension Definitions {
-    /// Where an indicator is defined, for diagnostics raised by the engine.
-    func plan(for indicator: IndicatorDefinition) -> SourceLocation { indicator.location }
-}
 
 /// Maps a date to its period's bucket by a table over the programme's days.
 struct BucketTable {

@@ -37,10 +37,6 @@ public struct DisplayFormat: Sendable {
         return text
     }
 
-    public func status(_ status: Status) -> String { Localization.status(status, language) }
-
-    public func level(_ level: ResultLevel) -> String { Localization.level(level, language) }
-
     /// ISO `2021-12-31` in English; `31.12.2021` in Azerbaijani (the form used in Azerbaijan).
     public func date(_ date: CivilDate) -> String {
         guard language == "az" else { return date.description }
