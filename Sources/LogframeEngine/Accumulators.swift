@@ -169,43 +169,87 @@ final class CellAccumulator {
 
     private var cachedSummary: DistinctSummary?
 
-    /// Computed once, after the pass: a tuple counts in the cumulative value of every period
-    /// from the first one it occurs in, so one scan gives every period's figures.
+    /// Per-tuple counts behind a cell's distinct figures: in which buckets, and from which
+    /// period on, each tuple counts. A tuple counts in the cumulative value of every period from
+    /// the first one it occurs in (undated tuples in all of them).
+    struct DistinctTally {
+        var perBucket: [Int]
+        var firstDated: [Int]              // index `periods` = never dated
+        var firstDatedWithUndated: [Int]
+        var alwaysCounted = 0
+
+        init(bucketCount: Int) {
+            perBucket = Array(repeating: 0, count: bucketCount)
+            firstDated = Array(repeating: 0, count: bucketCount)
+            firstDatedWithUndated = Array(repeating: 0, count: bucketCount)
+        }
+
+        /// Counts one tuple from its bucket bits (one word: at most 64 buckets per call).
+        @inline(__always)
+        mutating func count(_ bits: UInt64, wordOffset: Int = 0, first: inout Int, undated: inout Bool) {
+            let periods = perBucket.count - 1
+            var word = bits
+            while word != 0 {
+                let bit = wordOffset + word.trailingZeroBitCount
+                word &= word - 1
+                perBucket[bit] += 1
+                if bit == periods { undated = true } else if bit < first { first = bit }
+            }
+        }
+
+        @inline(__always)
+        mutating func close(first: Int, undated: Bool) {
+            firstDated[first] += 1
+            if undated { alwaysCounted += 1 } else { firstDatedWithUndated[first] += 1 }
+        }
+
+        /// Counts a tuple given as one word of bucket bits.
+        @inline(__always)
+        mutating func add(_ bits: UInt64) {
+            var first = perBucket.count - 1
+            var undated = false
+            count(bits, first: &first, undated: &undated)
+            close(first: first, undated: undated)
+        }
+    }
+
+    /// Tuples counted straight from the fine groups of a single-source aggregate (no per-cell
+    /// table: see `Pass.project`).
+    private var directTally: DistinctTally?
+
+    /// Counts one tuple whose bucket bits in this cell are final (it occurs in no other pass).
+    @inline(__always)
+    func addDistinctTally(_ bits: UInt64) {
+        if directTally == nil { directTally = DistinctTally(bucketCount: bucketCount) }
+        directTally!.add(bits)
+    }
+
+    /// Computed once, after the pass, from the direct tally and the per-cell tuple table.
     var distinctSummary: DistinctSummary {
         if let cachedSummary { return cachedSummary }
         let periods = bucketCount - 1
-        var perBucket = Array(repeating: 0, count: bucketCount)
-        var firstDated = Array(repeating: 0, count: periods + 1)   // index periods = never dated
-        var firstDatedWithUndated = Array(repeating: 0, count: periods + 1)
-        var alwaysCounted = 0
+        var tally = directTally ?? DistinctTally(bucketCount: bucketCount)
         var base = 0
         let words = bucketWords
         while base < words.count {
             var first = periods
             var undated = false
             for w in 0..<wordsPerTuple {
-                var word = words[base + w]
-                while word != 0 {
-                    let bit = w * 64 + word.trailingZeroBitCount
-                    word &= word - 1
-                    perBucket[bit] += 1
-                    if bit == periods { undated = true } else if bit < first { first = bit }
-                }
+                tally.count(words[base + w], wordOffset: w * 64, first: &first, undated: &undated)
             }
-            firstDated[first] += 1
-            if undated { alwaysCounted += 1 } else { firstDatedWithUndated[first] += 1 }
+            tally.close(first: first, undated: undated)
             base += wordsPerTuple
         }
         var cumulativeDated = Array(repeating: 0, count: periods)
         var cumulativeWithUndated = Array(repeating: 0, count: periods)
-        var running = 0, runningWithUndated = alwaysCounted
+        var running = 0, runningWithUndated = tally.alwaysCounted
         for p in 0..<periods {
-            running += firstDated[p]
-            runningWithUndated += firstDatedWithUndated[p]
+            running += tally.firstDated[p]
+            runningWithUndated += tally.firstDatedWithUndated[p]
             cumulativeDated[p] = running
             cumulativeWithUndated[p] = runningWithUndated
         }
-        let summary = DistinctSummary(perBucket: perBucket, cumulativeDated: cumulativeDated,
+        let summary = DistinctSummary(perBucket: tally.perBucket, cumulativeDated: cumulativeDated,
                                       cumulativeWithUndated: cumulativeWithUndated)
         cachedSummary = summary
         return summary

@@ -39,15 +39,18 @@ public struct EngineOptions: Sendable {
 private final class BoundAggregate {
     let function: AggregateFunction
     let owners: [Int]
+    /// Whether the aggregate reads this one source only (not a union of several).
+    let singleSource: Bool
     /// Index into the source's distinct filters (identical filters are evaluated once per row).
     let filter: Int?
     /// Index into the source's distinct argument lists (evaluated once per row).
     let arguments: Int?
     let accumulators: [BreakdownAccumulator]
 
-    init(function: AggregateFunction, owners: [Int], filter: Int?, arguments: Int?, accumulators: [BreakdownAccumulator]) {
+    init(function: AggregateFunction, owners: [Int], singleSource: Bool, filter: Int?, arguments: Int?, accumulators: [BreakdownAccumulator]) {
         self.function = function
         self.owners = owners
+        self.singleSource = singleSource
         self.filter = filter
         self.arguments = arguments
         self.accumulators = accumulators
@@ -338,10 +341,44 @@ struct Pass {
                     }
                 }
             }
-            tuplesOf[a]?.forEachEntry { tuple, g, bits in
-                groups.unpack(groups.keys[g], into: categories)
+            guard let tuples = tuplesOf[a] else { continue }
+            if aggregate.singleSource {
+                // Every record of this aggregate was in this pass, so each tuple's bits per cell
+                // are final: count them straight into the cells' tallies, with no per-cell table
+                // of tuples (which at 10M rows held every person once per breakdown cell).
                 for accumulator in aggregate.accumulators {
-                    accumulator.cell(for: categories).addDistinct(tuple: tuple, bits: bits)
+                    var cellOfGroup: [CellAccumulator] = []
+                    for key in groups.keys {
+                        groups.unpack(key, into: categories)
+                        cellOfGroup.append(accumulator.cell(for: categories))
+                    }
+                    var merged: [(cell: ObjectIdentifier, object: CellAccumulator, bits: UInt64)] = []
+                    tuples.forEachTuple { _, entries in
+                        if entries.count == 1 {
+                            cellOfGroup[entries[entries.startIndex].group].addDistinctTally(entries[entries.startIndex].bits)
+                            return
+                        }
+                        // In several groups: the bits of groups that fall in one cell are one tuple there.
+                        merged.removeAll(keepingCapacity: true)
+                        for entry in entries {
+                            let cell = cellOfGroup[entry.group]
+                            if let i = merged.firstIndex(where: { $0.cell == ObjectIdentifier(cell) }) {
+                                merged[i].bits |= entry.bits
+                            } else {
+                                merged.append((ObjectIdentifier(cell), cell, entry.bits))
+                            }
+                        }
+                        for entry in merged { entry.object.addDistinctTally(entry.bits) }
+                    }
+                }
+            } else {
+                // A union: the same tuple may come again from another source's pass, so cells keep
+                // tuple tables that merge the bits across passes.
+                tuples.forEachEntry { tuple, g, bits in
+                    groups.unpack(groups.keys[g], into: categories)
+                    for accumulator in aggregate.accumulators {
+                        accumulator.cell(for: categories).addDistinct(tuple: tuple, bits: bits)
+                    }
                 }
             }
         }
@@ -393,7 +430,7 @@ struct Pass {
                 }
             }
             guard ok else { continue }
-            binding.aggregates.append(BoundAggregate(function: aggregate.function, owners: aggregate.owners, filter: filter,
+            binding.aggregates.append(BoundAggregate(function: aggregate.function, owners: aggregate.owners, singleSource: aggregate.sources.count == 1, filter: filter,
                                                      arguments: arguments, accumulators: accumulators[index]))
         }
         return binding

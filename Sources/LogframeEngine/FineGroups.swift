@@ -206,6 +206,28 @@ final class FineTuples {
         }
     }
 
+    /// Each tuple once, with all its (group, bucket bits) entries: the first group, then the
+    /// others (people who moved between groups), gathered by a counting sort of the overflow.
+    func forEachTuple(_ body: (Int32, ArraySlice<(group: Int, bits: UInt64)>) -> Void) {
+        let tuples = globalOfLocal.count
+        var start = Array(repeating: 0, count: tuples + 1)
+        for entry in overflow { start[Int(entry.local) + 1] += 1 }
+        for i in 0..<tuples { start[i + 1] += start[i] }
+        var sorted = Array(repeating: (group: 0, bits: UInt64(0)), count: overflow.count)
+        var next = start
+        for (i, entry) in overflow.enumerated() {
+            sorted[next[Int(entry.local)]] = (Int(entry.group), overflowBits[i])
+            next[Int(entry.local)] += 1
+        }
+        var entries: [(group: Int, bits: UInt64)] = []
+        for local in 0..<tuples {
+            entries.removeAll(keepingCapacity: true)
+            entries.append((Int(primaryGroup[local]), primaryBits[local]))
+            entries.append(contentsOf: sorted[start[local]..<start[local + 1]])
+            body(globalOfLocal[local], entries[...])
+        }
+    }
+
     /// Every (global tuple, group, bucket bits) entry.
     func forEachEntry(_ body: (Int32, Int, UInt64) -> Void) {
         for local in 0..<globalOfLocal.count {
