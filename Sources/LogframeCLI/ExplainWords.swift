@@ -82,26 +82,12 @@ enum ExplainWords {
 /// "Did you mean" for ids: the closest by edit distance (case-insensitive), if close enough.
 enum Closest {
     static func match(_ word: String, in candidates: [String]) -> String? {
-        let w = Array(word.lowercased())
+        let w = Array(word.lowercased().unicodeScalars)
         var best: (String, Int)?
         for candidate in candidates {
-            let d = distance(w, Array(candidate.lowercased()))
+            let d = EditDistance.levenshtein(w, Array(candidate.lowercased().unicodeScalars))
             if d <= max(2, w.count / 3), best == nil || d < best!.1 { best = (candidate, d) }
         }
         return best?.0
-    }
-
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LogframeCore
 
 /// "Did you mean" suggestions for typo'd values and column names.
 ///
@@ -26,21 +27,7 @@ enum Suggestions {
         return best?.candidate
     }
 
-    static func levenshtein(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
+    static func levenshtein(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int { EditDistance.levenshtein(a, b) }
 
     /// `"a", "b" or "c"` for messages.
     static func list(_ items: [String], limit: Int = 12) -> String {
