@@ -365,11 +365,8 @@ struct Resolver {
             var sourceIds: [Located<String>] = raw.sources ?? []
             // A value made only of `$ID` references and numbers reads no records of its own: the
             // aggregates it inlines keep their own sources, so it needs no `source`.
-            let onlyReferences: Bool = {
-                guard case .success(let syntax) = ExpressionParser.parse(value.text),
-                      case .success(let formula) = FormulaBuilder.build(syntax) else { return false }
-                return formula.aggregates.isEmpty
-            }()
+            let built = parse(value).map { FormulaBuilder.build($0) }
+            let onlyReferences = (try? built?.get())?.aggregates.isEmpty ?? false
             if raw.sources == nil, !onlyReferences {
                 if sources.count == 1 {
                     sourceIds = [Located(sources[0].id, id.location)]
@@ -389,8 +386,8 @@ struct Resolver {
                     c.error("unknown-source", at: s.location, "There is no source `\(s.value)`.", hint: hint)
                 }
             }
-            if let syntax = parse(value) {
-                switch FormulaBuilder.build(syntax) {
+            if let built {
+                switch built {
                 case .failure(let errors):
                     for e in errors.errors { report(e, in: value) }
                 case .success(let formula):
