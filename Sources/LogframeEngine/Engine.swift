@@ -66,7 +66,8 @@ private struct SourceBinding {
 
 private enum DimensionReader {
     case field(slot: Int)
-    case bands(slot: Int, bounds: [ExactDecimal], keys: [String])
+    /// `categories[i]` is the category number of band i, resolved once per source.
+    case bands(slot: Int, bounds: [ExactDecimal], categories: [Int32])
     case expression(RowExpression)
     case unavailable
 }
@@ -147,7 +148,7 @@ struct Pass {
         let aggregates = binding.aggregates
         let filters = binding.filters
         let argumentLists = binding.argumentLists
-        let readers = definitions.dimensions.map { dimensionReader($0, source) }
+        let readers = definitions.dimensions.indices.map { dimensionReader($0, source) }
         let dateSlot = source.dateField.flatMap { source.scope.field(named: $0)?.slot }
         let bucketOfDay = BucketTable(periods: periods)
         let neededDimensions = Array(Set(aggregates.flatMap { $0.accumulators.flatMap(\.dimensions) })).sorted()
@@ -436,7 +437,8 @@ struct Pass {
         return binding
     }
 
-    private func dimensionReader(_ dimension: DimensionDefinition, _ source: SourceDefinition) -> DimensionReader {
+    private func dimensionReader(_ index: Int, _ source: SourceDefinition) -> DimensionReader {
+        let dimension = definitions.dimensions[index]
         switch dimension.kind {
         case .field(let name):
             guard let field = source.scope.field(named: name) else { return .unavailable }
@@ -444,7 +446,7 @@ struct Pass {
         case .bands(let name, let bounds):
             guard let field = source.scope.field(named: name) else { return .unavailable }
             // The loader names every band (DimensionBands.keys) and lists them in `labels`.
-            return .bands(slot: field.slot, bounds: bounds, keys: dimension.labels.map(\.key))
+            return .bands(slot: field.slot, bounds: bounds, categories: dimension.labels.map { categories[index].index(of: $0.key) })
         case .expression(let syntax):
             guard case .success(let expression) = RowBinder.bind(syntax, in: source.scope) else { return .unavailable }
             return .expression(expression)
@@ -456,10 +458,10 @@ struct Pass {
         let value: Value
         switch reader {
         case .field(let slot): value = row[slot]
-        case .bands(let slot, let bounds, let keys):
+        case .bands(let slot, let bounds, let bandCategories):
             guard case .number(let n) = row[slot] else { return DimensionCategories.notRecorded }
             let band = Bands.band(of: n, bounds: bounds)
-            return band < keys.count ? categories.index(of: keys[band]) : DimensionCategories.notRecorded
+            return band < bandCategories.count ? bandCategories[band] : DimensionCategories.notRecorded
         case .expression(let expression): value = expression.evaluate(row)
         case .unavailable: return DimensionCategories.notRecorded
         }
