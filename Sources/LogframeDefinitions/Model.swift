@@ -80,6 +80,12 @@ public struct Programme: Sendable {
         return String(m >= yearStarts ? y : y - 1)
     }
 
+    /// The date a period id or a (fiscal) year id ends on (a milestone's or reported value's
+    /// date); nil for an id that is neither.
+    public func endDate(ofPeriodOrYear id: String) -> CivilDate? {
+        periods.first { $0.id == id }?.end ?? endOfYear(id)
+    }
+
     /// Last day of the (fiscal) year with this id, clipped to the programme end.
     public func endOfYear(_ yearId: String) -> CivilDate? {
         guard let y = Int(yearId), let start = CivilDate(year: y, month: yearStarts, day: 1) else { return nil }

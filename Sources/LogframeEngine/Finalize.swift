@@ -250,10 +250,9 @@ extension Pass {
         var byPeriod: [Int: ExactDecimal] = [:]
         for entry in entries {
             guard let value = entry.value else { continue }
-            if let p = periods.firstIndex(where: { $0.id == entry.periodOrYear }) {
-                byPeriod[p] = value
-            } else if let yearEnd = definitions.programme.endOfYear(entry.periodOrYear),
-                      let p = periods.lastIndex(where: { $0.start <= yearEnd }) {
+            // A period id ends in that period; a year id in the last period of its year.
+            if let end = definitions.programme.endDate(ofPeriodOrYear: entry.periodOrYear),
+               let p = periods.lastIndex(where: { $0.start <= end }) {
                 byPeriod[p] = value
             }
         }

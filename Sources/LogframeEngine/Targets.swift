@@ -18,11 +18,7 @@ struct Targets {
     /// Milestones with the date they are due (the end of their period or year).
     var milestones: [(date: CivilDate, value: ExactDecimal)] {
         definition.milestones.compactMap { milestone in
-            if let period = programme.periods.first(where: { $0.id == milestone.id }) {
-                return (period.end, milestone.value)
-            }
-            if let end = programme.endOfYear(milestone.id) { return (end, milestone.value) }
-            return nil
+            programme.endDate(ofPeriodOrYear: milestone.id).map { ($0, milestone.value) }
         }.sorted { $0.date < $1.date }
     }
 
