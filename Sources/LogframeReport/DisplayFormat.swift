@@ -20,11 +20,16 @@ public struct DisplayFormat: Sendable {
     var decimalSeparator: String { language == "az" ? "," : "." }
     public var notAvailable: String { "n/a" }
 
-    /// `decimals` from the indicator when given; otherwise whole numbers stay whole and others get
-    /// one decimal (percentages) or two.
+    /// Decimals shown when the indicator sets none: whole numbers (to six places) stay whole,
+    /// others get one decimal (percentages) or two. The one place this rule is written.
+    public static func defaultDecimals(_ value: ExactDecimal, percent: Bool) -> Int {
+        value.rounded(decimals: 6).isInteger ? 0 : (percent ? 1 : 2)
+    }
+
+    /// `decimals` from the indicator when given, else `defaultDecimals`.
     public func number(_ value: ExactDecimal?, decimals: Int? = nil, percent: Bool = false) -> String {
         guard let value else { return notAvailable }
-        let places = decimals ?? (value.isInteger ? 0 : (percent ? 1 : 2))
+        let places = decimals ?? DisplayFormat.defaultDecimals(value, percent: percent)
         let text = value.formatted(decimals: places, groupingSeparator: groupingSeparator, decimalSeparator: decimalSeparator)
         return percent ? text + "%" : text
     }

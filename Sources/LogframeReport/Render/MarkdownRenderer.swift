@@ -79,7 +79,7 @@ public enum MarkdownRenderer {
     static func render(_ chart: Chart, _ format: DisplayFormat) -> String {
         func number(_ v: ExactDecimal?) -> String {
             guard let v else { return format.notAvailable }
-            return format.number(v, decimals: chart.decimals ?? (chart.unitIsPercent ? 1 : (v.rounded(decimals: 6).isIntegerValue ? 0 : 2)), percent: chart.unitIsPercent)
+            return format.number(v, decimals: chart.decimals ?? (chart.unitIsPercent ? 1 : DisplayFormat.defaultDecimals(v, percent: false)), percent: chart.unitIsPercent)
         }
         var out = "*\(escape(chart.title))*\n\n"
         switch chart.kind {

@@ -62,7 +62,7 @@ struct StyleKit {
 
     /// Display decimals: the indicator's own, else whole numbers as they are, 1 for percentages, 2 otherwise.
     func places(_ value: ExactDecimal, _ decimals: Int?, percent: Bool) -> Int {
-        decimals ?? (value.rounded(decimals: 6).isIntegerValue ? 0 : (percent ? 1 : 2))
+        decimals ?? DisplayFormat.defaultDecimals(value, percent: percent)
     }
 
     /// A figure of the indicator as a cell: n/a for null, never 0.
@@ -178,15 +178,10 @@ struct StyleKit {
     // MARK: Periods and milestones
 
     /// End date of a milestone given by period id or (fiscal) year id.
-    func milestoneDate(_ id: String) -> CivilDate? {
-        if let p = definitions.programme.periods.first(where: { $0.id == id }) { return p.end }
-        return definitions.programme.endOfYear(id)
-    }
-
     /// Milestones then the final target, as (label, value, date), sorted by date.
     func targetSchedule(_ indicator: IndicatorDefinition) -> [(label: String, value: ExactDecimal, date: CivilDate?, final: Bool)] {
         var out: [(label: String, value: ExactDecimal, date: CivilDate?, final: Bool)] = indicator.milestones.map {
-            ($0.id, $0.value, milestoneDate($0.id), false)
+            ($0.id, $0.value, definitions.programme.endDate(ofPeriodOrYear: $0.id), false)
         }
         if let target = indicator.target, let value = target.value {
             let d = target.date ?? definitions.programme.end
@@ -297,10 +292,3 @@ struct StyleKit {
     }
 }
 
-extension ExactDecimal {
-    /// True when the value has no fractional part, whatever its scale (2.00 is whole).
-    var isIntegerValue: Bool {
-        let r = rounded(decimals: 0)
-        return isInteger || (!(self < r) && !(r < self))
-    }
-}
