@@ -3,6 +3,10 @@
 // The targets are the stages of a one-way pipeline; see docs/architecture.md.
 import PackageDescription
 
+// The row loop's modules: exclusivity is checked at compile time; the run-time checks of
+// class and closure-captured state cost about 9 % of a report's CPU (docs/performance.md).
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "logframe",
     platforms: [.macOS(.v13)],
@@ -26,11 +30,12 @@ let package = Package(
         // libxml2 (system library) for streaming XML sources.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Activity logs: CSV and XML readers, field typing and constraints, parent joins, row reconciliation.
-        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeDefinitions", "CLibXML2"]),
+        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeDefinitions", "CLibXML2"],
+                swiftSettings: hotPath),
         // One pass over the data: accumulators per indicator x period x breakdown cell.
         .target(name: "LogframeEngine", dependencies: [
             "LogframeCore", "LogframeExpressions", "LogframeDefinitions", "LogframeData",
-        ]),
+        ], swiftSettings: hotPath),
         // The report model (JSON report v1) and one renderer per format.
         .target(name: "LogframeReport", dependencies: [
             "LogframeCore", "LogframeDefinitions", "LogframeEngine",
