@@ -65,7 +65,8 @@ struct ReportCommand: ParsableCommand {
         }
         let date = asOf.flatMap { CivilDate(iso: $0) } ?? min(definitions.programme.end, Today.date)
         let progress = ProgressLine()
-        let result = Engine.run(definitions: definitions, asOf: date, progress: progress.update)
+        let result = Engine.run(definitions: definitions, asOf: date,
+                                options: EngineOptions.fromEnvironment(ProcessInfo.processInfo.environment), progress: progress.update)
         progress.finish()
         frontend.diagnostics.merge(result.log)
 

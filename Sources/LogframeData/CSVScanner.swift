@@ -74,6 +74,32 @@ public struct CSVScanner {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
     }
 
+    /// A scanner that starts at `offset`, taken to be the start of a row of a file whose header
+    /// (`fieldCount` cells, this delimiter) was read by another scanner. Lines count from 1 at
+    /// `offset`. Used to read a later part of a file on a second thread (ParallelCSV.swift).
+    init(bytes: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8, fieldCount: Int, startingAt offset: Int) {
+        self.bytes = bytes
+        self.file = file
+        self.delimiterOverride = delimiter
+        self.delimiter = delimiter
+        expectedFieldCount = fieldCount
+        position = offset
+    }
+
+    /// Offset where the next row (or blank line) begins.
+    public var offset: Int { position }
+    /// Physical line at `offset`.
+    public var currentLine: Int { line }
+    /// Cells in the header (the count every row must have).
+    var fieldCount: Int? { expectedFieldCount }
+
+    /// Continues at `offset`, on physical line `line`: where another scanner, started at a row
+    /// start this one reached, stopped.
+    mutating func resume(at offset: Int, line: Int) {
+        position = offset
+        self.line = line
+    }
+
     // MARK: - Header
 
     /// Reads the header row (and an HXL row under it). Returns false, with `csv-empty-file`

@@ -94,6 +94,24 @@ struct KeyIndex {
         return nil
     }
 
+    /// Where a key was first seen, if it was.
+    func firstSeen(_ hash: Hash128) -> FirstSeen? {
+        let mask = table.count - 1
+        var slot = Int(truncatingIfNeeded: hash.low) & mask
+        while !table[slot].isEmpty {
+            if table[slot].low == hash.low && table[slot].high == hash.high { return table[slot].first }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Every key recorded, with where it was first seen (in no particular order).
+    func forEach(_ body: (Hash128, FirstSeen) -> Void) {
+        for slot in table where !slot.isEmpty { body(Hash128(low: slot.low, high: slot.high), slot.first) }
+    }
+
+    var isEmpty: Bool { count == 0 }
+
     private mutating func grow() {
         let old = table
         table = [Slot](repeating: Slot(), count: old.count * 2)

@@ -33,6 +33,20 @@ final class MappedFile: @unchecked Sendable {  // immutable after init; the byte
         _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED)
     }
 
+    /// Lets go of the whole pages in `start..<end` (see `release(below:)`); for a reader that
+    /// starts in the middle of the file.
+    func release(from start: Int, below end: Int) {
+        guard isMapped, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (start + page - 1) / page * page
+        let last = min(end, bytes.count) / page * page
+        guard last > first else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, MADV_DONTNEED)
+    }
+
+    /// Whether the bytes are a mapping of the file (not a copy read from a pipe).
+    var isMemoryMapped: Bool { isMapped }
+
     private init(bytes: UnsafeBufferPointer<UInt8>, isMapped: Bool) {
         self.bytes = bytes
         self.isMapped = isMapped

@@ -60,9 +60,9 @@ public final class SourceReader {
     public let definitions: Definitions
     private let decoders: [FieldDecoder]
     /// Row slot of each own field, in declaration order.
-    private let slots: [Int]
-    private let slotCount: Int
-    private let keySlots: [Int]
+    let slots: [Int]
+    let slotCount: Int
+    let keySlots: [Int]
     private let dateFieldIndex: Int?
     /// Parent join: the child's slot holding the parent key, and (parent slot, child slot) pairs.
     private var parentKeySlot: Int?
@@ -71,6 +71,8 @@ public final class SourceReader {
     private var parentRows: [String: [Value]]?
     /// Set for XML sources once the record and field paths are checked.
     private var xmlReader: XMLRecordReader?
+    /// Set while `read(splitting:_:)` runs.
+    private var makeHalf: (() -> ParallelHalf)?
 
     public init(source: SourceDefinition, definitions: Definitions) {
         self.source = source
@@ -86,6 +88,20 @@ public final class SourceReader {
     /// laid out by `source.scope` slots (own fields in declaration order; then, when the source
     /// has a `parent`, the joined parent row's fields, named `parent.field` in the scope).
     public func read(_ body: (_ row: [Value], _ context: RecordContext) -> Void) -> SourceReadResult {
+        read(splitting: nil, body)
+    }
+
+    /// Files of at least this many bytes are read on two threads when the caller can take rows
+    /// from a second thread (`read(splitting:_:)`).
+    public var parallelMinimumBytes = 8 << 20
+
+    /// As `read(_:)`, but a large CSV file's later part may be read on a second thread: each
+    /// time, `makeHalf` gives the consumer of that part's rows (see `ParallelHalf`). `body` then
+    /// sees only the other rows. Every diagnostic, count and row is what `read(_:)` gives.
+    public func read(splitting makeHalf: (() -> ParallelHalf)?,
+                     _ body: (_ row: [Value], _ context: RecordContext) -> Void) -> SourceReadResult {
+        self.makeHalf = makeHalf
+        defer { self.makeHalf = nil }
         var result = SourceReadResult()
         if source.format == .xml {
             guard let record = source.record, record.hasPrefix("/"), record.count > 1 else {
@@ -216,7 +232,34 @@ public final class SourceReader {
 
         var unquoted = UnquoteBuffer()
         var nextRelease = MappedFile.releaseStride
+        // A later part of the file read on a second thread, up to its first row with a problem.
+        var half: HalfRead? = nil
+        func splitRest() {
+            guard let makeHalf, file.isMemoryMapped, let start = HalfRead.split(bytes, from: scanner.offset, minimum: parallelMinimumBytes),
+                  let fieldCount = scanner.fieldCount else { return }
+            half = HalfRead(reader: self, file: file, start: start, columns: columns, delimiter: scanner.delimiter,
+                            fieldCount: fieldCount, display: display, fileIndex: fileIndex, consumer: makeHalf())
+        }
+        splitRest()
+        defer {
+            if let pending = half { pending.cancel(); _ = pending.finish() }
+        }
         while true {
+            if let pending = half, scanner.offset >= pending.start {
+                half = nil
+                // The speculation holds only if this thread's rows end exactly where the other
+                // thread began (not inside a quoted cell) and no key was seen on both sides.
+                let aligned = scanner.offset == pending.start
+                if !aligned { pending.cancel() }
+                let outcome = pending.finish()
+                if aligned, let outcome, adopt(outcome.keys, lineOffset: scanner.currentLine - 1, fileIndex: fileIndex, into: &keys) {
+                    pending.consumer.commit()
+                    counts.read += outcome.rows
+                    counts.used += outcome.rows
+                    scanner.resume(at: outcome.end, line: scanner.currentLine + outcome.line - 1)
+                }
+                splitRest()
+            }
             let outcome = scanner.nextRow(log: &log)
             if outcome == .end { break }
             if scanner.rowStart >= nextRelease {
@@ -265,8 +308,14 @@ public final class SourceReader {
     /// The checks shared by every format once a row's cells are decoded (into `row`, with
     /// `rejected` set when a cell was refused): the date window, the parent join, the rules and
     /// the unique key. True when the row is accepted.
-    private func checkRow(_ row: inout [Value], rejected: Bool, dateFieldFailed: Bool, dateLocation: () -> SourceLocation?,
-                          line: Int, display: String, fileIndex: Int, log: inout DiagnosticLog, keys: inout KeyIndex) -> Bool {
+    ///
+    /// With `keyOnlyIfClean`, a row that drew any diagnostic (even a warning) does not record its
+    /// key: the second thread of a split read stops before such a row, and the reading thread,
+    /// which reads it again, must not find its key already taken.
+    func checkRow(_ row: inout [Value], rejected: Bool, dateFieldFailed: Bool, dateLocation: () -> SourceLocation?,
+                  line: Int, display: String, fileIndex: Int, log: inout DiagnosticLog, keys: inout KeyIndex,
+                  keyOnlyIfClean: Bool = false) -> Bool {
+        let problemsBefore = log.errorCount + log.warningCount
         var rejected = rejected
         let programme = definitions.programme
         if let dateIndex = dateFieldIndex, !dateFieldFailed {
@@ -303,6 +352,7 @@ public final class SourceReader {
                 }
             }
         }
+        if keyOnlyIfClean, log.errorCount + log.warningCount != problemsBefore { return !rejected }
         if !rejected, !keySlots.isEmpty, let hash = keys.hash(row, slots: keySlots),
            let first = keys.insert(hash, fileIndex: fileIndex, line: line) {
             rejected = true

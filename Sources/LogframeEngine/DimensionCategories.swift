@@ -25,6 +25,9 @@ final class DimensionCategories {
     static let tooMany = Int32(limit)
     private(set) var overflowed = false
 
+    /// Records that another accumulator's copy of this dimension overflowed (`RowAccumulator.absorb`).
+    func markOverflowed() { overflowed = true }
+
     func index(of key: String) -> Int32 {
         if let index = indexByKey[key] { return index }
         guard keys.count < DimensionCategories.limit else {

@@ -32,28 +32,23 @@ public struct EngineOptions: Sendable {
     /// Update every breakdown cell row by row instead of through fine groups (FineGroups.swift).
     /// The general path; tests use it to check that both paths give the same figures.
     public var rowByRowCells = false
-    public init(rowByRowCells: Bool = false) { self.rowByRowCells = rowByRowCells }
-}
+    /// CSV files of at least this many bytes are read on two threads (nil: one thread). Tests
+    /// lower it to split small files.
+    public var parallelMinimumBytes: Int? = 8 << 20
+    public init(rowByRowCells: Bool = false, parallelMinimumBytes: Int? = 8 << 20) {
+        self.rowByRowCells = rowByRowCells
+        self.parallelMinimumBytes = parallelMinimumBytes
+    }
 
-/// A bound aggregate as seen by one source's rows.
-private final class BoundAggregate {
-    let function: AggregateFunction
-    let owners: [Int]
-    /// Whether the aggregate reads this one source only (not a union of several).
-    let singleSource: Bool
-    /// Index into the source's distinct filters (identical filters are evaluated once per row).
-    let filter: Int?
-    /// Index into the source's distinct argument lists (evaluated once per row).
-    let arguments: Int?
-    let accumulators: [BreakdownAccumulator]
-
-    init(function: AggregateFunction, owners: [Int], singleSource: Bool, filter: Int?, arguments: Int?, accumulators: [BreakdownAccumulator]) {
-        self.function = function
-        self.owners = owners
-        self.singleSource = singleSource
-        self.filter = filter
-        self.arguments = arguments
-        self.accumulators = accumulators
+    /// The default options, except that `LOGFRAME_SPLIT_BYTES` (a byte count; 0 = never) sets
+    /// the size from which CSV files are split between two threads. For tests that run the
+    /// command line on small files; users have no reason to set it.
+    public static func fromEnvironment(_ environment: [String: String]) -> EngineOptions {
+        var options = EngineOptions()
+        if let text = environment["LOGFRAME_SPLIT_BYTES"], let bytes = Int(text), bytes >= 0 {
+            options.parallelMinimumBytes = bytes == 0 ? nil : bytes
+        }
+        return options
     }
 }
 
@@ -62,14 +57,6 @@ private struct SourceBinding {
     var aggregates: [BoundAggregate] = []
     var filters: [RowExpression] = []
     var argumentLists: [[RowExpression]] = []
-}
-
-private enum DimensionReader {
-    case field(slot: Int)
-    /// `categories[i]` is the category number of band i, resolved once per source.
-    case bands(slot: Int, bounds: [ExactDecimal], categories: [Int32])
-    case expression(RowExpression)
-    case unavailable
 }
 
 struct Pass {
@@ -146,167 +133,50 @@ struct Pass {
     mutating func read(_ source: SourceDefinition) {
         let binding = bindAggregates(for: source)
         let aggregates = binding.aggregates
-        let filters = binding.filters
-        let argumentLists = binding.argumentLists
-        let readers = definitions.dimensions.indices.map { dimensionReader($0, source) }
-        let dateSlot = source.dateField.flatMap { source.scope.field(named: $0)?.slot }
-        let bucketOfDay = BucketTable(periods: periods)
         let neededDimensions = Array(Set(aggregates.flatMap { $0.accumulators.flatMap(\.dimensions) })).sorted()
-        let rowCategories = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, definitions.dimensions.count))
-        rowCategories.initialize(repeating: 0)
-        defer { rowCategories.deallocate() }
-        // Per-row caches: 0 = not computed yet for this row, 1 = true, 2 = false.
-        var filterState = [UInt8](repeating: 0, count: filters.count)
-        // Per-row cached inputs per argument list: a number, a tuple id, or nothing (null).
-        var argumentStamp = [Int](repeating: -1, count: argumentLists.count)
-        var argumentNumber = [ExactDecimal?](repeating: nil, count: argumentLists.count)
-        var argumentTuple = [Int32](repeating: -1, count: argumentLists.count)
-        var afterAsOf = 0
-        var firstBucket = Int.max
-        var sawUndated = false
-        var matchedStamp = Array(repeating: -1, count: plan.indicators.count)
-        var matchedCount = Array(repeating: 0, count: plan.indicators.count)
-        var rowNumber = 0
-        // Moved out and back (not copied): `self` keeping a second reference would make the
-        // first insert copy the whole table, for every source.
-        var tupleIds: [Value: Int32] = [:]
-        var multiTupleIds: [[Value]: Int32] = [:]
-        swap(&tupleIds, &self.tupleIds)
-        swap(&multiTupleIds, &self.multiTupleIds)
-        var tuple: [Value] = []
-        let categories = self.categories
         let bucketCount = periods.count + 1
+        let plan = SourceRowPlan(aggregates: aggregates, filters: binding.filters, argumentLists: binding.argumentLists,
+                                 neededDimensions: neededDimensions, dimensionCount: definitions.dimensions.count,
+                                 dateSlot: source.dateField.flatMap { source.scope.field(named: $0)?.slot },
+                                 bucketOfDay: BucketTable(periods: periods), bucketCount: bucketCount, asOf: asOf,
+                                 indicatorCount: self.plan.indicators.count)
         let fast = !options.rowByRowCells && neededDimensions.count <= 4 && bucketCount <= 64
-        let groups = fast ? FineGroups(aggregateCount: aggregates.count, bucketCount: bucketCount, dimensions: neededDimensions) : nil
-        let tuplesOf: [FineTuples?] = aggregates.map { fast && $0.function == .distinct ? FineTuples() : nil }
-
-        func process(_ row: [Value]) {
-            let bucket: Int
-            if let dateSlot {
-                guard case .date(let date) = row[dateSlot] else { return }
-                if date > asOf { afterAsOf += 1; return }
-                guard let b = bucketOfDay.bucket(of: date) else { return }
-                bucket = b
-                if b < firstBucket { firstBucket = b }
-            } else {
-                bucket = periods.count
-                sawUndated = true
-            }
-            rowNumber += 1
-            for dimension in neededDimensions {
-                rowCategories[dimension] = Pass.category(of: row, reader: readers[dimension], categories: categories[dimension])
-            }
-            for i in filterState.indices { filterState[i] = 0 }
-            let group = groups?.group(for: rowCategories) ?? 0
-            for a in 0..<aggregates.count {
-                let aggregate = aggregates[a]
-                if let f = aggregate.filter {
-                    if filterState[f] == 0 {
-                        filterState[f] = filters[f].matches(row) ? 1 : 2
-                    }
-                    if filterState[f] == 2 { continue }
-                }
-                for owner in aggregate.owners where matchedStamp[owner] != rowNumber {
-                    matchedStamp[owner] = rowNumber
-                    matchedCount[owner] += 1
-                }
-                // Compute the input once per row, then update every cell it belongs to.
-                var input: ExactDecimal? = nil
-                var tupleId: Int32 = -1
-                if let a = aggregate.arguments {
-                    if argumentStamp[a] != rowNumber {
-                        argumentStamp[a] = rowNumber
-                        let arguments = argumentLists[a]
-                        if aggregate.function == .distinct {
-                            argumentTuple[a] = -1
-                            if arguments.count == 1 {
-                                let value = arguments[0].evaluate(row)
-                                if !value.isNull {
-                                    if let id = tupleIds[value] {
-                                        argumentTuple[a] = id
-                                    } else {
-                                        let id = Int32(tupleIds.count + multiTupleIds.count)
-                                        tupleIds[value] = id
-                                        argumentTuple[a] = id
-                                    }
-                                }
-                            } else {
-                                tuple.removeAll(keepingCapacity: true)
-                                var hasNull = false
-                                for argument in arguments {
-                                    let value = argument.evaluate(row)
-                                    if value.isNull { hasNull = true; break }
-                                    tuple.append(value)
-                                }
-                                if !hasNull {
-                                    if let id = multiTupleIds[tuple] {
-                                        argumentTuple[a] = id
-                                    } else {
-                                        let id = Int32(tupleIds.count + multiTupleIds.count)
-                                        multiTupleIds[tuple] = id
-                                        argumentTuple[a] = id
-                                    }
-                                }
-                            }
-                        } else if case .number(let n) = arguments[0].evaluate(row) {
-                            argumentNumber[a] = n
-                        } else {
-                            argumentNumber[a] = nil
-                        }
-                    }
-                    input = argumentNumber[a]
-                    tupleId = argumentTuple[a]
-                }
-                if let groups {
-                    let slot = groups.slot(group: group, aggregate: a, bucket: bucket)
-                    groups.matched[slot] += 1
-                    switch aggregate.function {
-                    case .count:
-                        break
-                    case .sum, .avg:
-                        if let input { groups.addSum(input, aggregate: a, at: slot) }
-                    case .min, .max:
-                        if let input { groups.addExtreme(input, at: slot, keepSmaller: aggregate.function == .min) }
-                    case .distinct:
-                        if tupleId >= 0 { tuplesOf[a]!.add(tuple: tupleId, group: group, bucket: bucket) }
-                    }
-                    continue
-                }
-                for accumulator in aggregate.accumulators {
-                    let cell = accumulator.cell(for: rowCategories)
-                    cell.matched[bucket] += 1
-                    switch aggregate.function {
-                    case .count:
-                        break
-                    case .sum, .avg:
-                        if let input { cell.add(input, bucket: bucket) }
-                    case .min:
-                        if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: true) }
-                    case .max:
-                        if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: false) }
-                    case .distinct:
-                        if tupleId >= 0 { cell.addDistinct(tuple: tupleId, bucket: bucket) }
-                    }
-                }
-            }
-        }
+        let main = RowAccumulator(plan: plan, categories: categories,
+                                  readers: definitions.dimensions.indices.map { dimensionReader($0, source, categories: categories) },
+                                  fineGroups: fast)
+        // Moved in and back (not copied): a second reference would make the first insert copy
+        // the whole table, for every source.
+        swap(&main.tupleIds, &tupleIds)
+        swap(&main.multiTupleIds, &multiTupleIds)
+        // With fine groups, a large CSV file's later part may be read on the second core into an
+        // accumulator of its own, merged when the reader adopts that part (ParallelCSV.swift).
+        let definitions = self.definitions
+        let makeHalf: (() -> ParallelHalf)? = fast && source.format == .csv && options.parallelMinimumBytes != nil ? {
+            let categories = definitions.dimensions.map { DimensionCategories(definition: $0) }
+            let part = RowAccumulator(plan: plan, categories: categories,
+                                      readers: definitions.dimensions.indices.map { Pass.dimensionReader($0, source, definitions, categories: categories) },
+                                      fineGroups: true)
+            return ParallelHalf(consume: part.process, commit: { main.absorb(part) })
+        } : nil
         // XML parsing costs more than accumulating, so reading on a second thread pays (1M records:
-        // 14.1 s -> 8.8 s); for CSV the accumulation is the longer half, and copying rows across
-        // threads would cost more CPU for no gain in wall time (measured; docs/performance.md).
+        // 14.1 s -> 8.8 s); CSV files are instead split between two threads that each parse and
+        // accumulate (docs/performance.md).
         let reader = SourceReader(source: source, definitions: definitions)
-        let result = source.format == .xml ? RowPipeline.read(reader, process) : reader.read { row, _ in process(row) }
-        if let groups { Pass.project(groups, tuplesOf, into: aggregates) }
-        self.tupleIds = tupleIds
-        self.multiTupleIds = multiTupleIds
-        if firstBucket != Int.max { self.firstBucket[source.id] = firstBucket }
-        if sawUndated { hasUndated[source.id] = true }
-        for indicator in matchedCount.indices where plan.indicators[indicator].sources.contains(source.id) {
-            rowsMatched[indicator][source.id, default: 0] += matchedCount[indicator]
+        if let minimum = options.parallelMinimumBytes { reader.parallelMinimumBytes = minimum }
+        let result = source.format == .xml ? RowPipeline.read(reader, main.process)
+                                           : reader.read(splitting: makeHalf) { row, _ in main.process(row) }
+        if let groups = main.groups { Pass.project(groups, main.tuplesOf, into: aggregates) }
+        swap(&main.tupleIds, &tupleIds)
+        swap(&main.multiTupleIds, &multiTupleIds)
+        if main.firstBucket != Int.max { firstBucket[source.id] = main.firstBucket }
+        if main.sawUndated { hasUndated[source.id] = true }
+        for indicator in main.matchedCount.indices where self.plan.indicators[indicator].sources.contains(source.id) {
+            rowsMatched[indicator][source.id, default: 0] += main.matchedCount[indicator]
         }
         log.merge(result.log)
         sourceFigures.append(SourceFigures(id: source.id, files: result.files.map { ($0.path, $0.sha256) },
                                            rowsRead: result.rowsRead, rowsUsed: result.rowsUsed,
-                                           rowsRejected: result.rowsRejected, rowsAfterAsOf: afterAsOf))
+                                           rowsRejected: result.rowsRejected, rowsAfterAsOf: main.afterAsOf))
     }
 
     /// Adds the fine groups of a source's pass into the breakdown cells: counts and exact sums
@@ -437,7 +307,12 @@ struct Pass {
         return binding
     }
 
-    private func dimensionReader(_ index: Int, _ source: SourceDefinition) -> DimensionReader {
+    private func dimensionReader(_ index: Int, _ source: SourceDefinition, categories: [DimensionCategories]) -> DimensionReader {
+        Pass.dimensionReader(index, source, definitions, categories: categories)
+    }
+
+    static func dimensionReader(_ index: Int, _ source: SourceDefinition, _ definitions: Definitions,
+                                categories: [DimensionCategories]) -> DimensionReader {
         let dimension = definitions.dimensions[index]
         switch dimension.kind {
         case .field(let name):
@@ -451,21 +326,6 @@ struct Pass {
             guard case .success(let expression) = RowBinder.bind(syntax, in: source.scope) else { return .unavailable }
             return .expression(expression)
         }
-    }
-
-    @inline(__always)
-    fileprivate static func category(of row: [Value], reader: DimensionReader, categories: DimensionCategories) -> Int32 {
-        let value: Value
-        switch reader {
-        case .field(let slot): value = row[slot]
-        case .bands(let slot, let bounds, let bandCategories):
-            guard case .number(let n) = row[slot] else { return DimensionCategories.notRecorded }
-            let band = Bands.band(of: n, bounds: bounds)
-            return band < bandCategories.count ? bandCategories[band] : DimensionCategories.notRecorded
-        case .expression(let expression): value = expression.evaluate(row)
-        case .unavailable: return DimensionCategories.notRecorded
-        }
-        return categories.index(of: value)
     }
 }
 

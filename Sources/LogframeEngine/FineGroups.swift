@@ -110,23 +110,27 @@ final class FineGroups {
     /// Aggregates whose sums no longer fit 128 bits (see `CellAccumulator.sumOverflowed`).
     private(set) var sumOverflowed: Set<Int> = []
 
+    /// Rescales an aggregate's sums to `scale` fractional digits (more than it has now).
+    private func raiseScale(aggregate: Int, to scale: Int) {
+        let factor = power10(scale - sumScale[aggregate])
+        for group in 0..<keys.count {
+            for bucket in 0..<bucketCount {
+                let i = self.slot(group: group, aggregate: aggregate, bucket: bucket)
+                let (m, overflow) = sums[i].multipliedReportingOverflow(by: factor)
+                if overflow { sumOverflowed.insert(aggregate) }
+                sums[i] = m
+            }
+        }
+        sumScale[aggregate] = scale
+    }
+
     @inline(__always)
     func addSum(_ value: ExactDecimal, aggregate: Int, at slot: Int) {
-        var scale = sumScale[aggregate]
-        if value.scale > scale {
-            // Rare: a value with more decimals than any before; rescale this aggregate's sums.
-            let factor = power10(value.scale - scale)
-            for group in 0..<keys.count {
-                for bucket in 0..<bucketCount {
-                    let i = self.slot(group: group, aggregate: aggregate, bucket: bucket)
-                    let (m, overflow) = sums[i].multipliedReportingOverflow(by: factor)
-                    if overflow { sumOverflowed.insert(aggregate) }
-                    sums[i] = m
-                }
-            }
-            sumScale[aggregate] = value.scale
-            scale = value.scale
+        if value.scale > sumScale[aggregate] {
+            // Rare: a value with more decimals than any before.
+            raiseScale(aggregate: aggregate, to: value.scale)
         }
+        let scale = sumScale[aggregate]
         var addend = value.significand
         if value.scale < scale {
             let (m, overflow) = addend.multipliedReportingOverflow(by: power10(scale - value.scale))
@@ -144,6 +148,42 @@ final class FineGroups {
         inputs[slot] += 1
         if let current = extremes[slot], keepSmaller ? current <= value : current >= value { return }
         extremes[slot] = value
+    }
+
+    /// Adds the counters of another pass's groups (same aggregates and buckets): `groupMap[g]`
+    /// is this pass's group for `other`'s group g; `keepSmaller[a]` says how aggregate a's
+    /// extremes compare (nil when it keeps none).
+    func absorb(_ other: FineGroups, groupMap: [Int], keepSmaller: [Bool?]) {
+        var factor = [Int128](repeating: 1, count: aggregateCount)
+        for a in 0..<aggregateCount {
+            if other.sumScale[a] > sumScale[a] { raiseScale(aggregate: a, to: other.sumScale[a]) }
+            factor[a] = power10(sumScale[a] - other.sumScale[a])
+        }
+        sumOverflowed.formUnion(other.sumOverflowed)
+        for (from, to) in groupMap.enumerated() {
+            for a in 0..<aggregateCount {
+                for bucket in 0..<bucketCount {
+                    let source = other.slot(group: from, aggregate: a, bucket: bucket)
+                    let target = slot(group: to, aggregate: a, bucket: bucket)
+                    guard other.matched[source] > 0 else { continue }
+                    matched[target] += other.matched[source]
+                    let inputs = other.inputs[source]
+                    guard inputs > 0 else { continue }
+                    self.inputs[target] += inputs
+                    if let keep = keepSmaller[a] {
+                        if let value = other.extremes[source],
+                           extremes[target].map({ keep ? value < $0 : value > $0 }) ?? true {
+                            extremes[target] = value
+                        }
+                        continue
+                    }
+                    let (addend, overflow1) = other.sums[source].multipliedReportingOverflow(by: factor[a])
+                    let (total, overflow2) = sums[target].addingReportingOverflow(addend)
+                    if overflow1 || overflow2 { sumOverflowed.insert(a) }
+                    sums[target] = total
+                }
+            }
+        }
     }
 
     /// Category index of `dimension` within a group key.
@@ -177,8 +217,9 @@ final class FineTuples {
         localOfGlobal.free(); primaryGroup.free(); primaryBits.free()
     }
 
+    /// Records that the tuple occurred in `group` in the buckets whose bits are set.
     @inline(__always)
-    func add(tuple global: Int32, group: Int, bucket: Int) {
+    func add(tuple global: Int32, group: Int, bits bit: UInt64) {
         let g = Int(global)
         if g >= localOfGlobal.count { localOfGlobal.grow(by: g + 1 - localOfGlobal.count) }
         var local = localOfGlobal[g]
@@ -190,7 +231,6 @@ final class FineTuples {
             primaryBits.grow(by: 1)
             primaryGroup[Int(local)] = Int32(group)
         }
-        let bit = UInt64(1) << UInt64(bucket)
         if primaryGroup[Int(local)] == Int32(group) {
             primaryBits[Int(local)] |= bit
             return

@@ -44,4 +44,45 @@ struct PassPathTests {
             #expect(fast.indicator("P").currentText != "n/a")
         }
     }
+
+    /// A seeded log of about 3,000 records: people recur in other districts, ages and quarters;
+    /// hours have more decimals later in the file (`rising`) or earlier (so the two threads'
+    /// sums have different scales, either way round); a few
+    /// rows are rejected (bad dates, unknown districts, duplicate ids).
+    static func generatedLog(rows: Int, rising: Bool) -> String {
+        var seed: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let districts = ["Füzuli", "Ağcabədi", "Tərtər", "Tərtər", ""]
+        var text = "id,date,person,sex,district,service,age,disability,hours\n"
+        for i in 1...rows {
+            let id = i % 877 == 0 ? i - 100 : i
+            let date = i % 1013 == 0 ? "2021-02-30" : String(format: "2021-%02d-%02d", 1 + next(12), 1 + next(28))
+            let district = i % 1300 == 0 ? "Bakı" : districts[next(5)]
+            let hours = ["", "\(next(9))", "\(next(9)).\(next(10))", "\(next(9)).\(next(100))", "\(next(9)).\(next(1000))"][next((i < rows / 2) == rising ? 3 : 5)]
+            text += "\(id),\(date),P\(next(400)),\(["F", "M", ""][next(3)]),\(district),\(["legal", "psych", "business"][next(3)]),"
+            text += "\(next(80)),\(["yes", "no", ""][next(3)]),\(hours)\n"
+        }
+        return text
+    }
+
+    @Test("A CSV file read on two threads gives the report of one thread", arguments: [1, 20_000, 60_000], [true, false])
+    func splitFiles(minimum: Int, rising: Bool) throws {
+        let f = try fixture(Self.indicators, periods: "quarterly", csv: Self.generatedLog(rows: 3000, rising: rising))
+        for asOf in ["2021-05-01", "2021-12-31"] {
+            let date = CivilDate(iso: asOf)!
+            let one = Engine.run(definitions: f.definitions, asOf: date, options: EngineOptions(parallelMinimumBytes: nil))
+            let two = Engine.run(definitions: f.definitions, asOf: date, options: EngineOptions(parallelMinimumBytes: minimum))
+            let general = Engine.run(definitions: f.definitions, asOf: date, options: EngineOptions(rowByRowCells: true, parallelMinimumBytes: nil))
+            let a = JSONReport.build(definitions: f.definitions, result: one).serialized()
+            let b = JSONReport.build(definitions: f.definitions, result: two).serialized()
+            let c = JSONReport.build(definitions: f.definitions, result: general).serialized()
+            #expect(a == b, "split at \(minimum) bytes, as of \(asOf)")
+            #expect(a == c, "row by row, as of \(asOf)")
+            #expect(one.log.errorCount > 0)
+            #expect(one.indicator("P").currentText != "n/a")
+        }
+    }
 }

@@ -521,11 +521,18 @@ def logframe_binary() -> str:
     return str(ROOT / ".build" / "debug" / "logframe")
 
 
-def start_report(binary: str, defs: Path, as_of_date: str) -> subprocess.Popen:
-    out = open(defs.with_suffix(".json"), "w+b")
-    err = open(defs.with_suffix(".stderr"), "w+b")
+# Every report here is computed with CSV files split between two threads at 200 kB (so each
+# file is split several times, some splits landing next to planted bad rows): the path large
+# files take. test_split_reports_equal_one_thread checks it against the one-thread path.
+SPLIT_BYTES = "200000"
+
+
+def start_report(binary: str, defs: Path, as_of_date: str, split_bytes: str = SPLIT_BYTES,
+                 suffix: str = "") -> subprocess.Popen:
+    out = open(defs.with_suffix(suffix + ".json"), "w+b")
+    err = open(defs.with_suffix(suffix + ".stderr"), "w+b")
     proc = subprocess.Popen([binary, "report", str(defs), "--format", "json", "--as-of", as_of_date],
-                            stdout=out, stderr=err)
+                            stdout=out, stderr=err, env={**os.environ, "LOGFRAME_SPLIT_BYTES": split_bytes})
     proc.files = (out, err)
     return proc
 
@@ -560,6 +567,8 @@ def workspace(tmp_path_factory):
         defs = directory / f"defs-{name}.yml"
         defs.write_text(definitions_yaml(variant), encoding="utf-8")
         procs[name] = start_report(binary, defs, as_of(variant))
+    quarterly = directory / "defs-quarterly.yml"
+    procs["one-thread"] = start_report(binary, quarterly, as_of(VARIANTS["quarterly"]), split_bytes="0", suffix=".one")
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     load_sources(con, str(directory))
@@ -575,6 +584,14 @@ def report_for(workspace, name: str) -> dict:
     if name not in workspace["reports"]:
         workspace["reports"][name] = finish_report(workspace["procs"][name])
     return workspace["reports"][name]
+
+
+def test_split_reports_equal_one_thread(workspace):
+    """The quarterly report computed on one thread is the split one, byte for byte."""
+    split = report_for(workspace, "quarterly")
+    one = report_for(workspace, "one-thread")
+    assert one == split
+    assert (workspace["dir"] / "defs-quarterly.one.json").read_bytes() == (workspace["dir"] / "defs-quarterly.json").read_bytes()
 
 
 # ------------------------------------------------------------------------------------------

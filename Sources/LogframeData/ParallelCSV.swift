@@ -1,0 +1,153 @@
+import Foundation
+import LogframeCore
+
+// Reading one CSV file on two threads.
+//
+// A CSV file cannot be cut at an arbitrary line break: the break may sit inside a quoted cell,
+// and only a scan from the start knows. So the cut is speculative. The second thread starts at
+// the first line break after the middle of what is left and reads rows until the first one that
+// would need a diagnostic (a bad cell, a rule, a duplicate key, a ragged row) or the end of the
+// file; it reports nothing itself. The calling thread reads from the start. When its rows end
+// exactly where the second thread began, and no key was seen on both sides, the second thread's
+// rows are exactly the file's rows there: they are adopted, and the calling thread carries on
+// where the second thread stopped (so every diagnostic is produced by the calling thread, in
+// file order, with its true line). Otherwise the second thread's work is dropped and the calling
+// thread reads on as if it had never started. Either way, what remains is split again.
+
+/// The consumer of the rows of a part of a file read on a second thread.
+public struct ParallelHalf {
+    /// Called on the second thread for each accepted row of the part, in file order.
+    public var consume: ([Value]) -> Void
+    /// Called on the reading thread when the part's rows are adopted, at their place in the
+    /// file (after every earlier row was given to the reader's body). Not called when dropped.
+    public var commit: () -> Void
+
+    public init(consume: @escaping ([Value]) -> Void, commit: @escaping () -> Void) {
+        self.consume = consume
+        self.commit = commit
+    }
+}
+
+/// A part of a CSV file being read on a thread of its own.
+final class HalfRead: @unchecked Sendable {  // shared state is guarded by `lock` or handed over by `done`
+    struct Outcome {
+        /// Offset of the first row not read (a row with a problem, or the end of the file).
+        var end: Int
+        /// Physical line of `end`, counting `start` as line 1.
+        var line: Int
+        /// Rows read and given to the consumer.
+        var rows: Int
+        /// Keys of those rows, lines counted from `start` as line 1.
+        var keys: KeyIndex
+    }
+
+    let start: Int
+    let consumer: ParallelHalf
+    private let lock = NSLock()
+    private var cancelled = false
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Outcome?
+
+    /// The row start where a second thread may begin: the first line break after the middle of
+    /// `offset..<bytes.count`, when at least `minimum` bytes remain.
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int, minimum: Int) -> Int? {
+        guard bytes.count - offset >= minimum, minimum > 0 else { return nil }
+        var i = offset + (bytes.count - offset) / 2
+        while i < bytes.count, bytes[i] != 0x0A { i += 1 }
+        return i + 1 < bytes.count ? i + 1 : nil
+    }
+
+    private let reader: SourceReader
+    private let file: MappedFile
+    private let columns: [Int]
+    private let delimiter: UInt8
+    private let fieldCount: Int
+    private let display: String
+    private let fileIndex: Int
+
+    init(reader: SourceReader, file: MappedFile, start: Int, columns: [Int], delimiter: UInt8, fieldCount: Int,
+         display: String, fileIndex: Int, consumer: ParallelHalf) {
+        self.reader = reader
+        self.file = file
+        self.start = start
+        self.columns = columns
+        self.delimiter = delimiter
+        self.fieldCount = fieldCount
+        self.display = display
+        self.fileIndex = fileIndex
+        self.consumer = consumer
+        let thread = Thread { [self] in run() }
+        thread.stackSize = 16 << 20
+        thread.start()
+    }
+
+    private func run() {
+        outcome = reader.readPart(of: file, from: start, columns: columns, delimiter: delimiter, fieldCount: fieldCount,
+                                  display: display, fileIndex: fileIndex, consume: consumer.consume,
+                                  isCancelled: { lock.withLock { cancelled } })
+        done.signal()
+    }
+
+    /// Asks the thread to stop soon; its outcome will be nil.
+    func cancel() {
+        lock.withLock { cancelled = true }
+    }
+
+    /// Waits for the thread; nil when it was cancelled.
+    func finish() -> Outcome? {
+        done.wait()
+        return lock.withLock { cancelled } ? nil : outcome
+    }
+}
+
+extension SourceReader {
+    /// The second thread's reading: rows from `start` while they need no diagnostic.
+    func readPart(of file: MappedFile, from start: Int, columns: [Int], delimiter: UInt8, fieldCount: Int,
+                  display: String, fileIndex: Int, consume: ([Value]) -> Void, isCancelled: () -> Bool) -> HalfRead.Outcome {
+        let bytes = file.bytes
+        var scanner = CSVScanner(bytes: bytes, file: display, delimiter: delimiter, fieldCount: fieldCount, startingAt: start)
+        let decoders = source.fields.map { FieldDecoder(field: $0) }
+        var row = [Value](repeating: .null, count: slotCount)
+        var keys = KeyIndex()
+        var unquoted = UnquoteBuffer()
+        var log = DiagnosticLog()
+        var rows = 0
+        var end = start
+        var line = 1
+        var nextRelease = start + MappedFile.releaseStride
+        reading: while true {
+            end = scanner.offset
+            line = scanner.currentLine
+            if rows & 1023 == 0, isCancelled() { break }
+            guard scanner.nextRow(log: &log) == .row, log.errorCount + log.warningCount == 0 else { break }
+            let fields = scanner.fields
+            for index in 0..<decoders.count {
+                let (value, problem) = unquoted.withBytes(of: fields[columns[index]], in: bytes) { decoders[index].decode($0) }
+                if problem != nil { break reading }
+                row[slots[index]] = value
+            }
+            guard checkRow(&row, rejected: false, dateFieldFailed: false, dateLocation: { () -> SourceLocation? in nil }, line: scanner.rowLine,
+                           display: display, fileIndex: fileIndex, log: &log, keys: &keys, keyOnlyIfClean: true),
+                  log.errorCount + log.warningCount == 0 else { break }
+            rows += 1
+            consume(row)
+            if scanner.rowStart >= nextRelease {
+                file.release(from: start, below: scanner.rowStart - (1 << 20))
+                nextRelease += MappedFile.releaseStride
+            }
+        }
+        return HalfRead.Outcome(end: end, line: line, rows: rows, keys: keys)
+    }
+
+    /// Adds the keys of an adopted part (lines counted from its start) to the file's keys; false,
+    /// adding nothing, when one of them was already seen (the part must then be read again, by
+    /// the reading thread, so that the duplicate is reported at its line).
+    func adopt(_ part: KeyIndex, lineOffset: Int, fileIndex: Int, into keys: inout KeyIndex) -> Bool {
+        guard !part.isEmpty else { return true }
+        var clash = false
+        part.forEach { hash, _ in if !clash, keys.firstSeen(hash) != nil { clash = true } }
+        guard !clash else { return false }
+        part.forEach { hash, first in _ = keys.insert(hash, fileIndex: fileIndex, line: Int(first.line) + lineOffset) }
+        return true
+    }
+}

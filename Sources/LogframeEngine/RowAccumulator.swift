@@ -1,0 +1,293 @@
+import LogframeCore
+import LogframeData
+import LogframeDefinitions
+import LogframeExpressions
+
+/// A bound aggregate as seen by one source's rows.
+final class BoundAggregate {
+    let function: AggregateFunction
+    let owners: [Int]
+    /// Whether the aggregate reads this one source only (not a union of several).
+    let singleSource: Bool
+    /// Index into the source's distinct filters (identical filters are evaluated once per row).
+    let filter: Int?
+    /// Index into the source's distinct argument lists (evaluated once per row).
+    let arguments: Int?
+    let accumulators: [BreakdownAccumulator]
+
+    init(function: AggregateFunction, owners: [Int], singleSource: Bool, filter: Int?, arguments: Int?, accumulators: [BreakdownAccumulator]) {
+        self.function = function
+        self.owners = owners
+        self.singleSource = singleSource
+        self.filter = filter
+        self.arguments = arguments
+        self.accumulators = accumulators
+    }
+}
+
+/// How a row's category on one dimension is found.
+enum DimensionReader {
+    case field(slot: Int)
+    /// `categories[i]` is the category number of band i, resolved once per source.
+    case bands(slot: Int, bounds: [ExactDecimal], categories: [Int32])
+    case expression(RowExpression)
+    case unavailable
+}
+
+/// What every accumulator of one source's pass shares: the bound aggregates, filters and
+/// arguments, and where a row's date and period are.
+struct SourceRowPlan {
+    var aggregates: [BoundAggregate]
+    var filters: [RowExpression]
+    var argumentLists: [[RowExpression]]
+    /// The dimensions any aggregate breaks down by, ascending.
+    var neededDimensions: [Int]
+    var dimensionCount: Int
+    var dateSlot: Int?
+    var bucketOfDay: BucketTable
+    /// Buckets: one per period, then the undated bucket.
+    var bucketCount: Int
+    var asOf: CivilDate
+    var indicatorCount: Int
+}
+
+/// The state of one thread's share of a source's pass, fed one accepted row at a time.
+///
+/// With fine groups (`groups` set), every update goes to this accumulator's own groups and tuple
+/// tables, so a second accumulator can read another part of the same file on another thread and
+/// be merged afterwards (`absorb`): counts and exact sums add, extremes compare, and each distinct
+/// tuple's bucket bits are OR-ed per fine group, so the figures do not depend on how the rows were
+/// shared out. Without fine groups (the general path) rows update the breakdown cells directly,
+/// and only one accumulator may run.
+final class RowAccumulator {
+    let plan: SourceRowPlan
+    /// This accumulator's categories: the pass's own for the main accumulator, fresh ones (merged
+    /// by key in `absorb`) for one on a second thread.
+    let categories: [DimensionCategories]
+    let readers: [DimensionReader]
+    let groups: FineGroups?
+    let tuplesOf: [FineTuples?]
+    var tupleIds: [Value: Int32] = [:]
+    var multiTupleIds: [[Value]: Int32] = [:]
+
+    private(set) var afterAsOf = 0
+    /// First bucket holding an accepted, in-range record (Int.max = none).
+    private(set) var firstBucket = Int.max
+    private(set) var sawUndated = false
+    /// Records matched per indicator of the plan.
+    private(set) var matchedCount: [Int]
+
+    private var matchedStamp: [Int]
+    private var rowNumber = 0
+    private let rowCategories: UnsafeMutableBufferPointer<Int32>
+    // Per-row caches: 0 = not computed yet for this row, 1 = true, 2 = false.
+    private var filterState: [UInt8]
+    // Per-row cached inputs per argument list: a number, a tuple id, or nothing (null).
+    private var argumentStamp: [Int]
+    private var argumentNumber: [ExactDecimal?]
+    private var argumentTuple: [Int32]
+    private var tuple: [Value] = []
+
+    init(plan: SourceRowPlan, categories: [DimensionCategories], readers: [DimensionReader], fineGroups: Bool) {
+        self.plan = plan
+        self.categories = categories
+        self.readers = readers
+        groups = fineGroups ? FineGroups(aggregateCount: plan.aggregates.count, bucketCount: plan.bucketCount, dimensions: plan.neededDimensions) : nil
+        tuplesOf = plan.aggregates.map { fineGroups && $0.function == .distinct ? FineTuples() : nil }
+        matchedCount = Array(repeating: 0, count: plan.indicatorCount)
+        matchedStamp = Array(repeating: -1, count: plan.indicatorCount)
+        rowCategories = .allocate(capacity: max(1, plan.dimensionCount))
+        rowCategories.initialize(repeating: 0)
+        filterState = Array(repeating: 0, count: plan.filters.count)
+        argumentStamp = Array(repeating: -1, count: plan.argumentLists.count)
+        argumentNumber = Array(repeating: nil, count: plan.argumentLists.count)
+        argumentTuple = Array(repeating: -1, count: plan.argumentLists.count)
+    }
+
+    deinit { rowCategories.deallocate() }
+
+    func process(_ row: [Value]) {
+        let bucket: Int
+        if let dateSlot = plan.dateSlot {
+            guard case .date(let date) = row[dateSlot] else { return }
+            if date > plan.asOf { afterAsOf += 1; return }
+            guard let b = plan.bucketOfDay.bucket(of: date) else { return }
+            bucket = b
+            if b < firstBucket { firstBucket = b }
+        } else {
+            bucket = plan.bucketCount - 1
+            sawUndated = true
+        }
+        rowNumber += 1
+        for dimension in plan.neededDimensions {
+            rowCategories[dimension] = RowAccumulator.category(of: row, reader: readers[dimension], categories: categories[dimension])
+        }
+        for i in filterState.indices { filterState[i] = 0 }
+        let group = groups?.group(for: rowCategories) ?? 0
+        let aggregates = plan.aggregates
+        for a in 0..<aggregates.count {
+            let aggregate = aggregates[a]
+            if let f = aggregate.filter {
+                if filterState[f] == 0 {
+                    filterState[f] = plan.filters[f].matches(row) ? 1 : 2
+                }
+                if filterState[f] == 2 { continue }
+            }
+            for owner in aggregate.owners where matchedStamp[owner] != rowNumber {
+                matchedStamp[owner] = rowNumber
+                matchedCount[owner] += 1
+            }
+            // Compute the input once per row, then update every cell it belongs to.
+            var input: ExactDecimal? = nil
+            var tupleId: Int32 = -1
+            if let a = aggregate.arguments {
+                if argumentStamp[a] != rowNumber {
+                    argumentStamp[a] = rowNumber
+                    computeArguments(a, distinct: aggregate.function == .distinct, row)
+                }
+                input = argumentNumber[a]
+                tupleId = argumentTuple[a]
+            }
+            if let groups {
+                let slot = groups.slot(group: group, aggregate: a, bucket: bucket)
+                groups.matched[slot] += 1
+                switch aggregate.function {
+                case .count:
+                    break
+                case .sum, .avg:
+                    if let input { groups.addSum(input, aggregate: a, at: slot) }
+                case .min, .max:
+                    if let input { groups.addExtreme(input, at: slot, keepSmaller: aggregate.function == .min) }
+                case .distinct:
+                    if tupleId >= 0 { tuplesOf[a]!.add(tuple: tupleId, group: group, bits: UInt64(1) << UInt64(bucket)) }
+                }
+                continue
+            }
+            for accumulator in aggregate.accumulators {
+                let cell = accumulator.cell(for: rowCategories)
+                cell.matched[bucket] += 1
+                switch aggregate.function {
+                case .count:
+                    break
+                case .sum, .avg:
+                    if let input { cell.add(input, bucket: bucket) }
+                case .min:
+                    if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: true) }
+                case .max:
+                    if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: false) }
+                case .distinct:
+                    if tupleId >= 0 { cell.addDistinct(tuple: tupleId, bucket: bucket) }
+                }
+            }
+        }
+    }
+
+    /// Evaluates argument list `a` for this row: a tuple id for a distinct count, else a number.
+    private func computeArguments(_ a: Int, distinct: Bool, _ row: [Value]) {
+        let arguments = plan.argumentLists[a]
+        guard distinct else {
+            if case .number(let n) = arguments[0].evaluate(row) {
+                argumentNumber[a] = n
+            } else {
+                argumentNumber[a] = nil
+            }
+            return
+        }
+        argumentTuple[a] = -1
+        if arguments.count == 1 {
+            let value = arguments[0].evaluate(row)
+            if !value.isNull { argumentTuple[a] = id(of: value) }
+            return
+        }
+        tuple.removeAll(keepingCapacity: true)
+        for argument in arguments {
+            let value = argument.evaluate(row)
+            if value.isNull { return }
+            tuple.append(value)
+        }
+        argumentTuple[a] = id(of: tuple)
+    }
+
+    private func id(of value: Value) -> Int32 {
+        if let id = tupleIds[value] { return id }
+        let id = Int32(tupleIds.count + multiTupleIds.count)
+        tupleIds[value] = id
+        return id
+    }
+
+    private func id(of tuple: [Value]) -> Int32 {
+        if let id = multiTupleIds[tuple] { return id }
+        let id = Int32(tupleIds.count + multiTupleIds.count)
+        multiTupleIds[tuple] = id
+        return id
+    }
+
+    @inline(__always)
+    static func category(of row: [Value], reader: DimensionReader, categories: DimensionCategories) -> Int32 {
+        let value: Value
+        switch reader {
+        case .field(let slot): value = row[slot]
+        case .bands(let slot, let bounds, let bandCategories):
+            guard case .number(let n) = row[slot] else { return DimensionCategories.notRecorded }
+            let band = Bands.band(of: n, bounds: bounds)
+            return band < bandCategories.count ? bandCategories[band] : DimensionCategories.notRecorded
+        case .expression(let expression): value = expression.evaluate(row)
+        case .unavailable: return DimensionCategories.notRecorded
+        }
+        return categories.index(of: value)
+    }
+
+    // MARK: - Merging
+
+    /// Adds what `other` (an accumulator of the same plan, fed other rows of the source)
+    /// gathered. Both must use fine groups.
+    func absorb(_ other: RowAccumulator) {
+        guard let groups, let otherGroups = other.groups else {
+            preconditionFailure("only fine-group accumulators can be merged")
+        }
+        // Categories: other's category numbers -> this accumulator's, by key.
+        var categoryMap: [[Int32]] = Array(repeating: [], count: plan.dimensionCount)
+        for dimension in plan.neededDimensions {
+            let mine = categories[dimension], theirs = other.categories[dimension]
+            if theirs.overflowed { mine.markOverflowed() }
+            categoryMap[dimension] = theirs.keys.indices.map { i in
+                i == Int(DimensionCategories.notRecorded) ? DimensionCategories.notRecorded : mine.index(of: theirs.keys[i])
+            }
+        }
+        // Fine groups: other's group -> this accumulator's group, by mapped categories.
+        var groupMap: [Int] = []
+        groupMap.reserveCapacity(otherGroups.keys.count)
+        for key in otherGroups.keys {
+            otherGroups.unpack(key, into: rowCategories)
+            for dimension in plan.neededDimensions {
+                let local = rowCategories[dimension]
+                rowCategories[dimension] = local == DimensionCategories.tooMany ? local : categoryMap[dimension][Int(local)]
+            }
+            groupMap.append(groups.group(for: rowCategories))
+        }
+        let keepSmaller: [Bool?] = plan.aggregates.map { $0.function == .min ? true : $0.function == .max ? false : nil }
+        groups.absorb(otherGroups, groupMap: groupMap, keepSmaller: keepSmaller)
+        // Distinct tuples: other's ids -> this accumulator's, in other's id order.
+        let otherCount = other.tupleIds.count + other.multiTupleIds.count
+        if otherCount > 0, tuplesOf.contains(where: { $0 != nil }) {
+            var single = [Value?](repeating: nil, count: otherCount)
+            for (value, id) in other.tupleIds { single[Int(id)] = value }
+            var multi = [[Value]?](repeating: nil, count: otherCount)
+            for (tuple, id) in other.multiTupleIds { multi[Int(id)] = tuple }
+            var tupleMap = [Int32](repeating: -1, count: otherCount)
+            for id in 0..<otherCount {
+                if let value = single[id] { tupleMap[id] = self.id(of: value) } else if let tuple = multi[id] { tupleMap[id] = self.id(of: tuple) }
+            }
+            for (a, tuples) in other.tuplesOf.enumerated() {
+                guard let tuples, let mine = tuplesOf[a] else { continue }
+                tuples.forEachEntry { tuple, group, bits in
+                    mine.add(tuple: tupleMap[Int(tuple)], group: groupMap[group], bits: bits)
+                }
+            }
+        }
+        afterAsOf += other.afterAsOf
+        firstBucket = min(firstBucket, other.firstBucket)
+        sawUndated = sawUndated || other.sawUndated
+        for i in matchedCount.indices { matchedCount[i] += other.matchedCount[i] }
+    }
+}

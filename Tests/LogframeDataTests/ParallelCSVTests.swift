@@ -1,0 +1,114 @@
+import Foundation
+import LogframeCore
+import LogframeDefinitions
+import Testing
+@testable import LogframeData
+
+/// A CSV file read on two threads (ParallelCSV.swift) must give exactly what one thread gives:
+/// the same rows in the same order (the second thread's rows slotted in where they were
+/// adopted), the same diagnostics with the same lines, the same counts.
+@Suite("Reading a CSV file on two threads")
+struct ParallelCSVTests {
+    /// A seeded activity log: people recur across the file; `dirty` adds bad dates, ragged
+    /// rows, duplicate keys far apart, quoted cells with line breaks and doubled quotes, and
+    /// rows that break a warning rule.
+    static func log(rows: Int, dirty: Bool) -> String {
+        var seed: UInt64 = 0x9E3779B97F4A7C15
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        var text = "id,date,person,sex,service,hours\n"
+        for i in 1...rows {
+            let id = dirty && i % 997 == 0 && i > rows / 2 ? "R\(i - rows / 2)" : "R\(i)"
+            var date = String(format: "2021-%02d-%02d", 1 + next(12), 1 + next(28))
+            if dirty && i % 701 == 0 { date = "2021-13-40" }
+            var service = ["legal", "psych", "business"][next(3)]
+            if i % 613 == 0 { service = "\"legal\nadvice\"" }
+            if i % 409 == 0 { service = "\"the \"\"best\"\" one\"" }
+            let hours = dirty ? "\(next(7)).\(next(100))" : "\(next(5)).\(next(10))"
+            if dirty && i % 1201 == 0 {
+                text += "\(id),\(date),P\(next(300)),\(["F", "M"][next(2)])\n"
+                continue
+            }
+            text += "\(id),\(date),P\(next(300)),\(["F", "M", ""][next(3)]),\(service),\(hours)\n"
+        }
+        return text
+    }
+
+    struct Read {
+        var rows: [[Value]] = []
+        var diagnostics: [String] = []
+        var counts: [Int] = []
+        var adopted = 0
+    }
+
+    /// Reads the same file on one thread (nil) and split at each minimum size.
+    static func read(_ text: String, minimums: [Int?]) -> [Read] {
+        let fixture = Fixture()
+        fixture.write("log.csv", text)
+        return minimums.map { read(fixture, minimum: $0) }
+    }
+
+    static func read(_ fixture: Fixture, minimum: Int?) -> Read {
+        let source = makeSource("log.csv", [field("id", .text), field("date", .date), field("person", .text),
+                                            field("sex", .text, allowed: [.text("F"), .text("M")]),
+                                            field("service", .text), field("hours", .number)],
+                                key: ["id"], date: "date", rules: [("hours <= 5", .warning, "More than 5 hours")])
+        let reader = SourceReader(source: source, definitions: makeDefinitions(fixture, [source]))
+        var read = Read()
+        final class Part { var rows: [[Value]] = [] }
+        let makeHalf: (() -> ParallelHalf)? = minimum.map { minimum in
+            reader.parallelMinimumBytes = minimum
+            return {
+                let part = Part()
+                return ParallelHalf(consume: { part.rows.append($0) },
+                                    commit: { read.rows += part.rows; read.adopted += part.rows.count })
+            }
+        }
+        let result = reader.read(splitting: makeHalf) { row, _ in read.rows.append(row) }
+        read.diagnostics = result.log.diagnostics.map { "\($0.severity) \($0.code) \($0.location?.description ?? "") \($0.message) \($0.hint ?? "")" }
+        read.counts = [result.rowsRead, result.rowsUsed, result.rowsRejected] + result.files.flatMap { [$0.rowsRead, $0.rowsUsed, $0.rowsRejected] }
+        return read
+    }
+
+    @Test("Same rows, diagnostics and counts as one thread", arguments: [false, true], [1, 300, 4096, 60_000])
+    func sameAsOneThread(dirty: Bool, minimum: Int) {
+        let text = Self.log(rows: 4000, dirty: dirty)
+        let reads = Self.read(text, minimums: [nil, minimum])
+        let one = reads[0], two = reads[1]
+        #expect(one.rows.count > 3000)
+        #expect(two.rows == one.rows, "rows differ")
+        #expect(two.diagnostics == one.diagnostics)
+        #expect(two.counts == one.counts)
+        if dirty { #expect(one.diagnostics.contains { $0.contains("duplicate-key") }) }
+        // The split really happened (the file is about 130 kB).
+        if minimum <= 4096 { #expect(two.adopted > 0) }
+        if minimum == 60_000 { #expect(two.adopted > 0 && two.adopted < one.rows.count) }
+    }
+
+    @Test("A split inside a quoted cell is detected and the file read on one thread")
+    func splitInsideQuotedCell() {
+        // One cell holding most of the file, line breaks and all: the middle is inside it.
+        let note = (1...2000).map { "line \($0), still the same cell" }.joined(separator: "\n")
+        let text = "id,date,person,sex,service,hours\nR1,2021-01-05,P1,F,\"\(note)\",1\nR2,2021-01-06,P2,M,legal,2\n"
+        let reads = Self.read(text, minimums: [nil, 1])
+        let one = reads[0], two = reads[1]
+        #expect(one.rows.count == 2)
+        #expect(two.rows == one.rows, "rows differ")
+        #expect(two.diagnostics == one.diagnostics)
+        #expect(two.counts == one.counts)
+    }
+
+    @Test("A key seen on both sides of the split is reported at its line")
+    func duplicateAcrossTheSplit() {
+        var text = "id,date,person,sex,service,hours\n"
+        for i in 1...2000 { text += "R\(i == 1900 ? 5 : i),2021-02-03,P\(i % 50),F,legal,1\n" }
+        let reads = Self.read(text, minimums: [nil, 1])
+        let one = reads[0], two = reads[1]
+        #expect(one.diagnostics.count == 1 && one.diagnostics[0].contains("line 6"))
+        #expect(two.rows == one.rows, "rows differ")
+        #expect(two.diagnostics == one.diagnostics)
+        #expect(two.counts == one.counts)
+    }
+}
