@@ -88,6 +88,23 @@ final class RowAccumulator {
     private var argumentTuple: [Int32]
     private var tuple: [Value] = []
 
+    // The plan flattened into buffers of plain values, read per row and per aggregate without
+    // reference counting (each class or array touched in the row loop cost a retain and a
+    // release; together about a fifth of a report's CPU).
+    private let count: Int
+    /// Per aggregate: its function, filter (-1 = none), argument list (-1 = none), owners.
+    private let functionOf: UnsafeMutableBufferPointer<AggregateFunction>
+    private let filterOf: UnsafeMutableBufferPointer<Int32>
+    private let argumentsOf: UnsafeMutableBufferPointer<Int32>
+    private let ownersStart: UnsafeMutableBufferPointer<Int32>
+    private let ownerList: UnsafeMutableBufferPointer<Int32>
+    private let filters: UnsafeMutableBufferPointer<RowExpression>
+    /// Fine-group tuple tables per aggregate (nil for the row-by-row path and non-distinct).
+    private let tuplesTable: UnsafeMutableBufferPointer<Unmanaged<FineTuples>?>
+    private unowned(unsafe) let fineGroups: FineGroups?
+    /// Needed dimensions with their readers and categories.
+    private let needed: UnsafeMutableBufferPointer<(dimension: Int, reader: DimensionReader, categories: Unmanaged<DimensionCategories>)>
+
     init(plan: SourceRowPlan, categories: [DimensionCategories], readers: [DimensionReader], fineGroups: Bool) {
         self.plan = plan
         self.categories = categories
@@ -102,9 +119,44 @@ final class RowAccumulator {
         argumentStamp = Array(repeating: -1, count: plan.argumentLists.count)
         argumentNumber = Array(repeating: nil, count: plan.argumentLists.count)
         argumentTuple = Array(repeating: -1, count: plan.argumentLists.count)
+        let aggregates = plan.aggregates
+        count = aggregates.count
+        functionOf = .allocate(capacity: max(1, count))
+        filterOf = .allocate(capacity: max(1, count))
+        argumentsOf = .allocate(capacity: max(1, count))
+        ownersStart = .allocate(capacity: count + 1)
+        ownerList = .allocate(capacity: max(1, aggregates.reduce(0) { $0 + $1.owners.count }))
+        var next = 0
+        for (a, aggregate) in aggregates.enumerated() {
+            functionOf.initializeElement(at: a, to: aggregate.function)
+            filterOf.initializeElement(at: a, to: aggregate.filter.map(Int32.init) ?? -1)
+            argumentsOf.initializeElement(at: a, to: aggregate.arguments.map(Int32.init) ?? -1)
+            ownersStart.initializeElement(at: a, to: Int32(next))
+            for owner in aggregate.owners {
+                ownerList.initializeElement(at: next, to: Int32(owner))
+                next += 1
+            }
+        }
+        ownersStart.initializeElement(at: count, to: Int32(next))
+        filters = .allocate(capacity: max(1, plan.filters.count))
+        _ = filters.initialize(from: plan.filters)
+        tuplesTable = .allocate(capacity: max(1, count))
+        for a in 0..<count { tuplesTable.initializeElement(at: a, to: tuplesOf[a].map { Unmanaged.passUnretained($0) }) }
+        self.fineGroups = groups
+        needed = .allocate(capacity: max(1, plan.neededDimensions.count))
+        for (i, dimension) in plan.neededDimensions.enumerated() {
+            needed.initializeElement(at: i, to: (dimension, readers[dimension], Unmanaged.passUnretained(categories[dimension])))
+        }
     }
 
-    deinit { rowCategories.deallocate() }
+    deinit {
+        rowCategories.deallocate()
+        functionOf.deallocate(); filterOf.deallocate(); argumentsOf.deallocate()
+        ownersStart.deallocate(); ownerList.deallocate()
+        filters.deinitialize().deallocate()
+        tuplesTable.deallocate()
+        needed.deinitialize().deallocate()
+    }
 
     func process(_ row: [Value]) {
         let bucket: Int
@@ -119,24 +171,73 @@ final class RowAccumulator {
             sawUndated = true
         }
         rowNumber += 1
-        for dimension in plan.neededDimensions {
-            rowCategories[dimension] = RowAccumulator.category(of: row, reader: readers[dimension], categories: categories[dimension])
+        for i in 0..<needed.count {
+            rowCategories[needed[i].dimension] = RowAccumulator.category(of: row, reader: needed[i].reader,
+                                                                          categories: needed[i].categories.takeUnretainedValue())
         }
         for i in filterState.indices { filterState[i] = 0 }
-        let group = groups?.group(for: rowCategories) ?? 0
-        let aggregates = plan.aggregates
-        for a in 0..<aggregates.count {
-            let aggregate = aggregates[a]
-            if let f = aggregate.filter {
+        guard let groups = fineGroups else {
+            processRowByRow(row, bucket: bucket)
+            return
+        }
+        let group = groups.group(for: rowCategories)
+        for a in 0..<count {
+            let f = Int(filterOf[a])
+            if f >= 0 {
                 if filterState[f] == 0 {
-                    filterState[f] = plan.filters[f].matches(row) ? 1 : 2
+                    filterState[f] = filters[f].matches(row) ? 1 : 2
                 }
                 if filterState[f] == 2 { continue }
             }
-            for owner in aggregate.owners where matchedStamp[owner] != rowNumber {
+            countMatch(a)
+            let function = functionOf[a]
+            let slot = groups.slot(group: group, aggregate: a, bucket: bucket)
+            groups.matched[slot] += 1
+            let arguments = Int(argumentsOf[a])
+            guard arguments >= 0 else { continue }
+            if argumentStamp[arguments] != rowNumber {
+                argumentStamp[arguments] = rowNumber
+                computeArguments(arguments, distinct: function == .distinct, row)
+            }
+            switch function {
+            case .count:
+                break
+            case .sum, .avg:
+                if let input = argumentNumber[arguments] { groups.addSum(input, aggregate: a, at: slot) }
+            case .min, .max:
+                if let input = argumentNumber[arguments] { groups.addExtreme(input, at: slot, keepSmaller: function == .min) }
+            case .distinct:
+                let tupleId = argumentTuple[arguments]
+                if tupleId >= 0 {
+                    tuplesTable[a]!.takeUnretainedValue().add(tuple: tupleId, group: group, bits: UInt64(1) << UInt64(bucket))
+                }
+            }
+        }
+    }
+
+    /// Counts the row once for each indicator that owns aggregate `a`.
+    @inline(__always)
+    private func countMatch(_ a: Int) {
+        for i in Int(ownersStart[a])..<Int(ownersStart[a + 1]) {
+            let owner = Int(ownerList[i])
+            if matchedStamp[owner] != rowNumber {
                 matchedStamp[owner] = rowNumber
                 matchedCount[owner] += 1
             }
+        }
+    }
+
+    /// The general path: every breakdown cell of every aggregate updated for the row.
+    private func processRowByRow(_ row: [Value], bucket: Int) {
+        for a in 0..<count {
+            let aggregate = plan.aggregates[a]
+            if let f = aggregate.filter {
+                if filterState[f] == 0 {
+                    filterState[f] = filters[f].matches(row) ? 1 : 2
+                }
+                if filterState[f] == 2 { continue }
+            }
+            countMatch(a)
             // Compute the input once per row, then update every cell it belongs to.
             var input: ExactDecimal? = nil
             var tupleId: Int32 = -1
@@ -147,21 +248,6 @@ final class RowAccumulator {
                 }
                 input = argumentNumber[a]
                 tupleId = argumentTuple[a]
-            }
-            if let groups {
-                let slot = groups.slot(group: group, aggregate: a, bucket: bucket)
-                groups.matched[slot] += 1
-                switch aggregate.function {
-                case .count:
-                    break
-                case .sum, .avg:
-                    if let input { groups.addSum(input, aggregate: a, at: slot) }
-                case .min, .max:
-                    if let input { groups.addExtreme(input, at: slot, keepSmaller: aggregate.function == .min) }
-                case .distinct:
-                    if tupleId >= 0 { tuplesOf[a]!.add(tuple: tupleId, group: group, bits: UInt64(1) << UInt64(bucket)) }
-                }
-                continue
             }
             for accumulator in aggregate.accumulators {
                 let cell = accumulator.cell(for: rowCategories)
