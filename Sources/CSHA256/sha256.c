@@ -83,12 +83,13 @@ SHANI_TARGET static void compress_blocks_shani(uint32_t state[8], const uint8_t 
     // Reverses the bytes of each 32-bit lane: message words are big-endian.
     const __m128i word_byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
 
-    // state[0...3] = (a, b, c, d), state[4...7] = (e, f, g, h), lane 0 first; regroup them into
-    // the (A, B, E, F) and (C, D, G, H) registers the instruction works on.
-    const __m128i badc = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[0]), 0xB1);
-    const __m128i hgfe = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[4]), 0x1B);
-    __m128i abef = _mm_alignr_epi8(badc, hgfe, 8);
-    __m128i cdgh = _mm_blend_epi16(hgfe, badc, 0xF0);
+    // state[0...3] = (a, b, c, d) and state[4...7] = (e, f, g, h) load with a in lane 0; regroup
+    // them into the (A, B, E, F) and (C, D, G, H) registers the instruction works on. Register
+    // names here list the highest lane first, as Intel's ABEF does.
+    const __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[0]), 0xB1);
+    const __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[4]), 0x1B);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
 
     for (; blocks > 0; blocks--, data += 64) {
         const __m128i abef_before = abef, cdgh_before = cdgh;
@@ -119,7 +120,7 @@ SHANI_TARGET static void compress_blocks_shani(uint32_t state[8], const uint8_t 
         cdgh = _mm_add_epi32(cdgh, cdgh_before);
     }
 
-    // Back to (a, b, c, d) and (e, f, g, h), lane 0 first.
+    // Back to (a, b, c, d) and (e, f, g, h) with a and e in lane 0.
     const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
     const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
     _mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(feba, dchg, 0xF0));
