@@ -19,8 +19,10 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
+        // SHA-256 block compression in C: the x86-64 SHA extensions when the CPU has them.
+        .target(name: "CSHA256"),
         // Shared vocabulary: diagnostics, values, exact decimals, calendar dates.
-        .target(name: "LogframeCore"),
+        .target(name: "LogframeCore", dependencies: ["CSHA256"]),
         // The expression language: lexer, parser, binder/type checker, evaluator.
         .target(name: "LogframeExpressions", dependencies: ["LogframeCore"]),
         // The definitions file: YAML with source marks -> raw model -> resolved model.
