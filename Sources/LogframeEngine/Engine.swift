@@ -182,7 +182,7 @@ struct Pass {
     /// Adds the fine groups of a source's pass into the breakdown cells: counts and exact sums
     /// add up; each distinct tuple's bucket bits go to every cell its groups fall in. A cell is
     /// created only where the aggregate matched a record, as in the row-by-row path.
-    private static func project(_ groups: FineGroups, _ tuplesOf: [FineTuples?], into aggregates: [BoundAggregate]) {
+    private static func project(_ groups: FineGroups, _ tuplesOf: [DistinctColumn?], into aggregates: [BoundAggregate]) {
         let categories = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, (groups.dimensions.max() ?? 0) + 1))
         categories.initialize(repeating: 0)
         defer { categories.deallocate() }
@@ -224,7 +224,7 @@ struct Pass {
                         cellOfGroup.append(accumulator.cell(for: categories))
                     }
                     var merged: [(cell: ObjectIdentifier, object: CellAccumulator, bits: UInt64)] = []
-                    tuples.forEachTuple { _, entries in
+                    tuples.table.forEachTuple(column: tuples.column) { _, entries in
                         if entries.count == 1 {
                             cellOfGroup[entries[entries.startIndex].group].addDistinctTally(entries[entries.startIndex].bits)
                             return
@@ -245,7 +245,7 @@ struct Pass {
             } else {
                 // A union: the same tuple may come again from another source's pass, so cells keep
                 // tuple tables that merge the bits across passes.
-                tuples.forEachEntry { tuple, g, bits in
+                tuples.table.forEachEntry(column: tuples.column) { tuple, g, bits in
                     groups.unpack(groups.keys[g], into: categories)
                     for accumulator in aggregate.accumulators {
                         accumulator.cell(for: categories).addDistinct(tuple: tuple, bits: bits)

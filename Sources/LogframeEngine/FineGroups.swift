@@ -199,82 +199,121 @@ final class FineGroups {
     }
 }
 
-/// For one distinct aggregate in one source's pass: for each tuple, the fine groups it occurred
-/// in and, per group, the set of buckets (one 64-bit word).
+/// For the distinct aggregates of one source's pass that count the same tuples (the same
+/// argument list, e.g. every `distinct(beneficiary_id ...)`): for each tuple, the fine groups it
+/// occurred in and, per group and aggregate ("column"), the set of buckets (one 64-bit word).
+///
+/// Laid out for the row loop, which touches one tuple per row: a tuple's first group and its
+/// bits for every column sit side by side in one record (`columns + 1` words, one cache line
+/// for up to seven aggregates), indexed by the tuple id itself. A table per aggregate cost one
+/// cache miss per aggregate per row, and memory per aggregate per tuple.
 final class FineTuples {
-    /// Global tuple id -> local index (-1 = not seen by this aggregate).
-    private var localOfGlobal = FlatBuffer<Int32>(fill: -1)
-    private(set) var globalOfLocal: [Int32] = []
-    /// The first group each tuple occurred in, and its bucket bits there.
-    private var primaryGroup = FlatBuffer<Int32>(fill: -1)
-    private var primaryBits = FlatBuffer<UInt64>(fill: 0)
-    /// Further (tuple, group) pairs: key local << 32 | group -> index into `overflowBits`.
+    let columns: Int
+    private let stride: Int
+    /// Per tuple id: [first group (-1 = not seen), bits of column 0, bits of column 1, ...].
+    private var records = FlatBuffer<UInt64>(fill: UInt64.max)
+    private var tupleCount = 0
+    /// Further (tuple, group) pairs: key tuple << 32 | group -> index into `overflow`.
     private var overflowIndex = IntegerSlotTable()
-    private(set) var overflow: [(local: Int32, group: Int32)] = []
+    private(set) var overflow: [(tuple: Int32, group: Int32)] = []
+    /// `columns` words per overflow entry.
     private var overflowBits: [UInt64] = []
 
-    deinit {
-        localOfGlobal.free(); primaryGroup.free(); primaryBits.free()
+    init(columns: Int) {
+        self.columns = columns
+        stride = columns + 1
     }
 
-    /// Records that the tuple occurred in `group` in the buckets whose bits are set.
+    deinit { records.free() }
+
+    /// Records that `tuple` occurred in `group` for `column` in the buckets whose bits are set.
     @inline(__always)
-    func add(tuple global: Int32, group: Int, bits bit: UInt64) {
-        let g = Int(global)
-        if g >= localOfGlobal.count { localOfGlobal.grow(by: g + 1 - localOfGlobal.count) }
-        var local = localOfGlobal[g]
-        if local < 0 {
-            local = Int32(globalOfLocal.count)
-            localOfGlobal[g] = local
-            globalOfLocal.append(global)
-            primaryGroup.grow(by: 1)
-            primaryBits.grow(by: 1)
-            primaryGroup[Int(local)] = Int32(group)
+    func add(tuple: Int32, group: Int, column: Int, bits: UInt64) {
+        let t = Int(tuple)
+        if t >= tupleCount { grow(to: t + 1) }
+        let record = t * stride
+        if records[record] == UInt64.max {
+            records[record] = UInt64(group)
+            for c in 1...columns { records[record + c] = 0 }
         }
-        if primaryGroup[Int(local)] == Int32(group) {
-            primaryBits[Int(local)] |= bit
+        if records[record] == UInt64(group) {
+            records[record + 1 + column] |= bits
             return
         }
         // The same tuple in another group (moved district, had a birthday): rare.
-        let key = UInt64(UInt32(bitPattern: local)) << 32 | UInt64(UInt32(group))
+        let key = UInt64(UInt32(bitPattern: tuple)) << 32 | UInt64(UInt32(group))
         if let slot = overflowIndex.slot(for: key) {
-            overflowBits[Int(slot)] |= bit
+            overflowBits[Int(slot) * columns + column] |= bits
         } else {
-            overflowIndex.insert(key, Int32(overflowBits.count))
-            overflow.append((local, Int32(group)))
-            overflowBits.append(bit)
+            overflowIndex.insert(key, Int32(overflow.count))
+            overflow.append((tuple, Int32(group)))
+            overflowBits.append(contentsOf: repeatElement(0, count: columns))
+            overflowBits[overflowBits.count - columns + column] = bits
         }
     }
 
-    /// Each tuple once, with all its (group, bucket bits) entries: the first group, then the
-    /// others (people who moved between groups), gathered by a counting sort of the overflow.
-    func forEachTuple(_ body: (Int32, ArraySlice<(group: Int, bits: UInt64)>) -> Void) {
-        let tuples = globalOfLocal.count
-        var start = Array(repeating: 0, count: tuples + 1)
-        for entry in overflow { start[Int(entry.local) + 1] += 1 }
-        for i in 0..<tuples { start[i + 1] += start[i] }
-        var sorted = Array(repeating: (group: 0, bits: UInt64(0)), count: overflow.count)
+    private func grow(to count: Int) {
+        var capacity = max(tupleCount, 1024)
+        while capacity < count { capacity *= 2 }
+        records.grow(by: (capacity - tupleCount) * stride)
+        tupleCount = capacity
+    }
+
+    /// Each tuple of `column` once, with all its (group, bucket bits) entries there: the first
+    /// group, then the others (people who moved between groups), gathered by a counting sort.
+    func forEachTuple(column: Int, _ body: (Int32, ArraySlice<(group: Int, bits: UInt64)>) -> Void) {
+        let (start, order) = overflowByTuple()
+        var entries: [(group: Int, bits: UInt64)] = []
+        for t in 0..<tupleCount {
+            let record = t * stride
+            let first = records[record]
+            guard first != UInt64.max else { continue }
+            entries.removeAll(keepingCapacity: true)
+            let bits = records[record + 1 + column]
+            if bits != 0 { entries.append((Int(first), bits)) }
+            if start[t] != start[t + 1] {
+                for i in order[start[t]..<start[t + 1]] {
+                    let bits = overflowBits[i * columns + column]
+                    if bits != 0 { entries.append((Int(overflow[i].group), bits)) }
+                }
+            }
+            if !entries.isEmpty { body(Int32(t), entries[...]) }
+        }
+    }
+
+    /// Overflow entry indices sorted by tuple: `order[start[t]..<start[t + 1]]` are tuple t's.
+    private func overflowByTuple() -> (start: [Int], order: [Int]) {
+        var start = Array(repeating: 0, count: tupleCount + 1)
+        for entry in overflow { start[Int(entry.tuple) + 1] += 1 }
+        for t in 0..<tupleCount { start[t + 1] += start[t] }
+        var order = Array(repeating: 0, count: overflow.count)
         var next = start
         for (i, entry) in overflow.enumerated() {
-            sorted[next[Int(entry.local)]] = (Int(entry.group), overflowBits[i])
-            next[Int(entry.local)] += 1
+            order[next[Int(entry.tuple)]] = i
+            next[Int(entry.tuple)] += 1
         }
-        var entries: [(group: Int, bits: UInt64)] = []
-        for local in 0..<tuples {
-            entries.removeAll(keepingCapacity: true)
-            entries.append((Int(primaryGroup[local]), primaryBits[local]))
-            entries.append(contentsOf: sorted[start[local]..<start[local + 1]])
-            body(globalOfLocal[local], entries[...])
-        }
+        return (start, order)
     }
 
-    /// Every (global tuple, group, bucket bits) entry.
-    func forEachEntry(_ body: (Int32, Int, UInt64) -> Void) {
-        for local in 0..<globalOfLocal.count {
-            body(globalOfLocal[local], Int(primaryGroup[local]), primaryBits[local])
+    /// Every (tuple, group, bucket bits) entry of `column` with at least one bit.
+    func forEachEntry(column: Int, _ body: (Int32, Int, UInt64) -> Void) {
+        for t in 0..<tupleCount {
+            let record = t * stride
+            let first = records[record]
+            guard first != UInt64.max else { continue }
+            let bits = records[record + 1 + column]
+            if bits != 0 { body(Int32(t), Int(first), bits) }
         }
         for (i, entry) in overflow.enumerated() {
-            body(globalOfLocal[Int(entry.local)], Int(entry.group), overflowBits[i])
+            let bits = overflowBits[i * columns + column]
+            if bits != 0 { body(entry.tuple, Int(entry.group), bits) }
         }
     }
+}
+
+/// Where a distinct aggregate's tuples are kept: a table shared with the other aggregates that
+/// count the same tuples, and its column there.
+struct DistinctColumn {
+    let table: FineTuples
+    let column: Int
 }

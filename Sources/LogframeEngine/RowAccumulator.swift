@@ -66,7 +66,7 @@ final class RowAccumulator {
     let categories: [DimensionCategories]
     let readers: [DimensionReader]
     let groups: FineGroups?
-    let tuplesOf: [FineTuples?]
+    let tuplesOf: [DistinctColumn?]
     var tupleIds: [Value: Int32] = [:]
     var multiTupleIds: [[Value]: Int32] = [:]
 
@@ -100,17 +100,19 @@ final class RowAccumulator {
     private let ownerList: UnsafeMutableBufferPointer<Int32>
     private let filters: UnsafeMutableBufferPointer<RowExpression>
     /// Fine-group tuple tables per aggregate (nil for the row-by-row path and non-distinct).
-    private let tuplesTable: UnsafeMutableBufferPointer<Unmanaged<FineTuples>?>
+    private let tuplesTable: UnsafeMutableBufferPointer<(table: Unmanaged<FineTuples>, column: Int)?>
     private unowned(unsafe) let fineGroups: FineGroups?
     /// Needed dimensions with their readers and categories.
     private let needed: UnsafeMutableBufferPointer<(dimension: Int, reader: DimensionReader, categories: Unmanaged<DimensionCategories>)>
+    /// Elements of `needed` in use (the buffer has room for at least one).
+    private let neededCount: Int
 
     init(plan: SourceRowPlan, categories: [DimensionCategories], readers: [DimensionReader], fineGroups: Bool) {
         self.plan = plan
         self.categories = categories
         self.readers = readers
         groups = fineGroups ? FineGroups(aggregateCount: plan.aggregates.count, bucketCount: plan.bucketCount, dimensions: plan.neededDimensions) : nil
-        tuplesOf = plan.aggregates.map { fineGroups && $0.function == .distinct ? FineTuples() : nil }
+        tuplesOf = fineGroups ? RowAccumulator.distinctColumns(plan.aggregates) : Array(repeating: nil, count: plan.aggregates.count)
         matchedCount = Array(repeating: 0, count: plan.indicatorCount)
         matchedStamp = Array(repeating: -1, count: plan.indicatorCount)
         rowCategories = .allocate(capacity: max(1, plan.dimensionCount))
@@ -141,11 +143,29 @@ final class RowAccumulator {
         filters = .allocate(capacity: max(1, plan.filters.count))
         _ = filters.initialize(from: plan.filters)
         tuplesTable = .allocate(capacity: max(1, count))
-        for a in 0..<count { tuplesTable.initializeElement(at: a, to: tuplesOf[a].map { Unmanaged.passUnretained($0) }) }
+        for a in 0..<count {
+            tuplesTable.initializeElement(at: a, to: tuplesOf[a].map { (Unmanaged.passUnretained($0.table), $0.column) })
+        }
         self.fineGroups = groups
         needed = .allocate(capacity: max(1, plan.neededDimensions.count))
+        neededCount = plan.neededDimensions.count
         for (i, dimension) in plan.neededDimensions.enumerated() {
             needed.initializeElement(at: i, to: (dimension, readers[dimension], Unmanaged.passUnretained(categories[dimension])))
+        }
+    }
+
+    /// One tuple table per argument list of the distinct aggregates, a column per aggregate.
+    private static func distinctColumns(_ aggregates: [BoundAggregate]) -> [DistinctColumn?] {
+        var columnsOf: [Int: Int] = [:]
+        var columnOf: [Int?] = []
+        for aggregate in aggregates {
+            guard aggregate.function == .distinct, let arguments = aggregate.arguments else { columnOf.append(nil); continue }
+            columnOf.append(columnsOf[arguments, default: 0])
+            columnsOf[arguments, default: 0] += 1
+        }
+        let tables = columnsOf.mapValues { FineTuples(columns: $0) }
+        return zip(aggregates, columnOf).map { aggregate, column in
+            column.map { DistinctColumn(table: tables[aggregate.arguments!]!, column: $0) }
         }
     }
 
@@ -153,9 +173,13 @@ final class RowAccumulator {
         rowCategories.deallocate()
         functionOf.deallocate(); filterOf.deallocate(); argumentsOf.deallocate()
         ownersStart.deallocate(); ownerList.deallocate()
-        filters.deinitialize().deallocate()
+        // Only the first `plan.filters.count` and `plan.neededDimensions.count` were initialized
+        // (the buffers have room for at least one).
+        filters.baseAddress!.deinitialize(count: plan.filters.count)
+        filters.deallocate()
         tuplesTable.deallocate()
-        needed.deinitialize().deallocate()
+        needed.baseAddress!.deinitialize(count: neededCount)
+        needed.deallocate()
     }
 
     func process(_ row: [Value]) {
@@ -171,7 +195,7 @@ final class RowAccumulator {
             sawUndated = true
         }
         rowNumber += 1
-        for i in 0..<needed.count {
+        for i in 0..<neededCount {
             rowCategories[needed[i].dimension] = RowAccumulator.category(of: row, reader: needed[i].reader,
                                                                           categories: needed[i].categories.takeUnretainedValue())
         }
@@ -209,7 +233,9 @@ final class RowAccumulator {
             case .distinct:
                 let tupleId = argumentTuple[arguments]
                 if tupleId >= 0 {
-                    tuplesTable[a]!.takeUnretainedValue().add(tuple: tupleId, group: group, bits: UInt64(1) << UInt64(bucket))
+                    let distinct = tuplesTable[a]!
+                    distinct.table.takeUnretainedValue().add(tuple: tupleId, group: group, column: distinct.column,
+                                                            bits: UInt64(1) << UInt64(bucket))
                 }
             }
         }
@@ -366,8 +392,8 @@ final class RowAccumulator {
             }
             for (a, tuples) in other.tuplesOf.enumerated() {
                 guard let tuples, let mine = tuplesOf[a] else { continue }
-                tuples.forEachEntry { tuple, group, bits in
-                    mine.add(tuple: tupleMap[Int(tuple)], group: groupMap[group], bits: bits)
+                tuples.table.forEachEntry(column: tuples.column) { tuple, group, bits in
+                    mine.table.add(tuple: tupleMap[Int(tuple)], group: groupMap[group], column: mine.column, bits: bits)
                 }
             }
         }
