@@ -48,7 +48,7 @@ final class FieldDecoder {
     private var windowLookups = 0
     private var windowHits = 0
 
-    init(field: FieldDefinition, cacheLimit: Int = 1 << 20) {
+    init(field: FieldDefinition, cacheLimit: Int = 1 << 16) {
         self.field = field
         if let allowed = field.allowed {
             allowedSet = Set(allowed.map { FieldDecoder.normalized($0) })

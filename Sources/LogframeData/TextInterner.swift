@@ -5,9 +5,9 @@ import Darwin
 #endif
 
 /// Fast non-cryptographic hashing of byte ranges, without building a `String`.
-enum ByteHash {
+public enum ByteHash {
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
+    public static func mix(_ x: UInt64) -> UInt64 {
         // MurmurHash3's fmix64 finaliser.
         var h = x
         h ^= h >> 33
@@ -20,7 +20,7 @@ enum ByteHash {
 
     /// A 64-bit hash of the bytes; `seed` selects an independent-looking function.
     @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> UInt64 {
+    public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> UInt64 {
         let count = bytes.count
         var h = seed ^ (UInt64(truncatingIfNeeded: count) &* 0x87c3_7b91_1142_53d5)
         guard let base = bytes.baseAddress else { return mix(h) }

@@ -76,6 +76,7 @@ struct Pass {
     /// rowsMatched[indicator][source]
     var rowsMatched: [[String: Int]]
     var log = DiagnosticLog()
+    var textIds = TextIds()
     var tupleIds: [Value: Int32] = [:]
     var multiTupleIds: [[Value]: Int32] = [:]
 
@@ -146,6 +147,7 @@ struct Pass {
                                   fineGroups: fast)
         // Moved in and back (not copied): a second reference would make the first insert copy
         // the whole table, for every source.
+        swap(&main.textIds, &textIds)
         swap(&main.tupleIds, &tupleIds)
         swap(&main.multiTupleIds, &multiTupleIds)
         // With fine groups, a large CSV file's later part may be read on the second core into an
@@ -166,6 +168,7 @@ struct Pass {
         let result = source.format == .xml ? RowPipeline.read(reader, main.process)
                                            : reader.read(splitting: makeHalf) { row, _ in main.process(row) }
         if let groups = main.groups { Pass.project(groups, main.tuplesOf, into: aggregates) }
+        swap(&main.textIds, &textIds)
         swap(&main.tupleIds, &tupleIds)
         swap(&main.multiTupleIds, &multiTupleIds)
         if main.firstBucket != Int.max { firstBucket[source.id] = main.firstBucket }
@@ -187,6 +190,9 @@ struct Pass {
         categories.initialize(repeating: 0)
         defer { categories.deallocate() }
         let buckets = groups.bucketCount
+        // Single-source distinct counts, by tuple table: (column, cell of each fine group) per
+        // aggregate and breakdown, tallied in one sweep over each table's tuples.
+        var tallies: [ObjectIdentifier: (table: FineTuples, targets: [(column: Int, cells: [Unmanaged<CellAccumulator>])])] = [:]
         for (a, aggregate) in aggregates.enumerated() {
             for (g, key) in groups.keys.enumerated() {
                 let first = groups.slot(group: g, aggregate: a, bucket: 0)
@@ -215,32 +221,14 @@ struct Pass {
             guard let tuples = tuplesOf[a] else { continue }
             if aggregate.singleSource {
                 // Every record of this aggregate was in this pass, so each tuple's bits per cell
-                // are final: count them straight into the cells' tallies, with no per-cell table
-                // of tuples (which at 10M rows held every person once per breakdown cell).
+                // are final: they are counted straight into the cells' tallies below, with no
+                // per-cell table of tuples (which at 10M rows held every person once per cell).
                 for accumulator in aggregate.accumulators {
-                    var cellOfGroup: [CellAccumulator] = []
-                    for key in groups.keys {
+                    let cells = groups.keys.map { key in
                         groups.unpack(key, into: categories)
-                        cellOfGroup.append(accumulator.cell(for: categories))
+                        return Unmanaged.passRetained(accumulator.cell(for: categories))
                     }
-                    var merged: [(cell: ObjectIdentifier, object: CellAccumulator, bits: UInt64)] = []
-                    tuples.table.forEachTuple(column: tuples.column) { _, entries in
-                        if entries.count == 1 {
-                            cellOfGroup[entries[entries.startIndex].group].addDistinctTally(entries[entries.startIndex].bits)
-                            return
-                        }
-                        // In several groups: the bits of groups that fall in one cell are one tuple there.
-                        merged.removeAll(keepingCapacity: true)
-                        for entry in entries {
-                            let cell = cellOfGroup[entry.group]
-                            if let i = merged.firstIndex(where: { $0.cell == ObjectIdentifier(cell) }) {
-                                merged[i].bits |= entry.bits
-                            } else {
-                                merged.append((ObjectIdentifier(cell), cell, entry.bits))
-                            }
-                        }
-                        for entry in merged { entry.object.addDistinctTally(entry.bits) }
-                    }
+                    tallies[ObjectIdentifier(tuples.table), default: (tuples.table, [])].targets.append((tuples.column, cells))
                 }
             } else {
                 // A union: the same tuple may come again from another source's pass, so cells keep
@@ -251,6 +239,41 @@ struct Pass {
                         accumulator.cell(for: categories).addDistinct(tuple: tuple, bits: bits)
                     }
                 }
+            }
+        }
+        // Tallies are counts, so the order of the tables does not matter.
+        for (table, targets) in tallies.values {
+            tallyDistinct(table, targets)
+            for target in targets { for cell in target.cells { cell.release() } }
+        }
+    }
+
+    /// Adds each tuple of a single-source table to the distinct tallies of the cells its groups
+    /// fall in: once per cell, even when the person was in several groups of that cell.
+    private static func tallyDistinct(_ table: FineTuples, _ targets: [(column: Int, cells: [Unmanaged<CellAccumulator>])]) {
+        var merged: [(cell: Unmanaged<CellAccumulator>, bits: UInt64)] = []
+        table.sweep { first, bits, others in
+            if others.isEmpty {
+                for target in targets {
+                    let b = bits[target.column]
+                    if b != 0 { target.cells[first].takeUnretainedValue().addDistinctTally(b) }
+                }
+                return
+            }
+            for target in targets {
+                merged.removeAll(keepingCapacity: true)
+                if bits[target.column] != 0 { merged.append((target.cells[first], bits[target.column])) }
+                for k in others {
+                    let (group, b) = table.overflowEntry(k, column: target.column)
+                    guard b != 0 else { continue }
+                    let cell = target.cells[group]
+                    if let i = merged.firstIndex(where: { $0.cell.toOpaque() == cell.toOpaque() }) {
+                        merged[i].bits |= b
+                    } else {
+                        merged.append((cell, b))
+                    }
+                }
+                for entry in merged { entry.cell.takeUnretainedValue().addDistinctTally(entry.bits) }
             }
         }
     }

@@ -259,26 +259,28 @@ final class FineTuples {
         tupleCount = capacity
     }
 
-    /// Each tuple of `column` once, with all its (group, bucket bits) entries there: the first
-    /// group, then the others (people who moved between groups), gathered by a counting sort.
-    func forEachTuple(column: Int, _ body: (Int32, ArraySlice<(group: Int, bits: UInt64)>) -> Void) {
+    /// Each tuple once, in id order: its first group, its bits there per column, and the range
+    /// of its further groups (people who moved between groups) for `overflowEntry`.
+    func sweep(_ body: (_ firstGroup: Int, _ bits: UnsafePointer<UInt64>, _ others: Range<Int>) -> Void) {
         let (start, order) = overflowByTuple()
-        var entries: [(group: Int, bits: UInt64)] = []
+        overflowOrder = order
+        defer { overflowOrder = [] }
         for t in 0..<tupleCount {
             let record = t * stride
             let first = records[record]
             guard first != UInt64.max else { continue }
-            entries.removeAll(keepingCapacity: true)
-            let bits = records[record + 1 + column]
-            if bits != 0 { entries.append((Int(first), bits)) }
-            if start[t] != start[t + 1] {
-                for i in order[start[t]..<start[t + 1]] {
-                    let bits = overflowBits[i * columns + column]
-                    if bits != 0 { entries.append((Int(overflow[i].group), bits)) }
-                }
-            }
-            if !entries.isEmpty { body(Int32(t), entries[...]) }
+            body(Int(first), records.base + record + 1, start[t]..<start[t + 1])
         }
+    }
+
+    /// Overflow entries sorted by tuple, while `sweep` runs.
+    private var overflowOrder: [Int] = []
+
+    /// The group and the bits of `column` of a further group given by `sweep`.
+    @inline(__always)
+    func overflowEntry(_ k: Int, column: Int) -> (group: Int, bits: UInt64) {
+        let i = overflowOrder[k]
+        return (Int(overflow[i].group), overflowBits[i * columns + column])
     }
 
     /// Overflow entry indices sorted by tuple: `order[start[t]..<start[t + 1]]` are tuple t's.

@@ -67,8 +67,12 @@ final class RowAccumulator {
     let readers: [DimensionReader]
     let groups: FineGroups?
     let tuplesOf: [DistinctColumn?]
+    // Tuple ids, dense from 0 across the three tables: text read straight from a field,
+    // other single values, and tuples of several values.
+    var textIds = TextIds()
     var tupleIds: [Value: Int32] = [:]
     var multiTupleIds: [[Value]: Int32] = [:]
+    private var nextTupleId: Int32 { Int32(textIds.count + tupleIds.count + multiTupleIds.count) }
 
     private(set) var afterAsOf = 0
     /// First bucket holding an accepted, in-range record (Int.max = none).
@@ -86,6 +90,8 @@ final class RowAccumulator {
     private var argumentStamp: [Int]
     private var argumentNumber: [ExactDecimal?]
     private var argumentTuple: [Int32]
+    /// Per argument list: the field slot when it is one plain field reference (else -1).
+    private let argumentSlot: [Int]
     private var tuple: [Value] = []
 
     // The plan flattened into buffers of plain values, read per row and per aggregate without
@@ -121,6 +127,7 @@ final class RowAccumulator {
         argumentStamp = Array(repeating: -1, count: plan.argumentLists.count)
         argumentNumber = Array(repeating: nil, count: plan.argumentLists.count)
         argumentTuple = Array(repeating: -1, count: plan.argumentLists.count)
+        argumentSlot = plan.argumentLists.map { $0.count == 1 ? $0[0].fieldSlot ?? -1 : -1 }
         let aggregates = plan.aggregates
         count = aggregates.count
         functionOf = .allocate(capacity: max(1, count))
@@ -306,6 +313,10 @@ final class RowAccumulator {
             return
         }
         argumentTuple[a] = -1
+        if argumentSlot[a] >= 0, case .text(let text) = row[argumentSlot[a]] {
+            argumentTuple[a] = textIds.id(of: text, next: nextTupleId)
+            return
+        }
         if arguments.count == 1 {
             let value = arguments[0].evaluate(row)
             if !value.isNull { argumentTuple[a] = id(of: value) }
@@ -322,14 +333,14 @@ final class RowAccumulator {
 
     private func id(of value: Value) -> Int32 {
         if let id = tupleIds[value] { return id }
-        let id = Int32(tupleIds.count + multiTupleIds.count)
+        let id = nextTupleId
         tupleIds[value] = id
         return id
     }
 
     private func id(of tuple: [Value]) -> Int32 {
         if let id = multiTupleIds[tuple] { return id }
-        let id = Int32(tupleIds.count + multiTupleIds.count)
+        let id = nextTupleId
         multiTupleIds[tuple] = id
         return id
     }
@@ -380,15 +391,20 @@ final class RowAccumulator {
         let keepSmaller: [Bool?] = plan.aggregates.map { $0.function == .min ? true : $0.function == .max ? false : nil }
         groups.absorb(otherGroups, groupMap: groupMap, keepSmaller: keepSmaller)
         // Distinct tuples: other's ids -> this accumulator's, in other's id order.
-        let otherCount = other.tupleIds.count + other.multiTupleIds.count
+        let otherCount = Int(other.nextTupleId)
         if otherCount > 0, tuplesOf.contains(where: { $0 != nil }) {
+            var tupleMap = [Int32](repeating: -1, count: otherCount)
+            other.textIds.forEach { bytes, id in tupleMap[Int(id)] = textIds.id(of: bytes, next: nextTupleId) }
+            other.textIds = TextIds()
             var single = [Value?](repeating: nil, count: otherCount)
             for (value, id) in other.tupleIds { single[Int(id)] = value }
-            var multi = [[Value]?](repeating: nil, count: otherCount)
+            var multi = [[Value]?](repeating: nil, count: other.multiTupleIds.isEmpty ? 0 : otherCount)
             for (tuple, id) in other.multiTupleIds { multi[Int(id)] = tuple }
-            var tupleMap = [Int32](repeating: -1, count: otherCount)
-            for id in 0..<otherCount {
-                if let value = single[id] { tupleMap[id] = self.id(of: value) } else if let tuple = multi[id] { tupleMap[id] = self.id(of: tuple) }
+            // The other side's tables are not needed any more: let them go before this side's grow.
+            other.tupleIds = [:]
+            other.multiTupleIds = [:]
+            for id in 0..<otherCount where tupleMap[id] < 0 {
+                if let value = single[id] { tupleMap[id] = self.id(of: value) } else if !multi.isEmpty, let tuple = multi[id] { tupleMap[id] = self.id(of: tuple) }
             }
             for (a, tuples) in other.tuplesOf.enumerated() {
                 guard let tuples, let mine = tuplesOf[a] else { continue }

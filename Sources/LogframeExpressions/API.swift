@@ -14,6 +14,13 @@ public struct RowExpression: Sendable {
         self.type = type
         self.node = node
     }
+
+    /// The row slot when the expression is a plain field reference (its value is the field's
+    /// decoded cell), else nil.
+    public var fieldSlot: Int? {
+        if case .slot(let slot) = node { return slot }
+        return nil
+    }
 }
 
 public enum ExpressionParser {
