@@ -328,8 +328,8 @@ public final class SourceReader {
             var dateFieldFailed = false
             for index in 0..<decoders.count {
                 let decoder = decoders[index]
-                var text = record.values[index] ?? ""
-                let (value, problem) = text.withUTF8 { decoder.decode($0) }
+                let text = record.values[index] ?? XMLRecord.empty
+                let (value, problem) = decoder.decode(text)
                 row[slots[index]] = value
                 if let problem {
                     rejected = true
@@ -339,7 +339,7 @@ public final class SourceReader {
                         continue
                     }
                     let location = SourceLocation(file: display, line: record.lines[index], column: 1)
-                    log.append(text.withUTF8 { decoder.diagnostic(for: problem, cell: $0, value: value, at: location) })
+                    log.append(decoder.diagnostic(for: problem, cell: text, value: value, at: location))
                 }
             }
             let accepted = checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
@@ -363,8 +363,6 @@ public final class SourceReader {
             log.append(.error("xml-doctype-refused", at: SourceLocation(file: display, line: max(line, 1), column: 1),
                               "\(display) contains \(what) (line \(max(line, 1))); DOCTYPEs and entities are refused for safety, so the rest of this file was not read",
                               hint: "Data exports do not need a DOCTYPE: remove the <!DOCTYPE ...> declaration and any &name; references other than &amp; &lt; &gt; &quot; &apos;."))
-        case .tooLarge:
-            log.append(.error("xml-malformed", at: SourceLocation(file: display, line: 1, column: 1), "\(display) is too large to read"))
         }
     }
 
