@@ -95,6 +95,9 @@ struct XMLRecordReader {
 
     /// Bytes handed to the parser per call.
     static let chunkSize = 16 << 10
+    /// The parser copies what it is handed, so the pages behind can go early: every 4 MB, all
+    /// but the last 4 MB (the file's digest, running at the same time, keeps its own window).
+    static let releaseStride = 4 << 20
 
     init(record: String, fields: [XMLFieldPath?]) {
         let components = record.split(separator: "/").map { XMLFieldPath.localName(String($0)) }
@@ -392,7 +395,7 @@ private final class XMLSAXSession {
         ctxt.pointee._private = Unmanaged.passUnretained(self).toOpaque()
         defer { ctxt.pointee._private = nil }
 
-        var nextRelease = MappedFile.releaseStride
+        var nextRelease = XMLRecordReader.releaseStride
         var failed = false
         if let base = bytes.baseAddress {
             base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
@@ -405,8 +408,8 @@ private final class XMLSAXSession {
                         return
                     }
                     if offset > nextRelease, let consumed {
-                        consumed(offset - (1 << 20))
-                        nextRelease = offset + MappedFile.releaseStride
+                        consumed(offset - XMLRecordReader.releaseStride)
+                        nextRelease = offset + XMLRecordReader.releaseStride
                     }
                 }
             }
