@@ -322,16 +322,19 @@ public final class SourceReader {
                                 fileIndex: Int, counts: inout FileCounts, log: inout DiagnosticLog, keys: inout KeyIndex,
                                 row: inout [Value], body: ([Value], RecordContext) -> Void) {
         let bytes = file.bytes
+        let empty = XMLRecord.empty
+        // `decoders` keeps every decoder alive: no reference counting per value.
+        let unretained = decoders.map { Unmanaged.passUnretained($0) }
         let stop = reader.read(bytes: bytes, path: open, consumed: file.release(below:)) { record in
             counts.read += 1
             var rejected = false
             var dateFieldFailed = false
             for index in 0..<decoders.count {
-                let decoder = decoders[index]
-                let text = record.values[index] ?? XMLRecord.empty
-                let (value, problem) = decoder.decode(text)
+                let text = record.values[index] ?? empty
+                let (value, problem) = unretained[index]._withUnsafeGuaranteedRef { $0.decode(text) }
                 row[slots[index]] = value
                 if let problem {
+                    let decoder = decoders[index]
                     rejected = true
                     if index == dateFieldIndex { dateFieldFailed = true }
                     guard log.keeps(file: display, code: problem.code, severity: .error) else {
