@@ -372,16 +372,19 @@ public final class SourceReader {
                                 fileIndex: Int, counts: inout FileCounts, log: inout DiagnosticLog, keys: inout KeyIndex,
                                 row: inout [Value], body: ([Value], RecordContext) -> Void) {
         let bytes = file.bytes
+        let empty = XMLRecord.empty
+        // `decoders` keeps every decoder alive: no reference counting per value.
+        let unretained = decoders.map { Unmanaged.passUnretained($0) }
         let stop = reader.read(bytes: bytes, path: open, consumed: file.release(below:)) { record in
             counts.read += 1
             var rejected = false
             var dateFieldFailed = false
             for index in 0..<decoders.count {
-                let decoder = decoders[index]
-                var text = record.values[index] ?? ""
-                let (value, problem) = text.withUTF8 { decoder.decode($0) }
+                let text = record.values[index] ?? empty
+                let (value, problem) = unretained[index]._withUnsafeGuaranteedRef { $0.decode(text) }
                 row[slots[index]] = value
                 if let problem {
+                    let decoder = decoders[index]
                     rejected = true
                     if index == dateFieldIndex { dateFieldFailed = true }
                     guard log.keeps(file: display, code: problem.code, severity: .error) else {
@@ -389,7 +392,7 @@ public final class SourceReader {
                         continue
                     }
                     let location = SourceLocation(file: display, line: record.lines[index], column: 1)
-                    log.append(text.withUTF8 { decoder.diagnostic(for: problem, cell: $0, value: value, at: location) })
+                    log.append(decoder.diagnostic(for: problem, cell: text, value: value, at: location))
                 }
             }
             let accepted = checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
@@ -413,8 +416,6 @@ public final class SourceReader {
             log.append(.error("xml-doctype-refused", at: SourceLocation(file: display, line: max(line, 1), column: 1),
                               "\(display) contains \(what) (line \(max(line, 1))); DOCTYPEs and entities are refused for safety, so the rest of this file was not read",
                               hint: "Data exports do not need a DOCTYPE: remove the <!DOCTYPE ...> declaration and any &name; references other than &amp; &lt; &gt; &quot; &apos;."))
-        case .tooLarge:
-            log.append(.error("xml-malformed", at: SourceLocation(file: display, line: 1, column: 1), "\(display) is too large to read"))
         }
     }
 

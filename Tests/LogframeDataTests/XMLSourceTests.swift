@@ -261,6 +261,86 @@ func csvRows(_ path: String) -> [[String]] {
         #expect((diagnostic?.location?.line ?? 0) >= 4)
     }
 
+    @Test func recordsBeforeAFaultAreRead() {
+        let fixture = Fixture()
+        // The fault is in the same few hundred bytes as the complete records before it.
+        fixture.write("f.xml", "<rs>\n<r><v>1</v></r>\n<r><v>2</v></r>\n<r><v>3</w></r>\n<r><v>4</v></r></rs>\n")
+        let source = makeSource(id: "f", path: "../data/f.xml", format: .xml, record: "/rs/r", [xfield("v", .integer)])
+        let outcome = readSource(fixture, source)
+        #expect(outcome.rows == [[number("1")], [number("2")]])
+        #expect(outcome.codes == ["xml-malformed"])
+        #expect(outcome.diagnostics.first?.location?.line == 4)
+        #expect(outcome.diagnostics.first?.message.contains("Opening and ending tag mismatch: v line 4 and w") == true)
+    }
+
+    @Test func doctypeIsReportedOnItsOwnLine() {
+        let fixture = Fixture()
+        fixture.write("d.xml", "<?xml version=\"1.0\"?>\n<!-- export -->\n<!DOCTYPE rs [ <!ENTITY e \"x\"> ]>\n<rs><r><v>&e;</v></r></rs>\n\n\n")
+        let source = makeSource(id: "d", path: "../data/d.xml", format: .xml, record: "/rs/r", [xfield("v")])
+        let outcome = readSource(fixture, source)
+        #expect(outcome.rows.isEmpty)
+        #expect(outcome.codes == ["xml-doctype-refused"])
+        #expect(outcome.diagnostics.first?.location?.line == 3)
+    }
+
+    @Test func treeBuilderLimitsAndChecksAreKept() {
+        let fixture = Fixture()
+        let source = { (name: String) in makeSource(id: "t", path: "../data/" + name, format: .xml, record: "/rs/r", [xfield("v")]) }
+        // libxml2 refuses nesting deeper than 256 elements below the root.
+        let deep = "<rs>\n<r><v>a</v></r>\n<r>" + String(repeating: "<a>", count: 256) + String(repeating: "</a>", count: 256) + "</r></rs>"
+        fixture.write("deep.xml", deep)
+        let deepOutcome = readSource(fixture, source("deep.xml"))
+        #expect(deepOutcome.rows == [[text("a")]])
+        #expect(deepOutcome.codes == ["xml-malformed"])
+        #expect(deepOutcome.diagnostics.first?.message.contains("Excessive depth in document: 256 use XML_PARSE_HUGE option") == true)
+        let shallow = "<rs>\n<r><v>a</v></r>\n<r>" + String(repeating: "<a>", count: 255) + String(repeating: "</a>", count: 255) + "</r></rs>"
+        fixture.write("shallow.xml", shallow)
+        #expect(readSource(fixture, source("shallow.xml")).codes.isEmpty)
+        // A text node over 10 MB.
+        fixture.write("huge.xml", "<rs><r><v>" + String(repeating: "x", count: 10_000_100) + "</v></r></rs>")
+        let huge = readSource(fixture, source("huge.xml"))
+        #expect(huge.rows.isEmpty)
+        #expect(huge.diagnostics.first?.message.contains("xmlSAX2Characters: huge text node") == true)
+        // xml:id values are NCNames, unique in the document; the records are still read.
+        fixture.write("ids.xml", "<rs>\n<r xml:id=\"a\"><v>1</v></r>\n<r xml:id=\"a\"><v>2</v></r></rs>")
+        let ids = readSource(fixture, source("ids.xml"))
+        #expect(ids.rows.count == 2)
+        #expect(ids.codes == ["xml-malformed"])
+        #expect(ids.diagnostics.first?.location?.line == 3)
+        #expect(ids.diagnostics.first?.message.contains("ID a already defined") == true)
+        // An undeclared prefix: the element is named `x:r`, which is not a record.
+        fixture.write("ns.xml", "<rs>\n<r><v>1</v></r>\n<x:r><v>2</v></x:r>\n<r><v>3</v></r></rs>")
+        let ns = readSource(fixture, source("ns.xml"))
+        #expect(ns.rows == [[text("1")], [text("3")]])
+        #expect(ns.diagnostics.first?.message.contains("Namespace prefix x on r is not defined") == true)
+    }
+
+    @Test func attributesAsTheReaderSawThem() {
+        let fixture = Fixture()
+        // Namespace declarations answer `@xmlns` and `@prefix`, before attributes of that name.
+        fixture.write("a.xml", "<rs xmlns=\"urn:d\" xmlns:p=\"urn:p\" p=\"attr\"><r a=\"x &amp; y &#38; z\" b=\" \t1\n2 \"/></rs>")
+        let source = makeSource(id: "a", path: "../data/a.xml", format: .xml, record: "/rs/r", [
+            xfield("a", xml: "@a"), xfield("b", xml: "@b"), xfield("d", xml: "../@xmlns"), xfield("p", xml: "../@p"),
+        ])
+        let outcome = readSource(fixture, source)
+        #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
+        #expect(outcome.rows == [[text("x & y & z"), text("1 2"), text("urn:d"), text("urn:p")]])
+    }
+
+    @Test func recordLinesPastLine65535() {
+        let fixture = Fixture()
+        var doc = "<rs>\n"
+        for i in 0..<22_000 { doc += "<r id=\"\(i)\">\n<v>1</v>\n</r>\n" }
+        doc += "<r id=\"7\">\n<v>1</v>\n</r>\n</rs>\n"
+        fixture.write("l.xml", doc)
+        let source = makeSource(id: "l", path: "../data/l.xml", format: .xml, record: "/rs/r",
+                                [xfield("id", xml: "@id"), xfield("v", .integer)], key: ["id"])
+        let outcome = readSource(fixture, source)
+        #expect(outcome.codes == ["duplicate-key"])
+        #expect(outcome.diagnostics.first?.location?.line == 2 + 22_000 * 3)
+        #expect(outcome.contexts.last?.line == 2 + 21_999 * 3)
+    }
+
     @Test func binaryGarbageIsMalformed() {
         let fixture = Fixture()
         var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0, 0, 0xFF, 0xFE]
