@@ -203,14 +203,22 @@ final class RowAccumulator {
         }
         rowNumber += 1
         for i in 0..<neededCount {
-            rowCategories[needed[i].dimension] = RowAccumulator.category(of: row, reader: needed[i].reader,
-                                                                          categories: needed[i].categories.takeUnretainedValue())
+            // Borrowed, not retained: the accumulator's `categories` keeps them alive.
+            rowCategories[needed[i].dimension] = needed[i].categories._withUnsafeGuaranteedRef {
+                RowAccumulator.category(of: row, reader: needed[i].reader, categories: $0)
+            }
         }
         for i in filterState.indices { filterState[i] = 0 }
         guard let groups = fineGroups else {
             processRowByRow(row, bucket: bucket)
             return
         }
+        Unmanaged.passUnretained(groups)._withUnsafeGuaranteedRef { accumulate(row, bucket: bucket, into: $0) }
+    }
+
+    /// The fine-group path of `process`.
+    @inline(__always)
+    private func accumulate(_ row: [Value], bucket: Int, into groups: FineGroups) {
         let group = groups.group(for: rowCategories)
         for a in 0..<count {
             let f = Int(filterOf[a])
@@ -241,8 +249,9 @@ final class RowAccumulator {
                 let tupleId = argumentTuple[arguments]
                 if tupleId >= 0 {
                     let distinct = tuplesTable[a]!
-                    distinct.table.takeUnretainedValue().add(tuple: tupleId, group: group, column: distinct.column,
-                                                            bits: UInt64(1) << UInt64(bucket))
+                    distinct.table._withUnsafeGuaranteedRef {
+                        $0.add(tuple: tupleId, group: group, column: distinct.column, bits: UInt64(1) << UInt64(bucket))
+                    }
                 }
             }
         }
