@@ -210,8 +210,14 @@ final class FineGroups {
 final class FineTuples {
     let columns: Int
     private let stride: Int
-    /// Per tuple id: [first group (-1 = not seen), bits of column 0, bits of column 1, ...].
-    private var records = FlatBuffer<UInt64>(fill: UInt64.max)
+    /// Per tuple id, `stride` words: [first group (all ones = not seen), bits of column 0, ...],
+    /// in pages of `pageSize` tuples, allocated as tuple ids reach them: memory grows
+    /// with the people seen, never copied, with at most one partly used page (a doubling array
+    /// held up to twice the records, and three times while it copied).
+    private var pages: [UnsafeMutablePointer<UInt64>] = []
+    private static let pageShift = 15
+    private static let pageSize = 1 << pageShift
+    /// Tuple ids with a record (a whole number of pages).
     private var tupleCount = 0
     /// Further (tuple, group) pairs: key tuple << 32 | group -> index into `overflow`.
     private var overflowIndex = IntegerSlotTable()
@@ -224,20 +230,26 @@ final class FineTuples {
         stride = columns + 1
     }
 
-    deinit { records.free() }
+    deinit { for page in pages { page.deallocate() } }
+
+    /// The record of tuple `t` (which must be below `tupleCount`).
+    @inline(__always)
+    private func record(_ t: Int) -> UnsafeMutablePointer<UInt64> {
+        pages[t >> FineTuples.pageShift] + (t & (FineTuples.pageSize - 1)) * stride
+    }
 
     /// Records that `tuple` occurred in `group` for `column` in the buckets whose bits are set.
     @inline(__always)
     func add(tuple: Int32, group: Int, column: Int, bits: UInt64) {
         let t = Int(tuple)
         if t >= tupleCount { grow(to: t + 1) }
-        let record = t * stride
-        if records[record] == UInt64.max {
-            records[record] = UInt64(group)
-            for c in 1...columns { records[record + c] = 0 }
+        let record = self.record(t)
+        if record[0] == UInt64.max {
+            record[0] = UInt64(group)
+            for c in 1...columns { record[c] = 0 }
         }
-        if records[record] == UInt64(group) {
-            records[record + 1 + column] |= bits
+        if record[0] == UInt64(group) {
+            record[1 + column] |= bits
             return
         }
         // The same tuple in another group (moved district, had a birthday): rare.
@@ -253,10 +265,12 @@ final class FineTuples {
     }
 
     private func grow(to count: Int) {
-        var capacity = max(tupleCount, 1024)
-        while capacity < count { capacity *= 2 }
-        records.grow(by: (capacity - tupleCount) * stride)
-        tupleCount = capacity
+        while tupleCount < count {
+            let page = UnsafeMutablePointer<UInt64>.allocate(capacity: FineTuples.pageSize * stride)
+            page.initialize(repeating: UInt64.max, count: FineTuples.pageSize * stride)
+            pages.append(page)
+            tupleCount += FineTuples.pageSize
+        }
     }
 
     /// Each tuple once, in id order: its first group, its bits there per column, and the range
@@ -266,10 +280,10 @@ final class FineTuples {
         overflowOrder = order
         defer { overflowOrder = [] }
         for t in 0..<tupleCount {
-            let record = t * stride
-            let first = records[record]
+            let record = self.record(t)
+            let first = record[0]
             guard first != UInt64.max else { continue }
-            body(Int(first), records.base + record + 1, start[t]..<start[t + 1])
+            body(Int(first), record + 1, start[t]..<start[t + 1])
         }
     }
 
@@ -300,10 +314,10 @@ final class FineTuples {
     /// Every (tuple, group, bucket bits) entry of `column` with at least one bit.
     func forEachEntry(column: Int, _ body: (Int32, Int, UInt64) -> Void) {
         for t in 0..<tupleCount {
-            let record = t * stride
-            let first = records[record]
+            let record = self.record(t)
+            let first = record[0]
             guard first != UInt64.max else { continue }
-            let bits = records[record + 1 + column]
+            let bits = record[1 + column]
             if bits != 0 { body(Int32(t), Int(first), bits) }
         }
         for (i, entry) in overflow.enumerated() {
