@@ -105,6 +105,8 @@ final class RowAccumulator {
     private let ownersStart: UnsafeMutableBufferPointer<Int32>
     private let ownerList: UnsafeMutableBufferPointer<Int32>
     private let filters: UnsafeMutableBufferPointer<RowExpression>
+    /// The same filters flattened where they are conjunctions of field tests (else nil).
+    private let flatFilters: UnsafeMutableBufferPointer<FlatCondition?>
     /// Fine-group tuple tables per aggregate (nil for the row-by-row path and non-distinct).
     private let tuplesTable: UnsafeMutableBufferPointer<(table: Unmanaged<FineTuples>, column: Int)?>
     private unowned(unsafe) let fineGroups: FineGroups?
@@ -149,6 +151,8 @@ final class RowAccumulator {
         ownersStart.initializeElement(at: count, to: Int32(next))
         filters = .allocate(capacity: max(1, plan.filters.count))
         _ = filters.initialize(from: plan.filters)
+        flatFilters = .allocate(capacity: max(1, plan.filters.count))
+        _ = flatFilters.initialize(from: plan.filters.map { FlatCondition($0) })
         tuplesTable = .allocate(capacity: max(1, count))
         for a in 0..<count {
             tuplesTable.initializeElement(at: a, to: tuplesOf[a].map { (Unmanaged.passUnretained($0.table), $0.column) })
@@ -184,6 +188,8 @@ final class RowAccumulator {
         // (the buffers have room for at least one).
         filters.baseAddress!.deinitialize(count: plan.filters.count)
         filters.deallocate()
+        flatFilters.baseAddress!.deinitialize(count: plan.filters.count)
+        flatFilters.deallocate()
         tuplesTable.deallocate()
         needed.baseAddress!.deinitialize(count: neededCount)
         needed.deallocate()
@@ -224,7 +230,7 @@ final class RowAccumulator {
             let f = Int(filterOf[a])
             if f >= 0 {
                 if filterState[f] == 0 {
-                    filterState[f] = filters[f].matches(row) ? 1 : 2
+                    filterState[f] = matches(f, row) ? 1 : 2
                 }
                 if filterState[f] == 2 { continue }
             }
@@ -257,6 +263,12 @@ final class RowAccumulator {
         }
     }
 
+    @inline(__always)
+    private func matches(_ f: Int, _ row: [Value]) -> Bool {
+        if let flat = flatFilters[f] { return flat.matches(row) }
+        return filters[f].matches(row)
+    }
+
     /// Counts the row once for each indicator that owns aggregate `a`.
     @inline(__always)
     private func countMatch(_ a: Int) {
@@ -275,7 +287,7 @@ final class RowAccumulator {
             let aggregate = plan.aggregates[a]
             if let f = aggregate.filter {
                 if filterState[f] == 0 {
-                    filterState[f] = filters[f].matches(row) ? 1 : 2
+                    filterState[f] = matches(f, row) ? 1 : 2
                 }
                 if filterState[f] == 2 { continue }
             }
