@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// A whole-file check, before any row is read, that the bytes are UTF-8 text.
 ///
 /// A file in another encoding is refused as a whole rather than row by row: an Excel
@@ -22,10 +25,53 @@ enum EncodingCheck {
         if count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             return .utf16
         }
-        guard let base = bytes.baseAddress, count > 0 else { return .utf8 }
-        let raw = UnsafeRawPointer(base)
-        var i = 0
-        var nextReport = MappedFile.releaseStride
+        guard bytes.baseAddress != nil, count > 0 else { return .utf8 }
+        return inspect(bytes, from: 0, to: count, checked: checked)
+    }
+
+    /// As `inspect(_:checked:)`, with the second half of a large file checked on another thread
+    /// at the same time (from a character boundary). The answer is the same: the first problem
+    /// in file order, if any. `checked` is called by this thread only.
+    /// `release(start, end)` is called by the other thread for the pages it has checked.
+    static func inspectInParallel(_ bytes: UnsafeBufferPointer<UInt8>, minimum: Int, checked: ((Int) -> Void)? = nil,
+                                  release: @escaping @Sendable (Int, Int) -> Void) -> Outcome {
+        let count = bytes.count
+        guard count >= minimum, count >= 2, !((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)) else {
+            return inspect(bytes, checked: checked)
+        }
+        // A UTF-8 sequence starts at a byte that is not a continuation byte (at most 3 back).
+        var middle = count / 2
+        for _ in 0..<3 where bytes[middle] & 0xC0 == 0x80 { middle -= 1 }
+        let later = ParallelOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let shared = SharedBytes(bytes)
+        let thread = Thread { [middle] in
+            later.outcome = inspect(shared.bytes, from: middle, to: shared.bytes.count,
+                                    checked: { release(middle, $0 - (1 << 20)) })
+            done.signal()
+        }
+        thread.start()
+        let first = inspect(bytes, from: 0, to: middle, checked: checked)
+        done.wait()
+        return first == .utf8 ? later.outcome ?? .utf8 : first
+    }
+
+    private final class ParallelOutcome: @unchecked Sendable {  // written before `done` is signalled, read after
+        var outcome: Outcome?
+    }
+
+    private struct SharedBytes: @unchecked Sendable {  // read-only for the duration of the check
+        let bytes: UnsafeBufferPointer<UInt8>
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    }
+
+    /// Checks `bytes[start..<end]`; `start` is a character boundary. A sequence that begins
+    /// before `end` is checked whole (it may run past `end`).
+    private static func inspect(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, checked: ((Int) -> Void)?) -> Outcome {
+        let count = end
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        var i = start
+        var nextReport = start + MappedFile.releaseStride
         let high: UInt64 = 0x8080_8080_8080_8080
         let ones: UInt64 = 0x0101_0101_0101_0101
         while i < count {

@@ -225,7 +225,7 @@ public final class SourceReader {
                           log: inout DiagnosticLog, keys: inout KeyIndex, row: inout [Value],
                           body: ([Value], RecordContext) -> Void) {
         let bytes = file.bytes
-        guard encodingIsUsable(bytes, display: display, log: &log, checked: file.release(below:)) else { return }
+        guard encodingIsUsable(bytes, display: display, log: &log, checked: file.release(below:), file: file) else { return }
         var scanner = CSVScanner(bytes: bytes, file: display, delimiter: source.delimiter)
         guard scanner.readHeader(log: &log) else { return }
         guard let columns = matchColumns(scanner.header, display: display, headerLine: scanner.headerLine, log: &log) else { return }
@@ -478,8 +478,12 @@ public final class SourceReader {
     }
 
     private func encodingIsUsable(_ bytes: UnsafeBufferPointer<UInt8>, display: String, log: inout DiagnosticLog,
-                                  checked: ((Int) -> Void)? = nil) -> Bool {
-        switch EncodingCheck.inspect(bytes, checked: checked) {
+                                  checked: ((Int) -> Void)? = nil, file: MappedFile? = nil) -> Bool {
+        // When the caller reads on two threads, the check uses both as well.
+        let outcome = makeHalf == nil ? EncodingCheck.inspect(bytes, checked: checked)
+                                      : EncodingCheck.inspectInParallel(bytes, minimum: parallelMinimumBytes, checked: checked,
+                                                                        release: { [file] in file?.release(from: $0, below: $1) })
+        switch outcome {
         case .utf8:
             return true
         case .utf16:

@@ -112,3 +112,38 @@ struct ParallelCSVTests {
         #expect(two.counts == one.counts)
     }
 }
+
+/// The encoding check on two threads must name the same first problem as on one.
+@Suite("Checking the encoding on two threads")
+struct ParallelEncodingTests {
+    static func cases() -> [(String, [UInt8])] {
+        // Multi-byte letters everywhere, so the middle falls inside a character for some lengths.
+        let text = Array(String(repeating: "Ağcabədi, Şəki, Tərtər — qeyd edilməyib\n", count: 300).utf8)
+        var bad1 = text; bad1[1000] = 0xFF
+        var bad2 = text; bad2[text.count - 500] = 0xC3; bad2[text.count - 499] = 0x28
+        var both = bad1; both[text.count - 10] = 0xFE
+        var nul = text; nul[text.count - 700] = 0
+        var cut = text; cut.removeLast(1); cut.append(0xC3)  // a sequence cut off at the end
+        var straddle = text
+        // An invalid sequence right at the middle: a lead byte whose continuation is missing.
+        straddle[straddle.count / 2 - 1] = 0xE2; straddle[straddle.count / 2] = 0x41
+        return [("valid", text), ("bad in first half", bad1), ("bad in second half", bad2), ("bad in both", both),
+                ("NUL in second half", nul), ("cut at the end", cut), ("bad at the middle", straddle),
+                ("UTF-16 BOM", [0xFF, 0xFE] + Array(repeating: 0x41, count: 5000))]
+    }
+
+    @Test("Same outcome as one thread", arguments: 0..<8)
+    func sameOutcome(index: Int) {
+        let (name, bytes) = Self.cases()[index]
+        for shift in 0..<4 {
+            let shifted = Array(bytes.dropLast(shift))
+            shifted.withUnsafeBufferPointer { buffer in
+                let one = EncodingCheck.inspect(buffer)
+                let two = EncodingCheck.inspectInParallel(buffer, minimum: 1, release: { _, _ in })
+                #expect(one == two, "\(name), \(shift) bytes shorter")
+                if name == "valid" && shift == 0 { #expect(one == .utf8) }
+                if name.hasPrefix("bad") { #expect(one != .utf8) }
+            }
+        }
+    }
+}
