@@ -79,19 +79,22 @@ final class RowAccumulator {
     private(set) var firstBucket = Int.max
     private(set) var sawUndated = false
     /// Records matched per indicator of the plan.
-    private(set) var matchedCount: [Int]
+    var matchedCount: [Int] { Array(matchedCounts) }
 
-    private var matchedStamp: [Int]
+    // Per-row state in plain buffers (an array property of a class is retained, and checked for
+    // uniqueness, at each access in the row loop).
+    private let matchedCounts: UnsafeMutableBufferPointer<Int>
+    private let matchedStamp: UnsafeMutableBufferPointer<Int>
     private var rowNumber = 0
     private let rowCategories: UnsafeMutableBufferPointer<Int32>
-    // Per-row caches: 0 = not computed yet for this row, 1 = true, 2 = false.
-    private var filterState: [UInt8]
-    // Per-row cached inputs per argument list: a number, a tuple id, or nothing (null).
-    private var argumentStamp: [Int]
-    private var argumentNumber: [ExactDecimal?]
-    private var argumentTuple: [Int32]
+    /// Per filter, for this row: 0 = not computed yet, 1 = true, 2 = false.
+    private let filterState: UnsafeMutableBufferPointer<UInt8>
+    /// Per argument list, for this row: a number, a tuple id, or nothing (null).
+    private let argumentStamp: UnsafeMutableBufferPointer<Int>
+    private let argumentNumber: UnsafeMutableBufferPointer<ExactDecimal?>
+    private let argumentTuple: UnsafeMutableBufferPointer<Int32>
     /// Per argument list: the field slot when it is one plain field reference (else -1).
-    private let argumentSlot: [Int]
+    private let argumentSlot: UnsafeMutableBufferPointer<Int>
     private var tuple: [Value] = []
 
     // The plan flattened into buffers of plain values, read per row and per aggregate without
@@ -121,15 +124,23 @@ final class RowAccumulator {
         self.readers = readers
         groups = fineGroups ? FineGroups(aggregateCount: plan.aggregates.count, bucketCount: plan.bucketCount, dimensions: plan.neededDimensions) : nil
         tuplesOf = fineGroups ? RowAccumulator.distinctColumns(plan.aggregates) : Array(repeating: nil, count: plan.aggregates.count)
-        matchedCount = Array(repeating: 0, count: plan.indicatorCount)
-        matchedStamp = Array(repeating: -1, count: plan.indicatorCount)
+        func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+            buffer.initialize(repeating: value)
+            return buffer
+        }
+        matchedCounts = buffer(plan.indicatorCount, 0)
+        matchedStamp = buffer(plan.indicatorCount, -1)
         rowCategories = .allocate(capacity: max(1, plan.dimensionCount))
         rowCategories.initialize(repeating: 0)
-        filterState = Array(repeating: 0, count: plan.filters.count)
-        argumentStamp = Array(repeating: -1, count: plan.argumentLists.count)
-        argumentNumber = Array(repeating: nil, count: plan.argumentLists.count)
-        argumentTuple = Array(repeating: -1, count: plan.argumentLists.count)
-        argumentSlot = plan.argumentLists.map { $0.count == 1 ? $0[0].fieldSlot ?? -1 : -1 }
+        filterState = buffer(plan.filters.count, 0)
+        argumentStamp = buffer(plan.argumentLists.count, -1)
+        argumentNumber = buffer(plan.argumentLists.count, nil)
+        argumentTuple = buffer(plan.argumentLists.count, -1)
+        argumentSlot = buffer(plan.argumentLists.count, -1)
+        for (a, arguments) in plan.argumentLists.enumerated() where arguments.count == 1 {
+            argumentSlot[a] = arguments[0].fieldSlot ?? -1
+        }
         let aggregates = plan.aggregates
         count = aggregates.count
         functionOf = .allocate(capacity: max(1, count))
@@ -182,6 +193,8 @@ final class RowAccumulator {
 
     deinit {
         rowCategories.deallocate()
+        matchedCounts.deallocate(); matchedStamp.deallocate(); filterState.deallocate()
+        argumentStamp.deallocate(); argumentNumber.deallocate(); argumentTuple.deallocate(); argumentSlot.deallocate()
         functionOf.deallocate(); filterOf.deallocate(); argumentsOf.deallocate()
         ownersStart.deallocate(); ownerList.deallocate()
         // Only the first `plan.filters.count` and `plan.neededDimensions.count` were initialized
@@ -276,7 +289,7 @@ final class RowAccumulator {
             let owner = Int(ownerList[i])
             if matchedStamp[owner] != rowNumber {
                 matchedStamp[owner] = rowNumber
-                matchedCount[owner] += 1
+                matchedCounts[owner] += 1
             }
         }
     }
@@ -324,6 +337,10 @@ final class RowAccumulator {
 
     /// Evaluates argument list `a` for this row: a tuple id for a distinct count, else a number.
     private func computeArguments(_ a: Int, distinct: Bool, _ row: [Value]) {
+        if distinct, argumentSlot[a] >= 0, case .text(let text) = row[argumentSlot[a]] {
+            argumentTuple[a] = textIds.id(of: text, next: nextTupleId)
+            return
+        }
         let arguments = plan.argumentLists[a]
         guard distinct else {
             if case .number(let n) = arguments[0].evaluate(row) {
@@ -334,10 +351,6 @@ final class RowAccumulator {
             return
         }
         argumentTuple[a] = -1
-        if argumentSlot[a] >= 0, case .text(let text) = row[argumentSlot[a]] {
-            argumentTuple[a] = textIds.id(of: text, next: nextTupleId)
-            return
-        }
         if arguments.count == 1 {
             let value = arguments[0].evaluate(row)
             if !value.isNull { argumentTuple[a] = id(of: value) }
@@ -437,6 +450,6 @@ final class RowAccumulator {
         afterAsOf += other.afterAsOf
         firstBucket = min(firstBucket, other.firstBucket)
         sawUndated = sawUndated || other.sawUndated
-        for i in matchedCount.indices { matchedCount[i] += other.matchedCount[i] }
+        for i in matchedCounts.indices { matchedCounts[i] += other.matchedCounts[i] }
     }
 }
