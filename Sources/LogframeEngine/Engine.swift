@@ -1,3 +1,4 @@
+import Foundation
 import LogframeCore
 import LogframeData
 import LogframeDefinitions
@@ -241,18 +242,33 @@ struct Pass {
                 }
             }
         }
-        // Tallies are counts, so the order of the tables does not matter.
+        // Tallies are counts, so the order of the tables does not matter. Each target has cells
+        // of its own, so half of a table's targets are tallied on a second thread.
         for (table, targets) in tallies.values {
-            tallyDistinct(table, targets)
+            let order = table.overflowOrder()
+            let half = targets.count / 2
+            if half > 0 {
+                let later = UncheckedBox((table, order, Array(targets[half...])))
+                let done = DispatchSemaphore(value: 0)
+                Thread {
+                    tallyDistinct(later.value.0, later.value.1, later.value.2)
+                    done.signal()
+                }.start()
+                tallyDistinct(table, order, Array(targets[..<half]))
+                done.wait()
+            } else {
+                tallyDistinct(table, order, targets)
+            }
             for target in targets { for cell in target.cells { cell.release() } }
         }
     }
 
     /// Adds each tuple of a single-source table to the distinct tallies of the cells its groups
     /// fall in: once per cell, even when the person was in several groups of that cell.
-    private static func tallyDistinct(_ table: FineTuples, _ targets: [(column: Int, cells: [Unmanaged<CellAccumulator>])]) {
+    private static func tallyDistinct(_ table: FineTuples, _ order: FineTuples.OverflowOrder,
+                                      _ targets: [(column: Int, cells: [Unmanaged<CellAccumulator>])]) {
         var merged: [(cell: Unmanaged<CellAccumulator>, bits: UInt64)] = []
-        table.sweep { first, bits, others in
+        table.sweep(order) { first, bits, others in
             if others.isEmpty {
                 for target in targets {
                     let b = bits[target.column]
@@ -264,7 +280,7 @@ struct Pass {
                 merged.removeAll(keepingCapacity: true)
                 if bits[target.column] != 0 { merged.append((target.cells[first], bits[target.column])) }
                 for k in others {
-                    let (group, b) = table.overflowEntry(k, column: target.column)
+                    let (group, b) = table.overflowEntry(order, k, column: target.column)
                     guard b != 0 else { continue }
                     let cell = target.cells[group]
                     if let i = merged.firstIndex(where: { $0.cell.toOpaque() == cell.toOpaque() }) {
@@ -352,6 +368,12 @@ struct Pass {
     }
 }
 
+
+/// Hands a value to another thread whose use of it is ordered by a semaphore.
+private final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
 
 /// Maps a date to its period's bucket by a table over the programme's days.
 struct BucketTable {

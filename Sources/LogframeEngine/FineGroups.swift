@@ -273,12 +273,23 @@ final class FineTuples {
         }
     }
 
-    /// Each tuple once, in id order: its first group, its bits there per column, and the range
-    /// of its further groups (people who moved between groups) for `overflowEntry`.
-    func sweep(_ body: (_ firstGroup: Int, _ bits: UnsafePointer<UInt64>, _ others: Range<Int>) -> Void) {
+    /// The further groups of each tuple, gathered by a counting sort of the overflow entries.
+    struct OverflowOrder {
+        /// `order[start[t]..<start[t + 1]]` are tuple t's overflow entries.
+        fileprivate let start: [Int]
+        fileprivate let order: [Int]
+    }
+
+    func overflowOrder() -> OverflowOrder {
         let (start, order) = overflowByTuple()
-        overflowOrder = order
-        defer { overflowOrder = [] }
+        return OverflowOrder(start: start, order: order)
+    }
+
+    /// Each tuple once, in id order: its first group, its bits there per column, and the range
+    /// of its further groups (people who moved between groups) for `overflowEntry`. Reads only,
+    /// so several threads may sweep one table at once.
+    func sweep(_ order: OverflowOrder, _ body: (_ firstGroup: Int, _ bits: UnsafePointer<UInt64>, _ others: Range<Int>) -> Void) {
+        let start = order.start
         for t in 0..<tupleCount {
             let record = self.record(t)
             let first = record[0]
@@ -287,13 +298,10 @@ final class FineTuples {
         }
     }
 
-    /// Overflow entries sorted by tuple, while `sweep` runs.
-    private var overflowOrder: [Int] = []
-
     /// The group and the bits of `column` of a further group given by `sweep`.
     @inline(__always)
-    func overflowEntry(_ k: Int, column: Int) -> (group: Int, bits: UInt64) {
-        let i = overflowOrder[k]
+    func overflowEntry(_ order: OverflowOrder, _ k: Int, column: Int) -> (group: Int, bits: UInt64) {
+        let i = order.order[k]
         return (Int(overflow[i].group), overflowBits[i * columns + column])
     }
 
