@@ -273,6 +273,29 @@ final class FineTuples {
         }
     }
 
+    /// Adds another pass's table for the same aggregates (same columns): its tuple t is this
+    /// table's `tupleMap[t]`, its group g this pass's `groupMap[g]`. One visit per tuple and
+    /// group for all columns together.
+    func absorb(_ other: FineTuples, tupleMap: [Int32], groupMap: [Int]) {
+        precondition(other.columns == columns)
+        for t in 0..<other.tupleCount {
+            let record = other.record(t)
+            guard record[0] != UInt64.max else { continue }
+            add(tuple: tupleMap[t], group: groupMap[Int(record[0])], bits: record + 1)
+        }
+        other.overflowBits.withUnsafeBufferPointer { bits in
+            for (i, entry) in other.overflow.enumerated() {
+                add(tuple: tupleMap[Int(entry.tuple)], group: groupMap[Int(entry.group)], bits: bits.baseAddress! + i * columns)
+            }
+        }
+    }
+
+    private func add(tuple: Int32, group: Int, bits: UnsafePointer<UInt64>) {
+        for column in 0..<columns where bits[column] != 0 {
+            add(tuple: tuple, group: group, column: column, bits: bits[column])
+        }
+    }
+
     /// The further groups of each tuple, gathered by a counting sort of the overflow entries.
     struct OverflowOrder {
         /// `order[start[t]..<start[t + 1]]` are tuple t's overflow entries.

@@ -440,11 +440,12 @@ final class RowAccumulator {
             for id in 0..<otherCount where tupleMap[id] < 0 {
                 if let value = single[id] { tupleMap[id] = self.id(of: value) } else if !multi.isEmpty, let tuple = multi[id] { tupleMap[id] = self.id(of: tuple) }
             }
+            // The tables correspond one to one (same plan, same argument lists and columns).
+            var absorbed: Set<ObjectIdentifier> = []
             for (a, tuples) in other.tuplesOf.enumerated() {
-                guard let tuples, let mine = tuplesOf[a] else { continue }
-                tuples.table.forEachEntry(column: tuples.column) { tuple, group, bits in
-                    mine.table.add(tuple: tupleMap[Int(tuple)], group: groupMap[group], column: mine.column, bits: bits)
-                }
+                guard let tuples, let mine = tuplesOf[a], absorbed.insert(ObjectIdentifier(tuples.table)).inserted else { continue }
+                precondition(tuples.column == mine.column)
+                mine.table.absorb(tuples.table, tupleMap: tupleMap, groupMap: groupMap)
             }
         }
         afterAsOf += other.afterAsOf
