@@ -13,19 +13,37 @@ import LogframeData
 /// comparison, and about 30 bytes per person where a `[Value: Int32]` entry took about 50 plus
 /// its share of empty buckets. Values computed by an expression (which need not be NFC) keep
 /// going through `Value`'s own hashing.
-struct TextIds {
-    /// One slot of the open-addressing table: the entry, its id and 32 bits of its hash side by
-    /// side, so a probe reads one slot and, on a tag match, the entry's bytes (two cache misses
-    /// at 10M rows, where separate arrays cost five).
+/// How `TextIds` hashes bytes (a type parameter so tests can force collisions).
+protocol TextHasher {
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64
+}
+
+enum ByteHasher: TextHasher {
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { ByteHash.hash(bytes) }
+}
+
+typealias TextIds = TextIdTable<ByteHasher>
+
+struct TextIdTable<Hasher: TextHasher> {
+    /// One slot of the open-addressing table (32 bytes). Texts of up to 16 bytes (most ids and
+    /// categories) are kept in the slot itself, so finding one reads one slot: a single cache
+    /// miss at 10M rows. Longer texts keep their bytes in `arena`.
     private struct Slot {
+        /// The text's bytes, zero-padded, when it is short.
+        var low: UInt64 = 0
+        var high: UInt64 = 0
         var tag: UInt32 = 0
-        /// Index into `starts`, or -1 for an empty slot.
-        var entry: Int32 = -1
+        /// Byte length, or -1 for an empty slot.
+        var length: Int32 = -1
         var id: Int32 = -1
+        /// For a long text: index into `starts`.
+        var entry: Int32 = -1
     }
 
+    private static var inlineBytes: Int { 16 }
     private var slots = [Slot](repeating: Slot(), count: 1024)
-    /// Entry i's bytes are `arena[starts[i]..<starts[i + 1]]`.
+    /// Long entry i's bytes are `arena[starts[i]..<starts[i + 1]]`.
     private var starts: [Int] = [0]
     private var arena: [UInt8] = []
 
@@ -39,27 +57,40 @@ struct TextIds {
     }
 
     mutating func id(of bytes: UnsafeRawBufferPointer, next: Int32) -> Int32 {
-        let hash = ByteHash.hash(bytes)
+        let hash = Hasher.hash(bytes)
         let tag = UInt32(truncatingIfNeeded: hash >> 32)
+        let length = Int32(bytes.count)
+        let short = bytes.count <= TextIdTable.inlineBytes
+        var words: (UInt64, UInt64) = (0, 0)
+        if short, bytes.count > 0 {
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+        }
         var mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let probe = slots[slot]
-            if probe.entry < 0 { break }
-            if probe.tag == tag, equals(Int(probe.entry), bytes) { return probe.id }
+            if probe.length < 0 { break }
+            if probe.tag == tag, probe.length == length {
+                if short ? (probe.low == words.0 && probe.high == words.1) : equals(Int(probe.entry), bytes) {
+                    return probe.id
+                }
+            }
             slot = (slot + 1) & mask
         }
-        let entry = count
-        arena.append(contentsOf: bytes)
-        starts.append(arena.count)
+        var item = Slot(low: words.0, high: words.1, tag: tag, length: length, id: next, entry: -1)
+        if !short {
+            item.entry = Int32(starts.count - 1)
+            arena.append(contentsOf: bytes)
+            starts.append(arena.count)
+        }
         count += 1
         if count * 4 > slots.count * 3 {
             grow()
             mask = slots.count - 1
             slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot].entry >= 0 { slot = (slot + 1) & mask }
+            while slots[slot].length >= 0 { slot = (slot + 1) & mask }
         }
-        slots[slot] = Slot(tag: tag, entry: Int32(entry), id: next)
+        slots[slot] = item
         return next
     }
 
@@ -68,7 +99,18 @@ struct TextIds {
         let start = starts[entry], end = starts[entry + 1]
         guard end - start == bytes.count else { return false }
         return arena.withUnsafeBytes { stored in
-            bytes.count == 0 || memcmp(stored.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
+            memcmp(stored.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
+        }
+    }
+
+    /// Calls `body` with a slot's text bytes.
+    private func withBytes<R>(of item: Slot, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if item.length <= Int32(TextIdTable.inlineBytes) {
+            var words = (item.low, item.high)
+            return withUnsafeBytes(of: &words) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(item.length)])) }
+        }
+        return arena.withUnsafeBytes { stored in
+            body(UnsafeRawBufferPointer(rebasing: stored[starts[Int(item.entry)]..<starts[Int(item.entry) + 1]]))
         }
     }
 
@@ -76,24 +118,17 @@ struct TextIds {
         let old = slots
         slots = [Slot](repeating: Slot(), count: old.count * 2)
         let mask = slots.count - 1
-        arena.withUnsafeBytes { stored in
-            for item in old where item.entry >= 0 {
-                let entry = Int(item.entry)
-                let bytes = UnsafeRawBufferPointer(rebasing: stored[starts[entry]..<starts[entry + 1]])
-                var slot = Int(truncatingIfNeeded: ByteHash.hash(bytes)) & mask
-                while slots[slot].entry >= 0 { slot = (slot + 1) & mask }
-                slots[slot] = item
-            }
+        for item in old where item.length >= 0 {
+            var slot = Int(truncatingIfNeeded: withBytes(of: item) { Hasher.hash($0) }) & mask
+            while slots[slot].length >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = item
         }
     }
 
     /// Every entry's bytes with its id (in no particular order).
     func forEach(_ body: (UnsafeRawBufferPointer, Int32) -> Void) {
-        arena.withUnsafeBytes { stored in
-            for item in slots where item.entry >= 0 {
-                let entry = Int(item.entry)
-                body(UnsafeRawBufferPointer(rebasing: stored[starts[entry]..<starts[entry + 1]]), item.id)
-            }
+        for item in slots where item.length >= 0 {
+            withBytes(of: item) { body($0, item.id) }
         }
     }
 }
