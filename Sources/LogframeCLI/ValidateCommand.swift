@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LogframeCore
 import LogframeData
+import LogframeEngine
 import LogframeDefinitions
 
 struct ValidateCommand: ParsableCommand {
@@ -29,7 +30,12 @@ struct ValidateCommand: ParsableCommand {
         if let definitions {
             summary.definitionsFile = definitions.file
             for source in definitions.sources {
-                let result = SourceReader(source: source, definitions: definitions).read { _, _ in }
+                // Large CSV files are checked on both cores (nothing to accumulate: the second
+                // thread's rows are only counted); the diagnostics are those of one thread.
+                let reader = SourceReader(source: source, definitions: definitions)
+                let split = EngineOptions.fromEnvironment(ProcessInfo.processInfo.environment).parallelMinimumBytes
+                if let split { reader.parallelMinimumBytes = split }
+                let result = reader.read(splitting: split == nil ? nil : { ParallelHalf(consume: { _ in }, commit: {}) }) { _, _ in }
                 frontend.diagnostics.merge(result.log)
                 summary.sources.append(.init(id: source.id, files: result.files, rowsRead: result.rowsRead,
                                              rowsUsed: result.rowsUsed, rowsRejected: result.rowsRejected))

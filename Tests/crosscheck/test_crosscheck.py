@@ -594,6 +594,20 @@ def test_split_reports_equal_one_thread(workspace):
     assert (workspace["dir"] / "defs-quarterly.one.json").read_bytes() == (workspace["dir"] / "defs-quarterly.json").read_bytes()
 
 
+def test_split_validation_equals_one_thread(workspace):
+    """`validate` on two threads reports exactly what it reports on one (planted bad rows included)."""
+    binary = logframe_binary()
+    defs = workspace["dir"] / "defs-quarterly.yml"
+    outputs = []
+    for split in ("0", "150000"):
+        run = subprocess.run([binary, "validate", str(defs), "--format", "json"], capture_output=True, text=True,
+                             env={**os.environ, "LOGFRAME_SPLIT_BYTES": split}, timeout=600)
+        assert run.returncode == 1, run.stderr[-2000:]
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1]
+    assert '"rowsRejected"' in outputs[0] and '"code"' in outputs[0]
+
+
 # ------------------------------------------------------------------------------------------
 # Comparison helpers.
 
