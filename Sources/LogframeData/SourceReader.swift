@@ -319,10 +319,12 @@ public final class SourceReader {
         var rejected = rejected
         let programme = definitions.programme
         if let dateIndex = dateFieldIndex, !dateFieldFailed {
-            let dateLocation = dateLocation() ?? SourceLocation(file: display, line: line, column: 1)
+            // Located only when a diagnostic needs it (finding the column costs a scan of the row).
+            func located() -> SourceLocation { dateLocation() ?? SourceLocation(file: display, line: line, column: 1) }
             switch row[slots[dateIndex]] {
             case .date(let date):
                 if date < programme.start || date > programme.end {
+                    let dateLocation = located()
                     rejected = true
                     log.append(.error("date-outside-programme", at: dateLocation,
                                       "The date \(date) in column \(decoders[dateIndex].field.column) (line \(dateLocation.line ?? line)) is outside the programme (\(programme.start) to \(programme.end))",
@@ -330,7 +332,7 @@ public final class SourceReader {
                 }
             case .null:
                 rejected = true
-                log.append(.error("date-missing", at: dateLocation,
+                log.append(.error("date-missing", at: located(),
                                   "Line \(line) has no \(decoders[dateIndex].field.column): every record of source \(source.id) needs a date to be placed in a period",
                                   hint: "Fill in the date, or mark the field required: true to catch this earlier."))
             default:

@@ -117,6 +117,11 @@ final class RowAccumulator {
     private let needed: UnsafeMutableBufferPointer<(dimension: Int, reader: DimensionReader, categories: Unmanaged<DimensionCategories>)>
     /// Elements of `needed` in use (the buffer has room for at least one).
     private let neededCount: Int
+    /// Per needed dimension: the field slot when the dimension is a field (else -1), and the
+    /// categories of its texts by their bytes (texts straight from a field are NFC), so a
+    /// row's category costs no `String` hashing.
+    private let neededField: UnsafeMutableBufferPointer<Int>
+    private let categoryOfText: UnsafeMutableBufferPointer<TextIds>
 
     init(plan: SourceRowPlan, categories: [DimensionCategories], readers: [DimensionReader], fineGroups: Bool) {
         self.plan = plan
@@ -171,8 +176,16 @@ final class RowAccumulator {
         self.fineGroups = groups
         needed = .allocate(capacity: max(1, plan.neededDimensions.count))
         neededCount = plan.neededDimensions.count
+        neededField = .allocate(capacity: max(1, neededCount))
+        categoryOfText = .allocate(capacity: max(1, neededCount))
         for (i, dimension) in plan.neededDimensions.enumerated() {
             needed.initializeElement(at: i, to: (dimension, readers[dimension], Unmanaged.passUnretained(categories[dimension])))
+            if case .field(let slot) = readers[dimension] {
+                neededField.initializeElement(at: i, to: slot)
+            } else {
+                neededField.initializeElement(at: i, to: -1)
+            }
+            categoryOfText.initializeElement(at: i, to: TextIds())
         }
     }
 
@@ -206,6 +219,9 @@ final class RowAccumulator {
         tuplesTable.deallocate()
         needed.baseAddress!.deinitialize(count: neededCount)
         needed.deallocate()
+        neededField.deallocate()
+        categoryOfText.baseAddress!.deinitialize(count: neededCount)
+        categoryOfText.deallocate()
     }
 
     func process(_ row: [Value]) {
@@ -223,6 +239,12 @@ final class RowAccumulator {
         rowNumber += 1
         for i in 0..<neededCount {
             // Borrowed, not retained: the accumulator's `categories` keeps them alive.
+            if neededField[i] >= 0, case .text(let text) = row[neededField[i]] {
+                rowCategories[needed[i].dimension] = categoryOfText[i].id(of: text) {
+                    needed[i].categories._withUnsafeGuaranteedRef { $0.index(of: .text(text)) }
+                }
+                continue
+            }
             rowCategories[needed[i].dimension] = needed[i].categories._withUnsafeGuaranteedRef {
                 RowAccumulator.category(of: row, reader: needed[i].reader, categories: $0)
             }

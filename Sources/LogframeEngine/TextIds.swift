@@ -57,6 +57,17 @@ struct TextIdTable<Hasher: TextHasher> {
     }
 
     mutating func id(of bytes: UnsafeRawBufferPointer, next: Int32) -> Int32 {
+        id(of: bytes) { next }
+    }
+
+    /// The id of `text`, or the one `make` gives (remembered) when the text is new.
+    @inline(__always)
+    mutating func id(of text: String, orMake make: () -> Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { id(of: UnsafeRawBufferPointer($0), orMake: make) }
+    }
+
+    mutating func id(of bytes: UnsafeRawBufferPointer, orMake make: () -> Int32) -> Int32 {
         let hash = Hasher.hash(bytes)
         let tag = UInt32(truncatingIfNeeded: hash >> 32)
         let length = Int32(bytes.count)
@@ -77,6 +88,7 @@ struct TextIdTable<Hasher: TextHasher> {
             }
             slot = (slot + 1) & mask
         }
+        let next = make()
         var item = Slot(low: words.0, high: words.1, tag: tag, length: length, id: next, entry: -1)
         if !short {
             item.entry = Int32(starts.count - 1)
