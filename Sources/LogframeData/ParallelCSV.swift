@@ -107,6 +107,8 @@ extension SourceReader {
         let bytes = file.bytes
         var scanner = CSVScanner(bytes: bytes, file: display, delimiter: delimiter, fieldCount: fieldCount, startingAt: start)
         let decoders = source.fields.map { FieldDecoder(field: $0) }
+        // Borrowed per cell, not retained (`decoders` holds them until the end).
+        let decoderRefs = decoders.map { Unmanaged.passUnretained($0) }
         var row = [Value](repeating: .null, count: slotCount)
         var keys = KeyIndex()
         var unquoted = UnquoteBuffer()
@@ -122,7 +124,9 @@ extension SourceReader {
             guard scanner.nextRow(log: &log) == .row, log.errorCount + log.warningCount == 0 else { break }
             let fields = scanner.fields
             for index in 0..<decoders.count {
-                let (value, problem) = unquoted.withBytes(of: fields[columns[index]], in: bytes) { decoders[index].decode($0) }
+                let (value, problem) = unquoted.withBytes(of: fields[columns[index]], in: bytes) { cell in
+                    decoderRefs[index]._withUnsafeGuaranteedRef { $0.decode(cell) }
+                }
                 if problem != nil { break reading }
                 row[slots[index]] = value
             }
@@ -136,6 +140,7 @@ extension SourceReader {
                 nextRelease += MappedFile.releaseStride
             }
         }
+        withExtendedLifetime(decoders) {}
         return HalfRead.Outcome(end: end, line: line, rows: rows, keys: keys)
     }
 

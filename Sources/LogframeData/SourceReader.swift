@@ -232,6 +232,11 @@ public final class SourceReader {
 
         var unquoted = UnquoteBuffer()
         var nextRelease = MappedFile.releaseStride
+        // The row loop borrows the decoders and reads local copies of the tables: no retain and
+        // release of the reader's properties per cell.
+        let decoderRefs = decoders.map { Unmanaged.passUnretained($0) }
+        let decoderCount = decoders.count
+        let rowSlots = slots
         // A later part of the file read on a second thread, up to its first row with a problem.
         var half: HalfRead? = nil
         func splitRest() {
@@ -275,12 +280,14 @@ public final class SourceReader {
             var rejected = false
             var dateFieldFailed = false
             let fields = scanner.fields
-            for index in 0..<decoders.count {
-                let decoder = decoders[index]
+            for index in 0..<decoderCount {
                 let cell = fields[columns[index]]
-                let (value, problem) = unquoted.withBytes(of: cell, in: bytes) { decoder.decode($0) }
-                row[slots[index]] = value
+                let (value, problem) = unquoted.withBytes(of: cell, in: bytes) { cell in
+                    decoderRefs[index]._withUnsafeGuaranteedRef { $0.decode(cell) }
+                }
+                row[rowSlots[index]] = value
                 if let problem {
+                    let decoder = decoders[index]
                     rejected = true
                     if index == dateFieldIndex { dateFieldFailed = true }
                     guard log.keeps(file: display, code: problem.code, severity: .error) else {

@@ -266,32 +266,39 @@ struct Pass {
     /// Adds each tuple of a single-source table to the distinct tallies of the cells its groups
     /// fall in: once per cell, even when the person was in several groups of that cell.
     private static func tallyDistinct(_ table: FineTuples, _ order: FineTuples.OverflowOrder,
-                                      _ targets: [(column: Int, cells: [Unmanaged<CellAccumulator>])]) {
+                                      _ targetList: [(column: Int, cells: [Unmanaged<CellAccumulator>])]) {
+        // Flat copies for the sweep: target t's cell for group g is cells[t * groups + g].
+        let groupCount = targetList.first?.cells.count ?? 0
+        let columns = targetList.map(\.column)
+        let cells = targetList.flatMap(\.cells)
         var merged: [(cell: Unmanaged<CellAccumulator>, bits: UInt64)] = []
+        columns.withUnsafeBufferPointer { columns in cells.withUnsafeBufferPointer { cells in
         table.sweep(order) { first, bits, others in
             if others.isEmpty {
-                for target in targets {
-                    let b = bits[target.column]
-                    if b != 0 { target.cells[first].takeUnretainedValue().addDistinctTally(b) }
+                for t in 0..<columns.count {
+                    let b = bits[columns[t]]
+                    if b != 0 { cells[t * groupCount + first]._withUnsafeGuaranteedRef { $0.addDistinctTally(b) } }
                 }
                 return
             }
-            for target in targets {
+            for t in 0..<columns.count {
+                let column = columns[t]
                 merged.removeAll(keepingCapacity: true)
-                if bits[target.column] != 0 { merged.append((target.cells[first], bits[target.column])) }
+                if bits[column] != 0 { merged.append((cells[t * groupCount + first], bits[column])) }
                 for k in others {
-                    let (group, b) = table.overflowEntry(order, k, column: target.column)
+                    let (group, b) = table.overflowEntry(order, k, column: column)
                     guard b != 0 else { continue }
-                    let cell = target.cells[group]
+                    let cell = cells[t * groupCount + group]
                     if let i = merged.firstIndex(where: { $0.cell.toOpaque() == cell.toOpaque() }) {
                         merged[i].bits |= b
                     } else {
                         merged.append((cell, b))
                     }
                 }
-                for entry in merged { entry.cell.takeUnretainedValue().addDistinctTally(entry.bits) }
+                for entry in merged { entry.cell._withUnsafeGuaranteedRef { $0.addDistinctTally(entry.bits) } }
             }
         }
+        } }
     }
 
     private mutating func bindAggregates(for source: SourceDefinition) -> SourceBinding {
