@@ -41,7 +41,8 @@ enum EncodingCheck {
         }
         // A UTF-8 sequence starts at a byte that is not a continuation byte (at most 3 back).
         var middle = count / 2
-        for _ in 0..<3 where bytes[middle] & 0xC0 == 0x80 { middle -= 1 }
+        for _ in 0..<3 where middle > 0 && bytes[middle] & 0xC0 == 0x80 { middle -= 1 }
+        guard middle > 0 else { return inspect(bytes, checked: checked) }
         let later = ParallelOutcome()
         let done = DispatchSemaphore(value: 0)
         let shared = SharedBytes(bytes)

@@ -40,6 +40,8 @@ public struct SourceReadResult: Sendable {
     public var rowsUsed: Int
     public var rowsRejected: Int
     public var log: DiagnosticLog
+    /// Of `rowsUsed`, rows read on a second thread (a speed detail; the figures never depend on it).
+    public var rowsReadOnSecondThread = 0
 
     public init(files: [SourceFileInfo] = [], rowsRead: Int = 0, rowsUsed: Int = 0, rowsRejected: Int = 0, log: DiagnosticLog = DiagnosticLog()) {
         self.files = files; self.rowsRead = rowsRead; self.rowsUsed = rowsUsed; self.rowsRejected = rowsRejected; self.log = log
@@ -210,6 +212,7 @@ public final class SourceReader {
         result.rowsRead += info.read
         result.rowsUsed += info.used
         result.rowsRejected += info.rejected
+        result.rowsReadOnSecondThread += info.adopted
         withExtendedLifetime(file) {}
     }
 
@@ -217,6 +220,8 @@ public final class SourceReader {
         var read = 0
         var used = 0
         var rejected = 0
+        /// Of `used`, rows read on a second thread (`ParallelCSV.swift`).
+        var adopted = 0
     }
 
     // MARK: - Rows
@@ -262,6 +267,8 @@ public final class SourceReader {
                     counts.read += outcome.rows
                     counts.used += outcome.rows
                     scanner.resume(at: outcome.end, line: scanner.currentLine + outcome.line - 1)
+                    counts.adopted += outcome.rows
+                    while nextRelease <= outcome.end { nextRelease += MappedFile.releaseStride }
                 }
                 splitRest()
             }

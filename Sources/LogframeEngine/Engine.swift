@@ -79,6 +79,7 @@ struct Pass {
     var log = DiagnosticLog()
     var textIds = TextIds()
     var tupleIds: [Value: Int32] = [:]
+    var rowsReadOnSecondThread = 0
     var multiTupleIds: [[Value]: Int32] = [:]
 
     let options: EngineOptions
@@ -178,6 +179,7 @@ struct Pass {
             rowsMatched[indicator][source.id, default: 0] += main.matchedCount[indicator]
         }
         log.merge(result.log)
+        rowsReadOnSecondThread += result.rowsReadOnSecondThread
         sourceFigures.append(SourceFigures(id: source.id, files: result.files.map { ($0.path, $0.sha256) },
                                            rowsRead: result.rowsRead, rowsUsed: result.rowsUsed,
                                            rowsRejected: result.rowsRejected, rowsAfterAsOf: main.afterAsOf))

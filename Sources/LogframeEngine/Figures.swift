@@ -90,4 +90,6 @@ public struct EngineResult: Sendable {
     public var sources: [SourceFigures]
     public var indicators: [IndicatorFigures]
     public var log: DiagnosticLog
+    /// Rows read on a second thread, over all sources (for tests of the split read).
+    var rowsReadOnSecondThread = 0
 }

@@ -31,8 +31,10 @@ extension Pass {
         for index in plan.indicators.indices {
             indicators.append(figures(for: index))
         }
-        return EngineResult(asOf: asOf, periods: Array(periods.prefix(reportedPeriodCount)), sources: sourceFigures,
+        var result = EngineResult(asOf: asOf, periods: Array(periods.prefix(reportedPeriodCount)), sources: sourceFigures,
                             indicators: indicators, log: log)
+        result.rowsReadOnSecondThread = rowsReadOnSecondThread
+        return result
     }
 
     private func figures(for index: Int) -> IndicatorFigures {

@@ -214,7 +214,9 @@ final class FineTuples {
     /// in pages of `pageSize` tuples, allocated as tuple ids reach them: memory grows
     /// with the people seen, never copied, with at most one partly used page (a doubling array
     /// held up to twice the records, and three times while it copied).
-    private var pages: [UnsafeMutablePointer<UInt64>] = []
+    /// Pages are allocated when a tuple id in them is first added: tuple ids are shared by all
+    /// the sources of a run, so a later source's tables start far from id 0.
+    private var pages: [UnsafeMutablePointer<UInt64>?] = []
     private static let pageShift = 15
     private static let pageSize = 1 << pageShift
     /// Tuple ids with a record (a whole number of pages).
@@ -230,20 +232,30 @@ final class FineTuples {
         stride = columns + 1
     }
 
-    deinit { for page in pages { page.deallocate() } }
+    deinit { for page in pages { page?.deallocate() } }
 
-    /// The record of tuple `t` (which must be below `tupleCount`).
+    /// The record of tuple `t` (below `tupleCount`), or nil when its page was never allocated
+    /// (no tuple of it was added).
     @inline(__always)
-    private func record(_ t: Int) -> UnsafeMutablePointer<UInt64> {
-        pages[t >> FineTuples.pageShift] + (t & (FineTuples.pageSize - 1)) * stride
+    private func record(_ t: Int) -> UnsafeMutablePointer<UInt64>? {
+        pages[t >> FineTuples.pageShift].map { $0 + (t & (FineTuples.pageSize - 1)) * stride }
+    }
+
+    /// The record of tuple `t`, allocating its page if needed.
+    @inline(__always)
+    private func recordForUpdate(_ t: Int) -> UnsafeMutablePointer<UInt64> {
+        if t >= tupleCount { grow(to: t + 1) }
+        if let record = record(t) { return record }
+        let page = UnsafeMutablePointer<UInt64>.allocate(capacity: FineTuples.pageSize * stride)
+        page.initialize(repeating: UInt64.max, count: FineTuples.pageSize * stride)
+        pages[t >> FineTuples.pageShift] = page
+        return record(t)!
     }
 
     /// Records that `tuple` occurred in `group` for `column` in the buckets whose bits are set.
     @inline(__always)
     func add(tuple: Int32, group: Int, column: Int, bits: UInt64) {
-        let t = Int(tuple)
-        if t >= tupleCount { grow(to: t + 1) }
-        let record = self.record(t)
+        let record = recordForUpdate(Int(tuple))
         if record[0] == UInt64.max {
             record[0] = UInt64(group)
             for c in 1...columns { record[c] = 0 }
@@ -266,9 +278,7 @@ final class FineTuples {
 
     private func grow(to count: Int) {
         while tupleCount < count {
-            let page = UnsafeMutablePointer<UInt64>.allocate(capacity: FineTuples.pageSize * stride)
-            page.initialize(repeating: UInt64.max, count: FineTuples.pageSize * stride)
-            pages.append(page)
+            pages.append(nil)
             tupleCount += FineTuples.pageSize
         }
     }
@@ -279,8 +289,7 @@ final class FineTuples {
     func absorb(_ other: FineTuples, tupleMap: [Int32], groupMap: [Int]) {
         precondition(other.columns == columns)
         for t in 0..<other.tupleCount {
-            let record = other.record(t)
-            guard record[0] != UInt64.max else { continue }
+            guard let record = other.record(t), record[0] != UInt64.max else { continue }
             add(tuple: tupleMap[t], group: groupMap[Int(record[0])], bits: record + 1)
         }
         other.overflowBits.withUnsafeBufferPointer { bits in
@@ -314,7 +323,7 @@ final class FineTuples {
     func sweep(_ order: OverflowOrder, _ body: (_ firstGroup: Int, _ bits: UnsafePointer<UInt64>, _ others: Range<Int>) -> Void) {
         let start = order.start
         for t in 0..<tupleCount {
-            let record = self.record(t)
+            guard let record = self.record(t) else { continue }
             let first = record[0]
             guard first != UInt64.max else { continue }
             body(Int(first), record + 1, start[t]..<start[t + 1])
@@ -345,7 +354,7 @@ final class FineTuples {
     /// Every (tuple, group, bucket bits) entry of `column` with at least one bit.
     func forEachEntry(column: Int, _ body: (Int32, Int, UInt64) -> Void) {
         for t in 0..<tupleCount {
-            let record = self.record(t)
+            guard let record = self.record(t) else { continue }
             let first = record[0]
             guard first != UInt64.max else { continue }
             let bits = record[1 + column]

@@ -450,9 +450,9 @@ final class RowAccumulator {
         let otherCount = Int(other.nextTupleId)
         if otherCount > 0, tuplesOf.contains(where: { $0 != nil }) {
             var tupleMap = [Int32](repeating: -1, count: otherCount)
-            other.textIds.forEach { bytes, id in tupleMap[Int(id)] = textIds.id(of: bytes, next: nextTupleId) }
+            other.textIds.forEach(idLimit: otherCount) { bytes, id in tupleMap[Int(id)] = textIds.id(of: bytes, next: nextTupleId) }
             other.textIds = TextIds()
-            var single = [Value?](repeating: nil, count: otherCount)
+            var single = [Value?](repeating: nil, count: other.tupleIds.isEmpty ? 0 : otherCount)
             for (value, id) in other.tupleIds { single[Int(id)] = value }
             var multi = [[Value]?](repeating: nil, count: other.multiTupleIds.isEmpty ? 0 : otherCount)
             for (tuple, id) in other.multiTupleIds { multi[Int(id)] = tuple }
@@ -460,7 +460,11 @@ final class RowAccumulator {
             other.tupleIds = [:]
             other.multiTupleIds = [:]
             for id in 0..<otherCount where tupleMap[id] < 0 {
-                if let value = single[id] { tupleMap[id] = self.id(of: value) } else if !multi.isEmpty, let tuple = multi[id] { tupleMap[id] = self.id(of: tuple) }
+                if !single.isEmpty, let value = single[id] {
+                    tupleMap[id] = self.id(of: value)
+                } else if !multi.isEmpty, let tuple = multi[id] {
+                    tupleMap[id] = self.id(of: tuple)
+                }
             }
             // The tables correspond one to one (same plan, same argument lists and columns).
             var absorbed: Set<ObjectIdentifier> = []

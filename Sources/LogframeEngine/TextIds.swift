@@ -137,9 +137,16 @@ struct TextIdTable<Hasher: TextHasher> {
         }
     }
 
-    /// Every entry's bytes with its id (in no particular order).
-    func forEach(_ body: (UnsafeRawBufferPointer, Int32) -> Void) {
-        for item in slots where item.length >= 0 {
+    /// Every entry's bytes with its id, in id order (ids below `idLimit`). Not slot order:
+    /// inserting texts into another table of the same hash in slot order would pile them into
+    /// long probe runs (a merge of 3M new texts took 40 s instead of 1 s).
+    func forEach(idLimit: Int, _ body: (UnsafeRawBufferPointer, Int32) -> Void) {
+        var slotOfId = [Int32](repeating: -1, count: idLimit)
+        for (index, item) in slots.enumerated() where item.length >= 0 {
+            slotOfId[Int(item.id)] = Int32(index)
+        }
+        for index in slotOfId where index >= 0 {
+            let item = slots[Int(index)]
             withBytes(of: item) { body($0, item.id) }
         }
     }

@@ -132,6 +132,14 @@ struct ParallelEncodingTests {
                 ("UTF-16 BOM", [0xFF, 0xFE] + Array(repeating: 0x41, count: 5000))]
     }
 
+    @Test("Tiny inputs, continuation bytes included, are checked as on one thread",
+          arguments: [[0x80, 0x80, 0x80], [0x80], [0x41], [0xC3, 0xA9], [0xE2, 0x82, 0xAC, 0x80], [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80]] as [[UInt8]])
+    func tinyInputs(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            #expect(EncodingCheck.inspectInParallel(buffer, minimum: 1, release: { _, _ in }) == EncodingCheck.inspect(buffer))
+        }
+    }
+
     @Test("Same outcome as one thread", arguments: 0..<8)
     func sameOutcome(index: Int) {
         let (name, bytes) = Self.cases()[index]

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import LogframeCore
-import LogframeEngine
+@testable import LogframeEngine
 import LogframeReport
 
 /// The pass has two ways of filling breakdown cells: through fine groups (the fast path) and
@@ -80,9 +80,39 @@ struct PassPathTests {
             let b = JSONReport.build(definitions: f.definitions, result: two).serialized()
             let c = JSONReport.build(definitions: f.definitions, result: general).serialized()
             #expect(a == b, "split at \(minimum) bytes, as of \(asOf)")
+            // The split really happened: rows were read, and adopted, on the second thread.
+            #expect(two.rowsReadOnSecondThread > 0 && one.rowsReadOnSecondThread == 0)
             #expect(a == c, "row by row, as of \(asOf)")
             #expect(one.log.errorCount > 0)
             #expect(one.indicator("P").currentText != "n/a")
         }
+    }
+
+    /// A source whose every person is new (the second thread's people all added to the first
+    /// thread's table at the merge), and a second source read after it, whose tuple ids start
+    /// far from 0.
+    @Test("Split reads with many new people, and a later source, equal one thread")
+    func manyPeopleAndLaterSource() throws {
+        var log = "id,date,person,sex,district,service,age,disability,hours\n"
+        for i in 1...6000 { log += "\(i),2021-\(String(format: "%02d", 1 + i % 12))-05,N\(i),\(i % 3 == 0 ? "F" : "M"),Füzuli,legal,\(i % 70),no,1\n" }
+        let extra = """
+          visits:
+            path: visits.csv
+            date: date
+            fields: {date: date, person: text, service: text}
+        """
+        let yaml = programme(extraSources: extra, dimensions: dimensions, indicators: """
+              - {id: N, title: New people, value: distinct(person), by: [sex], source: services}
+              - {id: V, title: Visitors, value: distinct(person where service == "legal"), source: visits}
+        """)
+        let f = try Fixture(yaml, files: ["services.csv": log, "visits.csv": "date,person,service\n2021-03-01,N5,legal\n2021-04-01,X1,legal\n2021-04-02,X1,psych\n"])
+        let date = CivilDate(iso: "2021-12-31")!
+        let one = Engine.run(definitions: f.definitions, asOf: date, options: EngineOptions(parallelMinimumBytes: nil))
+        let two = Engine.run(definitions: f.definitions, asOf: date, options: EngineOptions(parallelMinimumBytes: 1000))
+        #expect(JSONReport.build(definitions: f.definitions, result: one).serialized()
+                == JSONReport.build(definitions: f.definitions, result: two).serialized())
+        #expect(two.rowsReadOnSecondThread > 1000)
+        #expect(one.indicator("N").currentText == "6000")
+        #expect(one.indicator("V").currentText == "2")
     }
 }

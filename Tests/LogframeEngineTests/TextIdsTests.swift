@@ -42,7 +42,12 @@ struct TextIdsTests {
         }
         #expect(table.count == texts.count)
         var listed: [String: Int32] = [:]
-        table.forEach { bytes, id in listed[String(decoding: bytes, as: UTF8.self)] = id }
+        var order: [Int32] = []
+        table.forEach(idLimit: Int(next)) { bytes, id in
+            order.append(id)
+            listed[String(decoding: bytes, as: UTF8.self)] = id
+        }
+        #expect(order == order.sorted())
         #expect(listed == expected)
     }
 }
