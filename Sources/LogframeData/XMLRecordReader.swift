@@ -496,13 +496,7 @@ private final class XMLSAXSession {
             // `prefix:name`, which matches no path.
             name = xmlDictQLookup(context?.pointee.dict, prefix, localName)
         }
-        if depth == stackCapacity {
-            let bigger = UnsafeMutablePointer<OpenElement>.allocate(capacity: stackCapacity * 2)
-            bigger.moveInitialize(from: stack, count: depth)
-            stack.deallocate()
-            stack = bigger
-            stackCapacity *= 2
-        }
+        if depth == stackCapacity { stack = doubled(stack, count: depth, capacity: &stackCapacity) }
         let onPath = (depth == 0 || stack[depth - 1].onRecordPath) && depth <= recordDepth
             && name == recordNamePointers[depth]
         if onPath {
@@ -549,13 +543,7 @@ private final class XMLSAXSession {
                            namespaces: namespaces, attributeCount: attributeCount, attributes: attributes)
             return
         }
-        if targetCount == targetCapacity {
-            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: targetCapacity * 2)
-            bigger.moveInitialize(from: targets, count: targetCount)
-            targets.deallocate()
-            targets = bigger
-            targetCapacity *= 2
-        }
+        if targetCount == targetCapacity { targets = doubled(targets, count: targetCount, capacity: &targetCapacity) }
         targets[targetCount] = index
         targetCount += 1
     }
@@ -803,4 +791,14 @@ private final class XMLSAXSession {
         }
         return handler
     }()
+}
+
+/// A manually allocated buffer of twice the capacity, holding the first `count` elements moved
+/// from `buffer` (which is freed).
+private func doubled<T>(_ buffer: UnsafeMutablePointer<T>, count: Int, capacity: inout Int) -> UnsafeMutablePointer<T> {
+    let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
+    bigger.moveInitialize(from: buffer, count: count)
+    buffer.deallocate()
+    capacity *= 2
+    return bigger
 }
