@@ -57,22 +57,17 @@ struct ExplainCommand: ParsableCommand {
             message += "\n  = hint: the indicators are \(ids.joined(separator: ", "))"
             throw usageError(message)
         }
-        let date = asOf.flatMap { CivilDate(iso: $0) } ?? min(definitions.programme.end, Today.date)
-        let progress = ProgressLine()
-        let result = Engine.run(definitions: definitions, asOf: date,
-                                options: EngineOptions.fromEnvironment(ProcessInfo.processInfo.environment), progress: progress.update)
-        progress.finish()
-        frontend.diagnostics.merge(result.log)
+        let result = frontend.compute(definitions, asOf: asOf)
 
         var selectedPeriod: Period?
         if let period {
             guard let match = result.periods.first(where: { $0.id == period }) else {
                 let all = definitions.programme.periods.map(\.id)
                 var message = all.contains(period)
-                    ? "period \"\(period)\" starts after the as-of date \(date)"
+                    ? "period \"\(period)\" starts after the as-of date \(result.asOf)"
                     : "unknown period \"\(period)\""
                 if !all.contains(period), let guess = Closest.match(period, in: all) { message += "; did you mean \"\(guess)\"?" }
-                message += "\n  = hint: the periods reported as of \(date) are \(result.periods.map(\.id).joined(separator: ", "))"
+                message += "\n  = hint: the periods reported as of \(result.asOf) are \(result.periods.map(\.id).joined(separator: ", "))"
                 throw usageError(message)
             }
             selectedPeriod = match
@@ -81,7 +76,7 @@ struct ExplainCommand: ParsableCommand {
 
         let limit = rows == "all" ? Int.max : Int(rows) ?? 0
         let records = limit > 0 || rows == "all"
-            ? ExplainRecords.find(indicator: indicator, definitions: definitions, asOf: date, period: selectedPeriod, limit: limit)
+            ? ExplainRecords.find(indicator: indicator, definitions: definitions, asOf: result.asOf, period: selectedPeriod, limit: limit)
             : nil
         let text = ExplainText(definitions: definitions, indicator: indicator, figures: figures, result: result,
                                period: selectedPeriod, records: records, limit: limit).render()

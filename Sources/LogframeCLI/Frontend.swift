@@ -19,6 +19,24 @@ struct Frontend {
         return definitions
     }
 
+    /// The engine's options: the defaults, except the CSV split size when `LOGFRAME_SPLIT_BYTES`
+    /// sets it (a testing knob; see docs/performance.md).
+    static var engineOptions: EngineOptions {
+        EngineOptions.fromEnvironment(ProcessInfo.processInfo.environment)
+    }
+
+    /// Computes every indicator as of `asOf` (YYYY-MM-DD; by default the programme's end or
+    /// today, whichever is earlier), with a progress line on a terminal, and keeps the pass's
+    /// diagnostics.
+    mutating func compute(_ definitions: Definitions, asOf: String?) -> EngineResult {
+        let date = asOf.flatMap { CivilDate(iso: $0) } ?? min(definitions.programme.end, Today.date)
+        let progress = ProgressLine()
+        let result = Engine.run(definitions: definitions, asOf: date, options: Frontend.engineOptions, progress: progress.update)
+        progress.finish()
+        diagnostics.merge(result.log)
+        return result
+    }
+
     /// The exit code for what was found: 1 for any error (or warning with --strict).
     var exitCode: Int32 {
         if diagnostics.errorCount > 0 { return 1 }

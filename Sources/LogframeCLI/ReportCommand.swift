@@ -63,12 +63,7 @@ struct ReportCommand: ParsableCommand {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }
-        let date = asOf.flatMap { CivilDate(iso: $0) } ?? min(definitions.programme.end, Today.date)
-        let progress = ProgressLine()
-        let result = Engine.run(definitions: definitions, asOf: date,
-                                options: EngineOptions.fromEnvironment(ProcessInfo.processInfo.environment), progress: progress.update)
-        progress.finish()
-        frontend.diagnostics.merge(result.log)
+        let result = frontend.compute(definitions, asOf: asOf)
 
         let bytes: Data
         switch resolvedFormat ?? "md" {

@@ -33,7 +33,7 @@ struct ValidateCommand: ParsableCommand {
                 // Large CSV files are checked on both cores (nothing to accumulate: the second
                 // thread's rows are only counted); the diagnostics are those of one thread.
                 let reader = SourceReader(source: source, definitions: definitions)
-                let split = EngineOptions.fromEnvironment(ProcessInfo.processInfo.environment).parallelMinimumBytes
+                let split = Frontend.engineOptions.parallelMinimumBytes
                 if let split { reader.parallelMinimumBytes = split }
                 let result = reader.read(splitting: split == nil ? nil : { ParallelHalf(consume: { _ in }, commit: {}) }) { _, _ in }
                 frontend.diagnostics.merge(result.log)

@@ -144,9 +144,14 @@ struct Pass {
                                  bucketOfDay: BucketTable(periods: periods), bucketCount: bucketCount, asOf: asOf,
                                  indicatorCount: self.plan.indicators.count)
         let fast = !options.rowByRowCells && neededDimensions.count <= 4 && bucketCount <= 64
-        let main = RowAccumulator(plan: plan, categories: categories,
-                                  readers: definitions.dimensions.indices.map { dimensionReader($0, source, categories: categories) },
-                                  fineGroups: fast)
+        let definitions = self.definitions
+        /// An accumulator reading this source's categories into `categories`.
+        func accumulator(_ categories: [DimensionCategories], fineGroups: Bool) -> RowAccumulator {
+            RowAccumulator(plan: plan, categories: categories,
+                           readers: definitions.dimensions.indices.map { Pass.dimensionReader($0, source, definitions, categories: categories) },
+                           fineGroups: fineGroups)
+        }
+        let main = accumulator(categories, fineGroups: fast)
         // Moved in and back (not copied): a second reference would make the first insert copy
         // the whole table, for every source.
         swap(&main.textIds, &textIds)
@@ -154,12 +159,8 @@ struct Pass {
         swap(&main.multiTupleIds, &multiTupleIds)
         // With fine groups, a large CSV file's later part may be read on the second core into an
         // accumulator of its own, merged when the reader adopts that part (ParallelCSV.swift).
-        let definitions = self.definitions
         let makeHalf: (() -> ParallelHalf)? = fast && source.format == .csv && options.parallelMinimumBytes != nil ? {
-            let categories = definitions.dimensions.map { DimensionCategories(definition: $0) }
-            let part = RowAccumulator(plan: plan, categories: categories,
-                                      readers: definitions.dimensions.indices.map { Pass.dimensionReader($0, source, definitions, categories: categories) },
-                                      fineGroups: true)
+            let part = accumulator(definitions.dimensions.map { DimensionCategories(definition: $0) }, fineGroups: true)
             return ParallelHalf(consume: part.process, commit: { main.absorb(part) })
         } : nil
         // XML parsing costs more than accumulating, so reading on a second thread pays (1M records:
@@ -353,10 +354,6 @@ struct Pass {
                                                      arguments: arguments, accumulators: accumulators[index]))
         }
         return binding
-    }
-
-    private func dimensionReader(_ index: Int, _ source: SourceDefinition, categories: [DimensionCategories]) -> DimensionReader {
-        Pass.dimensionReader(index, source, definitions, categories: categories)
     }
 
     static func dimensionReader(_ index: Int, _ source: SourceDefinition, _ definitions: Definitions,

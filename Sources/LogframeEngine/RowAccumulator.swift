@@ -64,7 +64,6 @@ final class RowAccumulator {
     /// This accumulator's categories: the pass's own for the main accumulator, fresh ones (merged
     /// by key in `absorb`) for one on a second thread.
     let categories: [DimensionCategories]
-    let readers: [DimensionReader]
     let groups: FineGroups?
     let tuplesOf: [DistinctColumn?]
     // Tuple ids, dense from 0 across the three tables: text read straight from a field,
@@ -126,7 +125,6 @@ final class RowAccumulator {
     init(plan: SourceRowPlan, categories: [DimensionCategories], readers: [DimensionReader], fineGroups: Bool) {
         self.plan = plan
         self.categories = categories
-        self.readers = readers
         groups = fineGroups ? FineGroups(aggregateCount: plan.aggregates.count, bucketCount: plan.bucketCount, dimensions: plan.neededDimensions) : nil
         tuplesOf = fineGroups ? RowAccumulator.distinctColumns(plan.aggregates) : Array(repeating: nil, count: plan.aggregates.count)
         func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
