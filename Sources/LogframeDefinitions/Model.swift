@@ -212,6 +212,10 @@ public struct DimensionDefinition: Sendable {
     public var location: SourceLocation
     /// The breakdown's name in reports (`title: {en: Sex, az: Cins}`); nil: reports show the id.
     public var title: LocalizedText?
+    /// For an `expr` dimension: the expression bound against each source (by id) whose fields
+    /// it can be read from, bound once by the loader. A source missing here has no category
+    /// for the dimension (its records are "not recorded").
+    public var boundExpression: [String: RowExpression] = [:]
 
     public init(id: String, kind: Kind, labels: [(key: String, label: LocalizedText)], location: SourceLocation, title: LocalizedText? = nil) {
         self.id = id; self.kind = kind; self.labels = labels; self.location = location; self.title = title
@@ -248,6 +252,17 @@ public struct Benchmark: Sendable, Hashable {
     }
 }
 
+/// One aggregate call of an indicator's `value`, bound against one of the indicator's sources:
+/// the bound form of `AggregateCall` (same order as `ValueFormula.aggregates`).
+public struct BoundAggregateCall: Sendable {
+    public var arguments: [RowExpression]
+    /// The `where` filter, a boolean (or null) expression.
+    public var filter: RowExpression?
+    public init(arguments: [RowExpression], filter: RowExpression?) {
+        self.arguments = arguments; self.filter = filter
+    }
+}
+
 public struct IndicatorDefinition: Sendable {
     public enum Computation: Sendable {
         /// A computed indicator; `sources` lists the source ids whose records it aggregates
@@ -279,6 +294,10 @@ public struct IndicatorDefinition: Sendable {
     public var assumptions: LocalizedText?
     public var definition: LocalizedText?
     public var location: SourceLocation
+    /// A computed indicator's aggregate calls bound once by the loader, per source id (one
+    /// entry per call of `ValueFormula.aggregates`). The engine and `explain` read these and
+    /// never bind again.
+    public var boundCalls: [String: [BoundAggregateCall]] = [:]
 
     public init(id: String, result: String, title: LocalizedText, unit: LocalizedText?, computation: Computation,
                 expressionText: String?, breakdowns: [[String]], cumulative: Bool, direction: Direction, decimals: Int?,

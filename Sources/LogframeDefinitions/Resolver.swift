@@ -10,7 +10,15 @@ struct Resolver {
     func resolve(_ doc: RawDocument) -> Definitions? {
         let programme = doc.programme.flatMap(resolveProgramme)
         let sources = resolveSources(doc.sources)
-        let dimensions = doc.dimensions.compactMap(resolveDimension)
+        var dimensions = doc.dimensions.compactMap(resolveDimension)
+        // An `expr` dimension is bound once per source it can be read from; indicators that
+        // break down by it report the binding errors of their own sources (checkDimension).
+        for d in dimensions.indices {
+            guard case .expression(let syntax) = dimensions[d].kind else { continue }
+            for source in sources {
+                if case .success(let bound) = RowBinder.bind(syntax, in: source.scope) { dimensions[d].boundExpression[source.id] = bound }
+            }
+        }
         var results: [ResultDefinition] = []
         var rawIndicators: [(RawIndicator, String)] = []
         var seenIds: [String: SourceLocation] = [:]
@@ -353,6 +361,7 @@ struct Resolver {
         }
         let milestones = raw.milestones.filter { checkPeriod($0.id, "`milestones`") }.map { (id: $0.id.value, value: $0.value) }
         var computation: IndicatorDefinition.Computation?
+        var boundCalls: [String: [BoundAggregateCall]] = [:]
         if let reported = raw.reported {
             let values = reported.filter { checkPeriod($0.id, "`reported`") }.map { (periodOrYear: $0.id.value, value: $0.value) }
             computation = .reported(values)
@@ -402,7 +411,9 @@ struct Resolver {
                             c.error("unknown-indicator", at: location, "There is no indicator `\(ref)`.", hint: hint)
                         }
                     }
-                    for source in scopes { bindAggregates(formula, value, source: source) }
+                    for source in scopes {
+                        if let calls = bindAggregates(formula, value, source: source) { boundCalls[source.id] = calls }
+                    }
                     computation = .computed(formula: formula, sources: scopes.map(\.id))
                 }
             }
@@ -415,12 +426,14 @@ struct Resolver {
             }
         }
         guard let title, let computation else { return nil }
-        return IndicatorDefinition(id: id.value, result: result, title: title, unit: raw.unit, computation: computation,
+        var indicator = IndicatorDefinition(id: id.value, result: result, title: title, unit: raw.unit, computation: computation,
                                    expressionText: raw.value?.text, breakdowns: raw.by.map { $0.map(\.value) },
                                    cumulative: raw.cumulative, direction: raw.direction, decimals: raw.decimals,
                                    baseline: raw.baseline, target: raw.target, milestones: milestones, sdg: raw.sdg,
                                    meansOfVerification: raw.meansOfVerification, assumptions: raw.assumptions,
                                    definition: raw.definition, location: raw.location)
+        indicator.boundCalls = boundCalls
+        return indicator
     }
 
     func checkDimension(_ dim: DimensionDefinition, _ raw: RawDimension?, at entry: Located<String>, source: SourceDefinition) {
@@ -437,19 +450,29 @@ struct Resolver {
                         "Dimension `\(dim.id)` has `bands`, so its field `\(field)` must be a number; in source `\(source.id)` it is \(f.type).")
             }
         case .expression(let syntax):
+            // Bound once in `resolve`; bound again here only to word what went wrong.
+            guard dim.boundExpression[source.id] == nil else { return }
             if case .failure(let errors) = RowBinder.bind(syntax, in: source.scope), let expr = raw?.expr {
                 for e in errors.errors { report(e, in: expr) }
             }
         }
     }
 
-    func bindAggregates(_ formula: ValueFormula, _ text: ExpressionText, source: SourceDefinition) {
+    /// Binds every aggregate call of `formula` against `source` and checks its types; nil
+    /// (with errors reported) when one does not bind.
+    func bindAggregates(_ formula: ValueFormula, _ text: ExpressionText, source: SourceDefinition) -> [BoundAggregateCall]? {
+        var calls: [BoundAggregateCall] = []
+        var ok = true
         for call in formula.aggregates {
+            var arguments: [RowExpression] = []
+            var filter: RowExpression? = nil
             for argument in call.arguments {
                 switch RowBinder.bind(argument, in: source.scope) {
                 case .failure(let errors):
+                    ok = false
                     for e in errors.errors { report(e, in: text) }
                 case .success(let bound):
+                    arguments.append(bound)
                     let ok: Bool
                     switch call.function {
                     case .sum, .avg: ok = bound.type.isNumeric || bound.type == .null
@@ -463,12 +486,18 @@ struct Resolver {
                     }
                 }
             }
-            if let filter = call.filter {
-                if case .failure(let errors) = RowBinder.bindCondition(filter, in: source.scope, role: "a `where` filter") {
+            if let syntax = call.filter {
+                switch RowBinder.bindCondition(syntax, in: source.scope, role: "a `where` filter") {
+                case .failure(let errors):
+                    ok = false
                     for e in errors.errors { report(e, in: text) }
+                case .success(let bound):
+                    filter = bound
                 }
             }
+            calls.append(BoundAggregateCall(arguments: arguments, filter: filter))
         }
+        return ok ? calls : nil
     }
 
     func collectReferences(_ formula: Formula, into refs: inout [(String, Range<Int>)]) {

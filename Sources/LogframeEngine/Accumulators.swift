@@ -125,50 +125,6 @@ final class CellAccumulator {
         bucketWords[base + bucket >> 6] |= 1 << UInt64(bucket & 63)
     }
 
-    /// The aggregate's value over the records in `buckets` (plus an `extra` bucket, the undated
-    /// one), recomputed from the per-bucket state.
-    func value(of function: AggregateFunction, in buckets: Range<Int>, plus extra: Int? = nil) -> ExactDecimal? {
-        var selected = Array(buckets)
-        if let extra { selected.append(extra) }
-        switch function {
-        case .count:
-            return ExactDecimal(selected.reduce(0) { $0 + matched[$1] })
-        case .sum:
-            return sumOverflowed ? nil : sum(selected)
-        case .avg:
-            guard !sumOverflowed else { return nil }
-            let n = selected.reduce(0) { $0 + inputs[$1] }
-            guard n > 0 else { return nil }
-            return sum(selected) / ExactDecimal(n)
-        case .min:
-            return selected.compactMap { extremes[$0] }.min()
-        case .max:
-            return selected.compactMap { extremes[$0] }.max()
-        case .distinct:
-            let summary = distinctSummary
-            let periods = bucketCount - 1
-            if extra == nil, buckets.count == 1 { return ExactDecimal(summary.perBucket[buckets.lowerBound]) }
-            if buckets.isEmpty, extra == periods { return ExactDecimal(summary.perBucket[periods]) }
-            if buckets.lowerBound == 0, buckets.upperBound > 0, extra == nil || extra == periods {
-                let last = buckets.upperBound - 1
-                return ExactDecimal(extra == nil ? summary.cumulativeDated[last] : summary.cumulativeWithUndated[last])
-            }
-            return ExactDecimal(distinctCount(in: selected))
-        }
-    }
-
-    /// Distinct counts per bucket and cumulative by period, from one pass over the tuples.
-    struct DistinctSummary {
-        /// Tuples seen in each bucket (the last bucket is the undated one).
-        var perBucket: [Int]
-        /// Tuples first seen in a period up to and including p.
-        var cumulativeDated: [Int]
-        /// Same, counting also tuples seen in undated records.
-        var cumulativeWithUndated: [Int]
-    }
-
-    private var cachedSummary: DistinctSummary?
-
     /// Per-tuple counts behind a cell's distinct figures: in which buckets, and from which
     /// period on, each tuple counts. A tuple counts in the cumulative value of every period from
     /// the first one it occurs in (undated tuples in all of them).
@@ -224,9 +180,15 @@ final class CellAccumulator {
         directTally!.add(bits)
     }
 
+    /// The cell's totals after the pass (see `CellTotals`).
+    func totals(of function: AggregateFunction) -> CellTotal {
+        CellTotal(matched: Array(matched), inputs: Array(inputs), sumSignificands: Array(sumSignificands),
+                  sumScale: sumScale, sumOverflowed: sumOverflowed, extremes: Array(extremes),
+                  distinct: function == .distinct ? distinctSummary() : nil)
+    }
+
     /// Computed once, after the pass, from the direct tally and the per-cell tuple table.
-    var distinctSummary: DistinctSummary {
-        if let cachedSummary { return cachedSummary }
+    private func distinctSummary() -> DistinctSummary {
         let periods = bucketCount - 1
         var tally = directTally ?? DistinctTally(bucketCount: bucketCount)
         var base = 0
@@ -249,32 +211,8 @@ final class CellAccumulator {
             cumulativeDated[p] = running
             cumulativeWithUndated[p] = runningWithUndated
         }
-        let summary = DistinctSummary(perBucket: tally.perBucket, cumulativeDated: cumulativeDated,
-                                      cumulativeWithUndated: cumulativeWithUndated)
-        cachedSummary = summary
-        return summary
-    }
-
-    private func sum(_ buckets: [Int]) -> ExactDecimal {
-        ExactDecimal(significand: buckets.reduce(Int128(0)) { $0 + sumSignificands[$1] }, scale: sumScale)
-    }
-
-    func distinctCount(in buckets: [Int]) -> Int {
-        guard !buckets.isEmpty else { return 0 }
-        // A mask per word of the buckets asked for, then one pass over the tuples.
-        var mask = Array(repeating: UInt64(0), count: wordsPerTuple)
-        for bucket in buckets { mask[bucket >> 6] |= 1 << UInt64(bucket & 63) }
-        var count = 0
-        var base = 0
-        let words = bucketWords
-        while base < words.count {
-            for w in 0..<wordsPerTuple where words[base + w] & mask[w] != 0 {
-                count += 1
-                break
-            }
-            base += wordsPerTuple
-        }
-        return count
+        return DistinctSummary(perBucket: tally.perBucket, cumulativeDated: cumulativeDated,
+                               cumulativeWithUndated: cumulativeWithUndated)
     }
 }
 
@@ -291,8 +229,8 @@ final class BreakdownAccumulator {
     let function: AggregateFunction
     let bucketCount: Int
     let dimensions: [Int]
-    /// Every cell by packed key, for the figures after the pass.
-    var cells: [UInt64: CellAccumulator] = [:]
+    /// Every cell by key, for the totals after the pass.
+    var cells: [CellKey: CellAccumulator] = [:]
     /// For zero or one dimension: cell by category index (the total uses index 0).
     private var direct: [CellAccumulator?] = []
     /// For cross-tabs: packed key -> index into `crossCells` (no SipHash per row).
@@ -305,6 +243,9 @@ final class BreakdownAccumulator {
         self.dimensions = dimensions
     }
 
+    /// Every cell's totals after the pass.
+    func totals() -> [CellKey: CellTotal] { cells.mapValues { $0.totals(of: function) } }
+
     /// The cell a row with these categories (indexed by dimension) falls in.
     @inline(__always)
     func cell(for categories: UnsafeMutableBufferPointer<Int32>) -> CellAccumulator {
@@ -314,13 +255,10 @@ final class BreakdownAccumulator {
         case 1:
             return directCell(Int(categories[dimensions[0]]))
         default:
-            var key: UInt64 = 0
-            for dimension in dimensions {
-                key = key << 16 | UInt64(UInt16(truncatingIfNeeded: categories[dimension]))
-            }
-            if let slot = crossIndex.slot(for: key) { return crossCells[Int(slot)] }
+            let key = CellKey(categories: categories, dimensions: dimensions)
+            if let slot = crossIndex.slot(for: key.packed) { return crossCells[Int(slot)] }
             let cell = CellAccumulator(function: function, bucketCount: bucketCount)
-            crossIndex.insert(key, Int32(crossCells.count))
+            crossIndex.insert(key.packed, Int32(crossCells.count))
             crossCells.append(cell)
             cells[key] = cell
             return cell
@@ -333,7 +271,7 @@ final class BreakdownAccumulator {
         if index >= direct.count { direct.append(contentsOf: repeatElement(nil, count: index + 1 - direct.count)) }
         let cell = CellAccumulator(function: function, bucketCount: bucketCount)
         direct[index] = cell
-        cells[UInt64(index)] = cell
+        cells[CellKey(packed: UInt64(index))] = cell
         return cell
     }
 }

@@ -19,9 +19,16 @@ public enum Engine {
 
     public static func run(definitions: Definitions, asOf: CivilDate, options: EngineOptions,
                            progress: ((String) -> Void)? = nil) -> EngineResult {
-        var pass = Pass(definitions: definitions, asOf: asOf, options: options)
-        for source in definitions.sources {
-            progress?("reading \(source.id)")
+        let plan = CountingPlan(definitions: definitions, asOf: asOf)
+        return figures(plan, totals(plan, options: options, progress: progress))
+    }
+
+    /// Runs the plan over every source's records: the executor, whatever path it takes (fine
+    /// groups or row by row, one thread or two) gives the same totals.
+    static func totals(_ plan: CountingPlan, options: EngineOptions, progress: ((String) -> Void)? = nil) -> CellTotals {
+        var pass = Pass(plan: plan, options: options)
+        for source in plan.sources {
+            progress?("reading \(source.source.id)")
             pass.read(source)
         }
         return pass.finish()
@@ -53,103 +60,48 @@ public struct EngineOptions: Sendable {
     }
 }
 
-/// What the aggregates of one source need per row, deduplicated by their written form.
-private struct SourceBinding {
-    var aggregates: [BoundAggregate] = []
-    var filters: [RowExpression] = []
-    var argumentLists: [[RowExpression]] = []
-}
-
+/// The executor: runs a `CountingPlan` over each source's records, through fine groups or row
+/// by row, on one thread or two, and hands over the `CellTotals`.
 struct Pass {
-    let definitions: Definitions
-    let asOf: CivilDate
-    let plan: EnginePlan
-    let periods: [Period]
-    let reportedPeriodCount: Int
-    var undatedBucket: Int { periods.count }
+    let plan: CountingPlan
     let categories: [DimensionCategories]
     /// accumulators[aggregate][breakdown]
     var accumulators: [[BreakdownAccumulator]]
-    var sourceFigures: [SourceFigures] = []
-    /// First bucket holding an accepted, in-range record, per source (nil = none).
-    var firstBucket: [String: Int] = [:]
-    var hasUndated: [String: Bool] = [:]
-    /// rowsMatched[indicator][source]
-    var rowsMatched: [[String: Int]]
-    var log = DiagnosticLog()
+    var totals: CellTotals
     var textIds = TextIds()
     var tupleIds: [Value: Int32] = [:]
-    var rowsReadOnSecondThread = 0
     var multiTupleIds: [[Value]: Int32] = [:]
-
     let options: EngineOptions
 
-    init(definitions: Definitions, asOf: CivilDate, options: EngineOptions = EngineOptions()) {
-        self.definitions = definitions
-        self.asOf = asOf
+    init(plan: CountingPlan, options: EngineOptions = EngineOptions()) {
+        self.plan = plan
         self.options = options
-        plan = EnginePlan(definitions: definitions)
-        periods = definitions.programme.periods
-        reportedPeriodCount = periods.prefix { $0.start <= asOf }.count
-        categories = definitions.dimensions.map { DimensionCategories(definition: $0) }
-        let buckets = periods.count + 1
-        accumulators = plan.aggregates.map { aggregate in
+        categories = plan.definitions.dimensions.map { DimensionCategories(definition: $0) }
+        let buckets = plan.bucketCount
+        accumulators = plan.formulas.aggregates.map { aggregate in
             aggregate.breakdowns.map { BreakdownAccumulator(function: aggregate.function, bucketCount: buckets, dimensions: $0) }
         }
-        rowsMatched = Array(repeating: [:], count: plan.indicators.count)
-        log.append(contentsOf: plan.problems)
+        totals = CellTotals(cells: [], categories: categories,
+                            rowsMatched: Array(repeating: [:], count: plan.formulas.indicators.count))
     }
 
-    /// Categories declared for a dimension by the field's `in:` list (or boolean type) in the
-    /// given sources, or by its bands.
-    static func declaredCategories(_ dimension: DimensionDefinition, _ definitions: Definitions, sources: [String]) -> [String] {
-        switch dimension.kind {
-        case .field(let name):
-            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-            let field: FieldDefinition?
-            if parts.count == 2, let parent = definitions.source(parts[0]) {
-                field = parent.fields.first { $0.id == parts[1] }
-            } else {
-                field = nil
-            }
-            var keys: [String] = []
-            let fields = field.map { [$0] } ?? sources.compactMap { definitions.source($0)?.fields.first { $0.id == name } }
-            for field in fields {
-                let declared = field.allowed.map { $0.compactMap(DimensionCategories.key(of:)) } ?? (field.type == .boolean ? ["true", "false"] : [])
-                for key in declared where !keys.contains(key) { keys.append(key) }
-            }
-            return keys
-        case .bands:
-            return []
-        case .expression(let syntax):
-            // A condition (`age < 18`) always shows both answers, as a boolean field does.
-            let isCondition = sources.contains { id in
-                guard let source = definitions.source(id), case .success(let bound) = RowBinder.bind(syntax, in: source.scope) else { return false }
-                return bound.type == .boolean
-            }
-            return isCondition ? ["true", "false"] : []
-        }
+    /// The totals, once every source is read.
+    func finish() -> CellTotals {
+        var totals = self.totals
+        totals.cells = accumulators.map { $0.map { $0.totals() } }
+        return totals
     }
 
     // MARK: - Reading one source
 
-    mutating func read(_ source: SourceDefinition) {
-        let binding = bindAggregates(for: source)
-        let aggregates = binding.aggregates
-        let neededDimensions = Array(Set(aggregates.flatMap { $0.accumulators.flatMap(\.dimensions) })).sorted()
-        let bucketCount = periods.count + 1
-        let plan = SourceRowPlan(aggregates: aggregates, filters: binding.filters, argumentLists: binding.argumentLists,
-                                 neededDimensions: neededDimensions, dimensionCount: definitions.dimensions.count,
-                                 dateSlot: source.dateField.flatMap { source.scope.field(named: $0)?.slot },
-                                 bucketOfDay: BucketTable(periods: periods), bucketCount: bucketCount, asOf: asOf,
-                                 indicatorCount: self.plan.indicators.count)
-        let fast = !options.rowByRowCells && neededDimensions.count <= 4 && bucketCount <= 64
-        let definitions = self.definitions
+    mutating func read(_ plan: SourcePlan) {
+        let source = plan.source
+        let definitions = self.plan.definitions
+        let cells = plan.aggregates.map { accumulators[$0.index] }
+        let fast = !options.rowByRowCells && plan.neededDimensions.count <= 4 && plan.bucketCount <= 64
         /// An accumulator reading this source's categories into `categories`.
         func accumulator(_ categories: [DimensionCategories], fineGroups: Bool) -> RowAccumulator {
-            RowAccumulator(plan: plan, categories: categories,
-                           readers: definitions.dimensions.indices.map { Pass.dimensionReader($0, source, definitions, categories: categories) },
-                           fineGroups: fineGroups)
+            RowAccumulator(plan: plan, categories: categories, cells: cells, fineGroups: fineGroups)
         }
         let main = accumulator(categories, fineGroups: fast)
         // Moved in and back (not copied): a second reference would make the first insert copy
@@ -170,26 +122,27 @@ struct Pass {
         if let minimum = options.parallelMinimumBytes { reader.parallelMinimumBytes = minimum }
         let result = source.format == .xml ? RowPipeline.read(reader, main.process)
                                            : reader.read(splitting: makeHalf) { row, _ in main.process(row) }
-        if let groups = main.groups { Pass.project(groups, main.tuplesOf, into: aggregates) }
+        if let groups = main.groups { Pass.project(groups, main.tuplesOf, plan.aggregates, cells) }
         swap(&main.textIds, &textIds)
         swap(&main.tupleIds, &tupleIds)
         swap(&main.multiTupleIds, &multiTupleIds)
-        if main.firstBucket != Int.max { firstBucket[source.id] = main.firstBucket }
-        if main.sawUndated { hasUndated[source.id] = true }
-        for indicator in main.matchedCount.indices where self.plan.indicators[indicator].sources.contains(source.id) {
-            rowsMatched[indicator][source.id, default: 0] += main.matchedCount[indicator]
+        if main.firstBucket != Int.max { totals.firstBucket[source.id] = main.firstBucket }
+        if main.sawUndated { totals.hasUndated[source.id] = true }
+        for indicator in main.matchedCount.indices where self.plan.formulas.indicators[indicator].sources.contains(source.id) {
+            totals.rowsMatched[indicator][source.id, default: 0] += main.matchedCount[indicator]
         }
-        log.merge(result.log)
-        rowsReadOnSecondThread += result.rowsReadOnSecondThread
-        sourceFigures.append(SourceFigures(id: source.id, files: result.files.map { ($0.path, $0.sha256) },
-                                           rowsRead: result.rowsRead, rowsUsed: result.rowsUsed,
-                                           rowsRejected: result.rowsRejected, rowsAfterAsOf: main.afterAsOf))
+        totals.log.merge(result.log)
+        totals.rowsReadOnSecondThread += result.rowsReadOnSecondThread
+        totals.sources.append(SourceFigures(id: source.id, files: result.files.map { ($0.path, $0.sha256) },
+                                            rowsRead: result.rowsRead, rowsUsed: result.rowsUsed,
+                                            rowsRejected: result.rowsRejected, rowsAfterAsOf: main.afterAsOf))
     }
 
     /// Adds the fine groups of a source's pass into the breakdown cells: counts and exact sums
     /// add up; each distinct tuple's bucket bits go to every cell its groups fall in. A cell is
     /// created only where the aggregate matched a record, as in the row-by-row path.
-    private static func project(_ groups: FineGroups, _ tuplesOf: [DistinctColumn?], into aggregates: [BoundAggregate]) {
+    private static func project(_ groups: FineGroups, _ tuplesOf: [DistinctColumn?], _ aggregates: [PlannedAggregate],
+                                _ cells: [[BreakdownAccumulator]]) {
         let categories = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, (groups.dimensions.max() ?? 0) + 1))
         categories.initialize(repeating: 0)
         defer { categories.deallocate() }
@@ -202,7 +155,7 @@ struct Pass {
                 let first = groups.slot(group: g, aggregate: a, bucket: 0)
                 guard (0..<buckets).contains(where: { groups.matched[first + $0] > 0 }) else { continue }
                 groups.unpack(key, into: categories)
-                for accumulator in aggregate.accumulators {
+                for accumulator in cells[a] {
                     let cell = accumulator.cell(for: categories)
                     for bucket in 0..<buckets {
                         let slot = first + bucket
@@ -227,7 +180,7 @@ struct Pass {
                 // Every record of this aggregate was in this pass, so each tuple's bits per cell
                 // are final: they are counted straight into the cells' tallies below, with no
                 // per-cell table of tuples (which at 10M rows held every person once per cell).
-                for accumulator in aggregate.accumulators {
+                for accumulator in cells[a] {
                     let cells = groups.keys.map { key in
                         groups.unpack(key, into: categories)
                         return Unmanaged.passRetained(accumulator.cell(for: categories))
@@ -239,7 +192,7 @@ struct Pass {
                 // tuple tables that merge the bits across passes.
                 tuples.table.forEachEntry(column: tuples.column) { tuple, g, bits in
                     groups.unpack(groups.keys[g], into: categories)
-                    for accumulator in aggregate.accumulators {
+                    for accumulator in cells[a] {
                         accumulator.cell(for: categories).addDistinct(tuple: tuple, bits: bits)
                     }
                 }
@@ -303,75 +256,6 @@ struct Pass {
         }
         } }
     }
-
-    private mutating func bindAggregates(for source: SourceDefinition) -> SourceBinding {
-        var binding = SourceBinding()
-        var filterIndex: [Syntax: Int] = [:]
-        var argumentIndex: [[Syntax]: Int] = [:]
-        for (index, aggregate) in plan.aggregates.enumerated() where aggregate.sources.contains(source.id) {
-            var ok = true
-            func bind(_ syntax: Syntax) -> RowExpression? {
-                switch RowBinder.bind(syntax, in: source.scope) {
-                case .success(let expression): return expression
-                case .failure(let errors):
-                    ok = false
-                    let indicator = plan.indicators[aggregate.owners[0]].definition
-                    for error in errors.errors {
-                        log.append(.error(error.code, at: indicator.location,
-                                          "\(indicator.id): \(error.message) (source \(source.id))", hint: error.hint))
-                    }
-                    return nil
-                }
-            }
-            var filter: Int? = nil
-            if let syntax = aggregate.call.filter {
-                let key = syntax.withoutRanges
-                if let existing = filterIndex[key] {
-                    filter = existing
-                } else if let expression = bind(syntax) {
-                    filter = binding.filters.count
-                    filterIndex[key] = binding.filters.count
-                    binding.filters.append(expression)
-                }
-            }
-            var arguments: Int? = nil
-            if !aggregate.call.arguments.isEmpty {
-                // Distinct tuples and numeric inputs are cached separately even for the same text.
-                let key = aggregate.call.arguments.map(\.withoutRanges) + [Syntax(.literal(.bool(aggregate.function == .distinct)), range: 0..<0)]
-                if let existing = argumentIndex[key] {
-                    arguments = existing
-                } else {
-                    let bound = aggregate.call.arguments.compactMap(bind)
-                    if bound.count == aggregate.call.arguments.count {
-                        arguments = binding.argumentLists.count
-                        argumentIndex[key] = binding.argumentLists.count
-                        binding.argumentLists.append(bound)
-                    }
-                }
-            }
-            guard ok else { continue }
-            binding.aggregates.append(BoundAggregate(function: aggregate.function, owners: aggregate.owners, singleSource: aggregate.sources.count == 1, filter: filter,
-                                                     arguments: arguments, accumulators: accumulators[index]))
-        }
-        return binding
-    }
-
-    static func dimensionReader(_ index: Int, _ source: SourceDefinition, _ definitions: Definitions,
-                                categories: [DimensionCategories]) -> DimensionReader {
-        let dimension = definitions.dimensions[index]
-        switch dimension.kind {
-        case .field(let name):
-            guard let field = source.scope.field(named: name) else { return .unavailable }
-            return .field(slot: field.slot)
-        case .bands(let name, let bounds):
-            guard let field = source.scope.field(named: name) else { return .unavailable }
-            // The loader names every band (DimensionBands.keys) and lists them in `labels`.
-            return .bands(slot: field.slot, bounds: bounds, categories: dimension.labels.map { categories[index].index(of: $0.key) })
-        case .expression(let syntax):
-            guard case .success(let expression) = RowBinder.bind(syntax, in: source.scope) else { return .unavailable }
-            return .expression(expression)
-        }
-    }
 }
 
 
@@ -379,33 +263,4 @@ struct Pass {
 private final class UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-/// Maps a date to its period's bucket by a table over the programme's days.
-struct BucketTable {
-    let firstDay: Int32
-    let buckets: [Int32]
-
-    init(periods: [Period]) {
-        guard let first = periods.first, let last = periods.last else {
-            firstDay = 0
-            buckets = []
-            return
-        }
-        firstDay = first.start.daysSinceEpoch
-        var table = Array(repeating: Int32(-1), count: Int(last.end.daysSinceEpoch - firstDay) + 1)
-        for (index, period) in periods.enumerated() {
-            for day in period.start.daysSinceEpoch...period.end.daysSinceEpoch {
-                table[Int(day - firstDay)] = Int32(index)
-            }
-        }
-        buckets = table
-    }
-
-    @inline(__always)
-    func bucket(of date: CivilDate) -> Int? {
-        let offset = Int(date.daysSinceEpoch - firstDay)
-        guard offset >= 0, offset < buckets.count, buckets[offset] >= 0 else { return nil }
-        return Int(buckets[offset])
-    }
 }

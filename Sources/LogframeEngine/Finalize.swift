@@ -13,15 +13,44 @@ private struct Selection {
     var cumulative: Bool
 }
 
-extension Pass {
-    mutating func finish() -> EngineResult {
+extension Engine {
+    /// Every indicator's figures, computed from what the pass found.
+    static func figures(_ plan: CountingPlan, _ totals: CellTotals) -> EngineResult {
+        Figures(counting: plan, totals: totals).result()
+    }
+}
+
+/// Turns `CellTotals` into figures: period and cumulative values, breakdown cells, overlap,
+/// expected value, progress and status. Reads only the plan and the totals.
+private struct Figures {
+    let counting: CountingPlan
+    let totals: CellTotals
+    var log: DiagnosticLog
+
+    init(counting: CountingPlan, totals: CellTotals) {
+        self.counting = counting
+        self.totals = totals
+        log = totals.log
+    }
+
+    var plan: EnginePlan { counting.formulas }
+    var definitions: Definitions { counting.definitions }
+    var asOf: CivilDate { counting.asOf }
+    var periods: [Period] { counting.periods }
+    var reportedPeriodCount: Int { counting.reportedPeriodCount }
+    var undatedBucket: Int { counting.undatedBucket }
+    var categories: [DimensionCategories] { totals.categories }
+    /// cells[aggregate][breakdown][key]
+    var cells: [[[CellKey: CellTotal]]] { totals.cells }
+
+    consuming func result() -> EngineResult {
         for dimension in categories where dimension.overflowed {
             log.append(.error("dimension-too-many-categories", at: dimension.definition.location,
                               "Dimension `\(dimension.definition.id)` has more than \(DimensionCategories.limit) categories, so its breakdowns are left out of the report.",
                               hint: "Break down by a field with fewer values (a district rather than a person), or by bands."))
         }
         for (index, aggregate) in plan.aggregates.enumerated()
-        where accumulators[index].contains(where: { $0.cells.values.contains { $0.sumOverflowed } }) {
+        where cells[index].contains(where: { $0.values.contains { $0.sumOverflowed } }) {
             let indicator = plan.indicators[aggregate.owners[0]].definition
             log.append(.error("sum-overflow", at: indicator.location,
                               "The sum in `\(indicator.id)` is too large to compute exactly, so it is shown as n/a.",
@@ -31,9 +60,9 @@ extension Pass {
         for index in plan.indicators.indices {
             indicators.append(figures(for: index))
         }
-        var result = EngineResult(asOf: asOf, periods: Array(periods.prefix(reportedPeriodCount)), sources: sourceFigures,
+        var result = EngineResult(asOf: asOf, periods: Array(periods.prefix(reportedPeriodCount)), sources: totals.sources,
                             indicators: indicators, log: log)
-        result.rowsReadOnSecondThread = rowsReadOnSecondThread
+        result.rowsReadOnSecondThread = totals.rowsReadOnSecondThread
         return result
     }
 
@@ -48,10 +77,10 @@ extension Pass {
 
         if let formula = indicator.formula {
             unit = countingUnit(formula)
-            let dataStart = indicator.sources.compactMap { firstBucket[$0] }.min()
-            let anyUndated = indicator.sources.contains { hasUndated[$0] == true }
+            let dataStart = indicator.sources.compactMap { totals.firstBucket[$0] }.min()
+            let anyUndated = indicator.sources.contains { totals.hasUndated[$0] == true }
             // Period and cumulative figures of one cell (key per breakdown; total = breakdown 0, key 0).
-            func periodValue(_ p: Int, breakdown: Int, key: UInt64) -> Figure {
+            func periodValue(_ p: Int, breakdown: Int, key: CellKey) -> Figure {
                 guard let start = dataStart, p >= start else { return .none }
                 return evaluate(formula, breakdown: breakdown, key: key,
                                 Selection(buckets: p ..< p + 1, undated: false, reportedPeriod: p, cumulative: false))
@@ -59,9 +88,9 @@ extension Pass {
             // The period whose value is "current" for a level indicator: the latest with data.
             let aggregates = formula.aggregateIndices
             func hasData(_ p: Int) -> Bool {
-                aggregates.contains { accumulators[$0][0].cells[0].map { $0.matched[p] > 0 } ?? false }
+                aggregates.contains { cells[$0][0][.total].map { $0.matched[p] > 0 } ?? false }
             }
-            let undatedMatched = aggregates.contains { accumulators[$0][0].cells[0].map { $0.matched[undatedBucket] > 0 } ?? false }
+            let undatedMatched = aggregates.contains { cells[$0][0][.total].map { $0.matched[undatedBucket] > 0 } ?? false }
             // For a level, the latest period with data up to each period.
             var latestWithData: [Int?] = []
             for p in 0 ..< r { latestWithData.append(hasData(p) ? p : latestWithData.last ?? nil) }
@@ -69,7 +98,7 @@ extension Pass {
             // Cumulative: records from programme start to the period's end, plus undated records
             // (which belong to no single period, so to every cumulative value). For a level
             // (cumulative: false) it is the value of the latest period with data so far.
-            func cumulativeValue(_ p: Int, breakdown: Int, key: UInt64) -> Figure {
+            func cumulativeValue(_ p: Int, breakdown: Int, key: CellKey) -> Figure {
                 if !definition.cumulative {
                     if let q = latestWithData[p] { return periodValue(q, breakdown: breakdown, key: key) }
                     guard undatedMatched else { return .none }
@@ -80,16 +109,16 @@ extension Pass {
                 return evaluate(formula, breakdown: breakdown, key: key,
                                 Selection(buckets: 0 ..< p + 1, undated: anyUndated, reportedPeriod: p, cumulative: true))
             }
-            func currentValue(breakdown: Int, key: UInt64) -> Figure {
+            func currentValue(breakdown: Int, key: CellKey) -> Figure {
                 guard r > 0 else { return .none }
                 return cumulativeValue(r - 1, breakdown: breakdown, key: key)
             }
 
             for p in 0 ..< r {
-                periodFigures.append(PeriodFigures(period: periods[p], value: periodValue(p, breakdown: 0, key: 0),
-                                                   cumulative: cumulativeValue(p, breakdown: 0, key: 0), target: nil))
+                periodFigures.append(PeriodFigures(period: periods[p], value: periodValue(p, breakdown: 0, key: .total),
+                                                   cumulative: cumulativeValue(p, breakdown: 0, key: .total), target: nil))
             }
-            current = currentValue(breakdown: 0, key: 0)
+            current = currentValue(breakdown: 0, key: .total)
 
             for (b, dimensions) in indicator.breakdowns.enumerated() {
                 if dimensions.contains(where: { categories[$0].overflowed }) {
@@ -104,8 +133,7 @@ extension Pass {
                                   aggregates: aggregates, sources: indicator.sources)
                 }
                 for combination in product(lists) {
-                    var key: UInt64 = 0
-                    for category in combination { key = key << 16 | UInt64(UInt16(truncatingIfNeeded: category)) }
+                    let key = CellKey(combination)
                     let dimensionIds = dimensions.map { definitions.dimensions[$0].id }
                     cells.append(CellFigures(
                         key: zip(dimensionIds, zip(dimensions, combination).map { categories[$0].key(at: $1) }).map { ($0, $1) },
@@ -138,7 +166,7 @@ extension Pass {
         let status = targets.status(current: current.value, expected: expected,
                                     onTrack: definitions.programme.onTrackThreshold,
                                     atRisk: definitions.programme.atRiskThreshold)
-        let matched = indicator.sources.map { (source: $0, rows: rowsMatched[index][$0] ?? 0) }
+        let matched = indicator.sources.map { (source: $0, rows: totals.rowsMatched[index][$0] ?? 0) }
         return IndicatorFigures(id: definition.id, current: current, expected: expected, progress: progress, status: status,
                                 periods: periodFigures, breakdowns: breakdowns, rowsMatched: matched, countingUnit: unit)
     }
@@ -150,15 +178,14 @@ extension Pass {
                                aggregates: [Int], sources: [String]) -> [Int32] {
         let dimensionCategories = categories[dimension]
         var declared: [Int32] = []
-        for key in dimensionCategories.definition.labels.map(\.key) + Pass.declaredCategories(dimensionCategories.definition, definitions, sources: sources) {
+        for key in dimensionCategories.definition.labels.map(\.key) + counting.declaredCategories(dimensionCategories.definition, sources: sources) {
             let index = dimensionCategories.index(of: key)
             if !declared.contains(index) { declared.append(index) }
         }
-        let shift = UInt64(16 * (count - 1 - position))
         var seen = Set<Int32>()
         for aggregate in aggregates {
-            for key in accumulators[aggregate][breakdown].cells.keys {
-                seen.insert(Int32((key >> shift) & 0xFFFF))
+            for key in cells[aggregate][breakdown].keys {
+                seen.insert(key.category(at: position, of: count))
             }
         }
         seen.subtract(declared)
@@ -169,7 +196,7 @@ extension Pass {
 
     // MARK: - Formula evaluation
 
-    private func evaluate(_ formula: PlannedFormula, breakdown: Int, key: UInt64, _ selection: Selection) -> Figure {
+    private func evaluate(_ formula: PlannedFormula, breakdown: Int, key: CellKey, _ selection: Selection) -> Figure {
         switch formula {
         case .percent(let a, let b):
             let numerator = value(a, breakdown: breakdown, key: key, selection)
@@ -190,11 +217,11 @@ extension Pass {
         return a / b
     }
 
-    private func value(_ formula: PlannedFormula, breakdown: Int, key: UInt64, _ selection: Selection) -> ExactDecimal? {
+    private func value(_ formula: PlannedFormula, breakdown: Int, key: CellKey, _ selection: Selection) -> ExactDecimal? {
         switch formula {
         case .aggregate(let i):
             let function = plan.aggregates[i].function
-            guard let cell = accumulators[i][breakdown].cells[key] else {
+            guard let cell = cells[i][breakdown][key] else {
                 // No record fell in this cell: a count over no records is 0; an average is n/a.
                 switch function {
                 case .count, .sum, .distinct: return .zero

@@ -61,7 +61,7 @@ final class FineGroups {
     let bucketCount: Int
     /// The needed dimensions, in key order (first is the most significant 16 bits).
     let dimensions: [Int]
-    private(set) var keys: [UInt64] = []
+    private(set) var keys: [CellKey] = []
     private var index = IntegerSlotTable()
     private let stride: Int
     var matched: FlatBuffer<Int>
@@ -90,13 +90,10 @@ final class FineGroups {
     /// The group of a row with these categories (indexed by dimension).
     @inline(__always)
     func group(for categories: UnsafeMutableBufferPointer<Int32>) -> Int {
-        var key: UInt64 = 0
-        for dimension in dimensions {
-            key = key << 16 | UInt64(UInt16(truncatingIfNeeded: categories[dimension]))
-        }
-        if let slot = index.slot(for: key) { return Int(slot) }
+        let key = CellKey(categories: categories, dimensions: dimensions)
+        if let slot = index.slot(for: key.packed) { return Int(slot) }
         let group = keys.count
-        index.insert(key, Int32(group))
+        index.insert(key.packed, Int32(group))
         keys.append(key)
         matched.grow(by: stride); inputs.grow(by: stride); sums.grow(by: stride); extremes.grow(by: stride)
         return group
@@ -186,16 +183,9 @@ final class FineGroups {
         }
     }
 
-    /// Category index of `dimension` within a group key.
-    func category(of key: UInt64, dimension position: Int) -> Int32 {
-        Int32((key >> UInt64(16 * (dimensions.count - 1 - position))) & 0xFFFF)
-    }
-
     /// Writes a group key's categories into a buffer indexed by dimension.
-    func unpack(_ key: UInt64, into categories: UnsafeMutableBufferPointer<Int32>) {
-        for (position, dimension) in dimensions.enumerated() {
-            categories[dimension] = category(of: key, dimension: position)
-        }
+    func unpack(_ key: CellKey, into categories: UnsafeMutableBufferPointer<Int32>) {
+        key.unpack(dimensions: dimensions, into: categories)
     }
 }
 

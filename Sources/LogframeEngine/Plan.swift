@@ -52,6 +52,9 @@ struct AggregateInstance {
     var owners: [Int]
     /// Breakdowns as dimension indices; index 0 is always the total (no dimensions).
     var breakdowns: [[Int]]
+    /// Where the call is written: indicator index and position in its formula's aggregates, to
+    /// find the call's bound form per source (`IndicatorDefinition.boundCalls`).
+    var writtenIn: (indicator: Int, call: Int)
 }
 
 struct IndicatorPlan {
@@ -68,7 +71,6 @@ struct EnginePlan {
     var indicators: [IndicatorPlan] = []
     var aggregates: [AggregateInstance] = []
     var dimensions: [DimensionDefinition]
-    var problems: [Diagnostic] = []
     private var sharedAggregates: [SharedAggregateKey: Int] = [:]
 
     /// What makes two aggregate calls the same accumulation (their written positions aside).
@@ -119,7 +121,8 @@ struct EnginePlan {
                 local[i] = aggregates.count
                 sharedAggregates[key] = aggregates.count
                 aggregates.append(AggregateInstance(function: call.function, call: call, sources: indicatorSources,
-                                                    owners: [owner], breakdowns: [[]] + ownerBreakdowns))
+                                                    owners: [owner], breakdowns: [[]] + ownerBreakdowns,
+                                                    writtenIn: (indicatorIndex, i)))
             }
             return convert(valueFormula.formula, local: local, owner: owner, ownerBreakdowns: ownerBreakdowns,
                            definitions: definitions, indexById: indexById, depth: depth, sources: &sources)

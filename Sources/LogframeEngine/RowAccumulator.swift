@@ -3,54 +3,6 @@ import LogframeData
 import LogframeDefinitions
 import LogframeExpressions
 
-/// A bound aggregate as seen by one source's rows.
-final class BoundAggregate {
-    let function: AggregateFunction
-    let owners: [Int]
-    /// Whether the aggregate reads this one source only (not a union of several).
-    let singleSource: Bool
-    /// Index into the source's distinct filters (identical filters are evaluated once per row).
-    let filter: Int?
-    /// Index into the source's distinct argument lists (evaluated once per row).
-    let arguments: Int?
-    let accumulators: [BreakdownAccumulator]
-
-    init(function: AggregateFunction, owners: [Int], singleSource: Bool, filter: Int?, arguments: Int?, accumulators: [BreakdownAccumulator]) {
-        self.function = function
-        self.owners = owners
-        self.singleSource = singleSource
-        self.filter = filter
-        self.arguments = arguments
-        self.accumulators = accumulators
-    }
-}
-
-/// How a row's category on one dimension is found.
-enum DimensionReader {
-    case field(slot: Int)
-    /// `categories[i]` is the category number of band i, resolved once per source.
-    case bands(slot: Int, bounds: [ExactDecimal], categories: [Int32])
-    case expression(RowExpression)
-    case unavailable
-}
-
-/// What every accumulator of one source's pass shares: the bound aggregates, filters and
-/// arguments, and where a row's date and period are.
-struct SourceRowPlan {
-    var aggregates: [BoundAggregate]
-    var filters: [RowExpression]
-    var argumentLists: [[RowExpression]]
-    /// The dimensions any aggregate breaks down by, ascending.
-    var neededDimensions: [Int]
-    var dimensionCount: Int
-    var dateSlot: Int?
-    var bucketOfDay: BucketTable
-    /// Buckets: one per period, then the undated bucket.
-    var bucketCount: Int
-    var asOf: CivilDate
-    var indicatorCount: Int
-}
-
 /// The state of one thread's share of a source's pass, fed one accepted row at a time.
 ///
 /// With fine groups (`groups` set), every update goes to this accumulator's own groups and tuple
@@ -60,7 +12,9 @@ struct SourceRowPlan {
 /// shared out. Without fine groups (the general path) rows update the breakdown cells directly,
 /// and only one accumulator may run.
 final class RowAccumulator {
-    let plan: SourceRowPlan
+    let plan: SourcePlan
+    /// cells[a]: the breakdown accumulators of the plan's aggregate a (row-by-row path and `Pass.project`).
+    let cells: [[BreakdownAccumulator]]
     /// This accumulator's categories: the pass's own for the main accumulator, fresh ones (merged
     /// by key in `absorb`) for one on a second thread.
     let categories: [DimensionCategories]
@@ -122,9 +76,11 @@ final class RowAccumulator {
     private let neededField: UnsafeMutableBufferPointer<Int>
     private let categoryOfText: UnsafeMutableBufferPointer<TextIds>
 
-    init(plan: SourceRowPlan, categories: [DimensionCategories], readers: [DimensionReader], fineGroups: Bool) {
+    init(plan: SourcePlan, categories: [DimensionCategories], cells: [[BreakdownAccumulator]], fineGroups: Bool) {
         self.plan = plan
+        self.cells = cells
         self.categories = categories
+        let readers = plan.readers(numberedBy: categories)
         groups = fineGroups ? FineGroups(aggregateCount: plan.aggregates.count, bucketCount: plan.bucketCount, dimensions: plan.neededDimensions) : nil
         tuplesOf = fineGroups ? RowAccumulator.distinctColumns(plan.aggregates) : Array(repeating: nil, count: plan.aggregates.count)
         func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
@@ -166,7 +122,7 @@ final class RowAccumulator {
         filters = .allocate(capacity: max(1, plan.filters.count))
         _ = filters.initialize(from: plan.filters)
         flatFilters = .allocate(capacity: max(1, plan.filters.count))
-        _ = flatFilters.initialize(from: plan.filters.map { FlatCondition($0) })
+        _ = flatFilters.initialize(from: plan.flatFilters)
         tuplesTable = .allocate(capacity: max(1, count))
         for a in 0..<count {
             tuplesTable.initializeElement(at: a, to: tuplesOf[a].map { (Unmanaged.passUnretained($0.table), $0.column) })
@@ -188,7 +144,7 @@ final class RowAccumulator {
     }
 
     /// One tuple table per argument list of the distinct aggregates, a column per aggregate.
-    private static func distinctColumns(_ aggregates: [BoundAggregate]) -> [DistinctColumn?] {
+    private static func distinctColumns(_ aggregates: [PlannedAggregate]) -> [DistinctColumn?] {
         var columnsOf: [Int: Int] = [:]
         var columnOf: [Int?] = []
         for aggregate in aggregates {
@@ -223,16 +179,15 @@ final class RowAccumulator {
     }
 
     func process(_ row: [Value]) {
-        let bucket: Int
-        if let dateSlot = plan.dateSlot {
-            guard case .date(let date) = row[dateSlot] else { return }
-            if date > plan.asOf { afterAsOf += 1; return }
-            guard let b = plan.bucketOfDay.bucket(of: date) else { return }
-            bucket = b
-            if b < firstBucket { firstBucket = b }
-        } else {
-            bucket = plan.bucketCount - 1
+        let bucket = plan.bucket(of: row)
+        if bucket < 0 {
+            if bucket == SourcePlan.afterAsOf { afterAsOf += 1 }
+            return
+        }
+        if bucket == plan.bucketCount - 1 {
             sawUndated = true
+        } else if bucket < firstBucket {
+            firstBucket = bucket
         }
         rowNumber += 1
         for i in 0..<neededCount {
@@ -336,7 +291,7 @@ final class RowAccumulator {
                 input = argumentNumber[a]
                 tupleId = argumentTuple[a]
             }
-            for accumulator in aggregate.accumulators {
+            for accumulator in cells[a] {
                 let cell = accumulator.cell(for: rowCategories)
                 cell.matched[bucket] += 1
                 switch aggregate.function {
