@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import LogframeCore
+@testable import LogframeEngine
+
+/// The executor has three ways to fill `CellTotals`: fine groups projected into the cells after
+/// the pass, every cell updated row by row, and a CSV file split between two threads whose fine
+/// groups are merged. They must hand the figures exactly the same totals: the same cells, and
+/// in each the same matched rows, inputs, exact sums, extremes and distinct summaries per
+/// bucket. Compared before any figure is computed, so a difference cannot hide behind a
+/// figure that happens not to read it.
+@Suite("CellTotals: fine groups, row by row and split agree")
+struct CellTotalsDifferentialTests {
+    /// Every kind of aggregate, with filters, bands, an expression dimension, cross-tabs of two
+    /// and three dimensions, unions of two sources, an undated source, and `$ID` references
+    /// (to a single-source and to a union indicator, and through two levels).
+    static let indicators = """
+          - {id: C, title: Records, value: count(), source: services, by: [sex, district, age, child, [sex, age], [sex, district, child]]}
+          - {id: P, title: People, value: distinct(person), source: services, by: [sex, district, age, child, [sex, district]]}
+          - {id: PF, title: People with a disability, value: distinct(person where disability), source: services, by: [district, [sex, age]]}
+          - {id: T, title: Pairs, value: "distinct(person, service)", source: services, by: [district]}
+          - {id: H, title: Hours, value: sum(hours where service != "psych"), source: services, by: [sex, [sex, age]]}
+          - {id: A, title: Average, value: avg(hours), source: services, by: [district]}
+          - {id: MN, title: Least, value: min(hours), source: services, by: [sex]}
+          - {id: MX, title: Most, value: max(age), source: services, by: [district, child]}
+          - id: PCT
+            title: Share with a disability
+            value: percent(distinct(person where disability), distinct(person))
+            source: services
+            by: [sex, district]
+          - {id: L, title: Level, value: count(where service == "legal"), cumulative: false, source: services, by: [sex]}
+          - {id: D, title: Derived, value: $C - $L, by: [sex]}
+          - {id: U, title: Reached, value: distinct(person), source: [services, outreach], by: [sex, district, [sex, child]]}
+          - {id: UH, title: Hours reached, value: sum(hours), source: [services, outreach], by: [sex]}
+          - {id: UM, title: Oldest reached, value: max(age where sex == "F"), source: [services, outreach], by: [district]}
+          - {id: DU, title: Reached beyond services, value: $U - $P, by: [sex, district]}
+          - {id: DD, title: Two levels, value: "ratio($DU, $C)", by: [sex]}
+          - {id: R, title: Referrals, value: count(), source: referrals, by: [district]}
+          - {id: RP, title: People referred, value: distinct(person), source: [referrals, services], by: [sex]}
+    """
+
+    static let sources = """
+      outreach:
+        path: outreach.csv
+        key: id
+        date: date
+        fields:
+          id: text
+          date: date
+          person: text
+          sex: {type: text, in: [F, M]}
+          district: text
+          service: text
+          age: integer
+          disability: boolean
+          hours: number
+      referrals:
+        path: referrals.csv
+        fields:
+          person: text
+          sex: {type: text, in: [F, M]}
+          district: text
+    """
+
+    /// A seeded outreach log: some of the services' people again, some new, in other districts.
+    static func outreachLog(rows: Int) -> String {
+        var seed: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        var text = "id,date,person,sex,district,service,age,disability,hours\n"
+        for i in 1...rows {
+            text += "o\(i),2021-\(String(format: "%02d", 1 + next(12)))-\(String(format: "%02d", 1 + next(28))),P\(next(600)),"
+            text += "\(["F", "M", ""][next(3)]),\(["Füzuli", "Tərtər", "Xocavənd", ""][next(4)]),outreach,\(next(90)),"
+            text += "\(["yes", "no"][next(2)]),\(["", "1", "0.25", "2.125"][next(4)])\n"
+        }
+        return text
+    }
+
+    static let referrals = "person,sex,district\nP1,F,Füzuli\nP7,M,Tərtər\nP9,,\nP450,F,Xocavənd\n"
+
+    /// Totals by category keys (not numbers, which depend on the order categories were met):
+    /// "aggregate/breakdown/key|key" -> the cell's totals; plus what the pass found per source.
+    static func described(_ totals: CellTotals, _ plan: CountingPlan) -> (cells: [String: CellTotal], sources: [String]) {
+        var cells: [String: CellTotal] = [:]
+        for (a, aggregate) in plan.formulas.aggregates.enumerated() {
+            for (b, dimensions) in aggregate.breakdowns.enumerated() {
+                for (key, cell) in totals.cells[a][b] {
+                    let names = dimensions.enumerated().map { position, dimension in
+                        totals.categories[dimension].key(at: key.category(at: position, of: dimensions.count)) ?? "∅"
+                    }
+                    let name = "\(a)/\(b)/" + names.joined(separator: "|")
+                    #expect(cells[name] == nil, "two cells named \(name)")
+                    cells[name] = cell
+                }
+            }
+        }
+        var sources = totals.sources.map { "\($0.id): read \($0.rowsRead), used \($0.rowsUsed), rejected \($0.rowsRejected), after \($0.rowsAfterAsOf)" }
+        sources.append("first buckets \(totals.firstBucket.sorted { $0.key < $1.key })")
+        sources.append("undated \(totals.hasUndated.sorted { $0.key < $1.key })")
+        sources.append("matched \(totals.rowsMatched.map { $0.sorted { $0.key < $1.key } })")
+        sources.append("diagnostics \(totals.log.diagnostics.map { "\($0.code)@\($0.location?.line ?? 0)" })")
+        return (cells, sources)
+    }
+
+    @Test("Same totals on every path", arguments: ["quarterly", "monthly"], ["2021-05-01", "2021-12-31"])
+    func samePaths(periods: String, asOf: String) throws {
+        let yaml = programme(periods: periods, extraSources: Self.sources, dimensions: dimensions, indicators: Self.indicators)
+        let f = try Fixture(yaml, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
+                                          "outreach.csv": Self.outreachLog(rows: 1500),
+                                          "referrals.csv": Self.referrals])
+        let plan = CountingPlan(definitions: f.definitions, asOf: CivilDate(iso: asOf)!)
+        let fine = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: nil))
+        let rowByRow = Engine.totals(plan, options: EngineOptions(rowByRowCells: true, parallelMinimumBytes: nil))
+        let split = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: 1000))
+        #expect(split.rowsReadOnSecondThread > 0 && fine.rowsReadOnSecondThread == 0, "the split path was taken")
+
+        let reference = Self.described(rowByRow, plan)
+        #expect(reference.cells.count > 100)
+        #expect(reference.cells.values.contains { $0.distinct != nil && $0.distinct!.perBucket.reduce(0, +) > 0 })
+        #expect(reference.cells.values.contains { $0.sumSignificands.contains { $0 != 0 } })
+        #expect(reference.cells.values.contains { $0.extremes.contains { $0 != nil } })
+        for (name, other) in [("fine groups", fine), ("split", split)] {
+            let described = Self.described(other, plan)
+            #expect(described.sources == reference.sources, "\(name)")
+            #expect(Set(described.cells.keys) == Set(reference.cells.keys), "\(name): cells \(Set(described.cells.keys).symmetricDifference(reference.cells.keys).sorted().prefix(8))")
+            for (cell, totals) in reference.cells where described.cells[cell] != nil {
+                #expect(described.cells[cell] == totals, "\(name), cell \(cell)")
+            }
+        }
+    }
+}
