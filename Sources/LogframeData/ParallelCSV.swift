@@ -111,25 +111,21 @@ extension SourceReader {
         let decoderRefs = decoders.map { Unmanaged.passUnretained($0) }
         var row = [Value](repeating: .null, count: slotCount)
         var keys = KeyIndex()
-        var unquoted = UnquoteBuffer()
+        var record = CSVRecord(bytes: bytes, file: display, columns: columns)
+        let rowSlots = slots
         var log = DiagnosticLog()
         var rows = 0
         var end = start
         var line = 1
         var nextRelease = start + MappedFile.releaseStride
-        reading: while true {
+        while true {
             end = scanner.offset
             line = scanner.currentLine
             if rows & 1023 == 0, isCancelled() { break }
             guard scanner.nextRow(log: &log) == .row, log.errorCount + log.warningCount == 0 else { break }
-            let fields = scanner.fields
-            for index in 0..<decoders.count {
-                let (value, problem) = unquoted.withBytes(of: fields[columns[index]], in: bytes) { cell in
-                    decoderRefs[index]._withUnsafeGuaranteedRef { $0.decode(cell) }
-                }
-                if problem != nil { break reading }
-                row[slots[index]] = value
-            }
+            record.load(scanner)
+            guard decodeFields(&record, into: &row, decoders: decoderRefs, slots: rowSlots, display: display,
+                               log: &log, stopAtProblem: true) != nil else { break }
             guard checkRow(&row, rejected: false, dateFieldFailed: false, dateLocation: { () -> SourceLocation? in nil }, line: scanner.rowLine,
                            display: display, fileIndex: fileIndex, log: &log, keys: &keys, keyOnlyIfClean: true),
                   log.errorCount + log.warningCount == 0 else { break }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import LogframeCore
 import LogframeDefinitions
+import LogframeExpressions
 
 /// One file read for a source.
 public struct SourceFileInfo: Sendable {
@@ -235,12 +236,11 @@ public final class SourceReader {
         guard scanner.readHeader(log: &log) else { return }
         guard let columns = matchColumns(scanner.header, display: display, headerLine: scanner.headerLine, log: &log) else { return }
 
-        var unquoted = UnquoteBuffer()
+        var record = CSVRecord(bytes: bytes, file: display, columns: columns)
         var nextRelease = MappedFile.releaseStride
         // The row loop borrows the decoders and reads local copies of the tables: no retain and
         // release of the reader's properties per cell.
         let decoderRefs = decoders.map { Unmanaged.passUnretained($0) }
-        let decoderCount = decoders.count
         let rowSlots = slots
         // A later part of the file read on a second thread, up to its first row with a problem.
         var half: HalfRead? = nil
@@ -284,39 +284,61 @@ public final class SourceReader {
                 counts.rejected += 1
                 continue
             }
-            var rejected = false
-            var dateFieldFailed = false
-            let fields = scanner.fields
-            for index in 0..<decoderCount {
-                let cell = fields[columns[index]]
-                let (value, problem) = unquoted.withBytes(of: cell, in: bytes) { cell in
-                    decoderRefs[index]._withUnsafeGuaranteedRef { $0.decode(cell) }
-                }
-                row[rowSlots[index]] = value
-                if let problem {
-                    let decoder = decoders[index]
-                    rejected = true
-                    if index == dateFieldIndex { dateFieldFailed = true }
-                    guard log.keeps(file: display, code: problem.code, severity: .error) else {
-                        log.countSuppressed(file: display, code: problem.code, severity: .error)
-                        continue
-                    }
-                    let location = scanner.location(of: cell)
-                    let diagnostic = unquoted.withBytes(of: cell, in: bytes) {
-                        decoder.diagnostic(for: problem, cell: $0, value: value, at: location)
-                    }
-                    log.append(diagnostic)
-                }
-            }
-            if !checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
-                         dateLocation: { dateFieldIndex.map { scanner.location(of: fields[columns[$0]]) } },
-                         line: scanner.rowLine, display: display, fileIndex: fileIndex, log: &log, keys: &keys) {
+            record.load(scanner)
+            guard accept(&record, into: &row, decoders: decoderRefs, slots: rowSlots, display: display,
+                         fileIndex: fileIndex, log: &log, keys: &keys) else {
                 counts.rejected += 1
                 continue
             }
             counts.used += 1
             body(row, RecordContext(fileIndex: fileIndex, line: scanner.rowLine))
         }
+    }
+
+    /// Decodes every declared field of a record into `row`: the one cell-decoding loop of every
+    /// format. A refused cell rejects the row and is reported at its location (capped per file
+    /// and code). With `stopAtProblem` (the second thread of a split read, which reports
+    /// nothing) the loop stops at the first refused cell and returns nil.
+    @inline(__always)
+    func decodeFields<Record: RecordReader>(_ record: inout Record, into row: inout [Value],
+                                            decoders decoderRefs: [Unmanaged<FieldDecoder>], slots rowSlots: [Int],
+                                            display: String, log: inout DiagnosticLog,
+                                            stopAtProblem: Bool = false) -> (rejected: Bool, dateFieldFailed: Bool)? {
+        var rejected = false
+        var dateFieldFailed = false
+        for index in 0..<decoderRefs.count {
+            let (value, problem) = record.withText(ofField: index) { text in
+                decoderRefs[index]._withUnsafeGuaranteedRef { $0.decode(text) }
+            }
+            row[rowSlots[index]] = value
+            guard let problem else { continue }
+            if stopAtProblem { return nil }
+            rejected = true
+            if index == dateFieldIndex { dateFieldFailed = true }
+            guard log.keeps(file: display, code: problem.code, severity: .error) else {
+                log.countSuppressed(file: display, code: problem.code, severity: .error)
+                continue
+            }
+            let location = record.location(ofField: index)
+            let diagnostic = record.withText(ofField: index) { text in
+                decoderRefs[index]._withUnsafeGuaranteedRef { $0.diagnostic(for: problem, cell: text, value: value, at: location) }
+            }
+            log.append(diagnostic)
+        }
+        return (rejected, dateFieldFailed)
+    }
+
+    /// Decodes a record and applies the row checks (`checkRow`): true when it is accepted, and
+    /// then `row` holds it.
+    @inline(__always)
+    func accept<Record: RecordReader>(_ record: inout Record, into row: inout [Value], decoders: [Unmanaged<FieldDecoder>],
+                                      slots: [Int], display: String, fileIndex: Int, log: inout DiagnosticLog,
+                                      keys: inout KeyIndex) -> Bool {
+        let (rejected, dateFieldFailed) = decodeFields(&record, into: &row, decoders: decoders, slots: slots,
+                                                       display: display, log: &log)!
+        return checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
+                        dateLocation: { dateFieldIndex.map { record.location(ofField: $0) } },
+                        line: record.line, display: display, fileIndex: fileIndex, log: &log, keys: &keys)
     }
 
     /// The checks shared by every format once a row's cells are decoded (into `row`, with
@@ -388,33 +410,14 @@ public final class SourceReader {
                                 fileIndex: Int, counts: inout FileCounts, log: inout DiagnosticLog, keys: inout KeyIndex,
                                 row: inout [Value], body: ([Value], RecordContext) -> Void) {
         let bytes = file.bytes
-        let empty = XMLRecord.empty
         // `decoders` keeps every decoder alive: no reference counting per value.
         let unretained = decoders.map { Unmanaged.passUnretained($0) }
-        let stop = reader.read(bytes: bytes, path: open, consumed: file.release(below:)) { record in
+        let rowSlots = slots
+        let stop = reader.read(bytes: bytes, path: open, consumed: file.release(below:)) { xmlRecord in
             counts.read += 1
-            var rejected = false
-            var dateFieldFailed = false
-            for index in 0..<decoders.count {
-                let text = record.values[index] ?? empty
-                let (value, problem) = unretained[index]._withUnsafeGuaranteedRef { $0.decode(text) }
-                row[slots[index]] = value
-                if let problem {
-                    let decoder = decoders[index]
-                    rejected = true
-                    if index == dateFieldIndex { dateFieldFailed = true }
-                    guard log.keeps(file: display, code: problem.code, severity: .error) else {
-                        log.countSuppressed(file: display, code: problem.code, severity: .error)
-                        continue
-                    }
-                    let location = SourceLocation(file: display, line: record.lines[index], column: 1)
-                    log.append(decoder.diagnostic(for: problem, cell: text, value: value, at: location))
-                }
-            }
-            let accepted = checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
-                                    dateLocation: { dateFieldIndex.map { SourceLocation(file: display, line: record.lines[$0], column: 1) } },
-                                    line: record.line, display: display, fileIndex: fileIndex, log: &log, keys: &keys)
-            if accepted {
+            var record = XMLRecordFields(record: xmlRecord, file: display)
+            if accept(&record, into: &row, decoders: unretained, slots: rowSlots, display: display,
+                      fileIndex: fileIndex, log: &log, keys: &keys) {
                 counts.used += 1
                 body(row, RecordContext(fileIndex: fileIndex, line: record.line))
             } else {
