@@ -113,9 +113,12 @@ extension Pass {
                         value: currentValue(breakdown: b + 1, key: key),
                         periods: (0 ..< r).map { periodValue($0, breakdown: b + 1, key: key) }))
                 }
+                // The sum of the cells, and so the overlap, exists only when the total and every
+                // cell have a value: an n/a cell is no data, not 0.
                 var overlap: ExactDecimal? = nil
                 if formula.isAdditive(plan.aggregates), let total = current.value {
-                    overlap = cells.compactMap(\.value.value).reduce(.zero, +) - total
+                    let values = cells.compactMap(\.value.value)
+                    if values.count == cells.count { overlap = values.reduce(.zero, +) - total }
                 }
                 breakdowns.append(BreakdownFigures(dimensions: dimensions.map { definitions.dimensions[$0].id },
                                                    overlap: overlap, cells: cells))
@@ -195,10 +198,11 @@ extension Pass {
         case .aggregate(let i):
             let function = plan.aggregates[i].function
             guard let cell = accumulators[i][breakdown].cells[key] else {
-                // No record fell in this cell: a count over no records is 0; an average is n/a.
+                // No record fell in this cell: a count over no records is 0 (records or
+                // distinct tuples); a sum, average, minimum or maximum of no value is n/a.
                 switch function {
-                case .count, .sum, .distinct: return .zero
-                case .avg, .min, .max: return nil
+                case .count, .distinct: return .zero
+                case .sum, .avg, .min, .max: return nil
                 }
             }
             return cell.value(of: function, in: selection.buckets, plus: selection.undated ? undatedBucket : nil)
@@ -227,8 +231,12 @@ extension Pass {
         }
     }
 
+    /// The counting unit of the outermost part of the formula. `$ID` references are already
+    /// inlined, so a bare `$ID` has the referenced indicator's unit (recursively: `$U` where
+    /// `U = $D` has D's); arithmetic on them is `derived`.
     private func countingUnit(_ formula: PlannedFormula) -> String {
         switch formula {
+        case .reported: return "reported"
         case .aggregate(let i):
             switch plan.aggregates[i].function {
             case .count: return "records"
