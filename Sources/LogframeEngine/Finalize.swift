@@ -50,9 +50,12 @@ extension Pass {
             unit = countingUnit(formula)
             let dataStart = indicator.sources.compactMap { firstBucket[$0] }.min()
             let anyUndated = indicator.sources.contains { hasUndated[$0] == true }
+            // Made only of reported values and constants (`U = $P`): no records to wait for, so
+            // its figures are those of the entered values.
+            let recordless = formula.aggregateIndices.isEmpty
             // Period and cumulative figures of one cell (key per breakdown; total = breakdown 0, key 0).
             func periodValue(_ p: Int, breakdown: Int, key: UInt64) -> Figure {
-                guard let start = dataStart, p >= start else { return .none }
+                if !recordless { guard let start = dataStart, p >= start else { return .none } }
                 return evaluate(formula, breakdown: breakdown, key: key,
                                 Selection(buckets: p ..< p + 1, undated: false, reportedPeriod: p, cumulative: false))
             }
@@ -70,6 +73,10 @@ extension Pass {
             // (which belong to no single period, so to every cumulative value). For a level
             // (cumulative: false) it is the value of the latest period with data so far.
             func cumulativeValue(_ p: Int, breakdown: Int, key: UInt64) -> Figure {
+                if recordless {
+                    return evaluate(formula, breakdown: breakdown, key: key,
+                                    Selection(buckets: 0 ..< p + 1, undated: false, reportedPeriod: p, cumulative: true))
+                }
                 if !definition.cumulative {
                     if let q = latestWithData[p] { return periodValue(q, breakdown: breakdown, key: key) }
                     guard undatedMatched else { return .none }

@@ -140,6 +140,11 @@ struct EdgeSemanticsTests {
         #expect(r.indicator("Y").countingUnit == "percent")
         #expect(r.indicator("X").countingUnit == "derived")
         #expect(r.indicator("Q").countingUnit == "derived")
+        // A reference to a reported indicator has its entered values (it has no records to wait for).
+        #expect(r.indicator("W").currentText == "5")
+        #expect(r.indicator("W").periodValues == ["5", "n/a", "n/a", "n/a"])
+        #expect(r.indicator("W").cumulativeValues == ["5", "5", "5", "5"])
+        #expect(r.indicator("W").status == r.indicator("P").status)
     }
 
     // MARK: - No data is not zero (issue 11 item 3)
