@@ -98,7 +98,9 @@ struct CellTotal: Equatable {
         case .count:
             return ExactDecimal(selected.reduce(0) { $0 + matched[$1] })
         case .sum:
-            return sumOverflowed ? nil : sum(selected)
+            // No data is not zero: a sum with no non-null input is n/a, like an average.
+            guard !sumOverflowed, selected.contains(where: { inputs[$0] > 0 }) else { return nil }
+            return sum(selected)
         case .avg:
             guard !sumOverflowed else { return nil }
             let n = selected.reduce(0) { $0 + inputs[$1] }

@@ -180,8 +180,18 @@ struct Pass {
                 // Every record of this aggregate was in this pass, so each tuple's bits per cell
                 // are final: they are counted straight into the cells' tallies below, with no
                 // per-cell table of tuples (which at 10M rows held every person once per cell).
+                // A group whose rows all failed this aggregate's filter gets no cell (its
+                // categories must not appear in the breakdown, as on the row-by-row path): its
+                // tuples have no bits in this column, so a stand-in cell that is never read takes
+                // its place in the flat table.
+                let matchedGroups = groups.keys.indices.map { g in
+                    let first = groups.slot(group: g, aggregate: a, bucket: 0)
+                    return (0..<buckets).contains { groups.matched[first + $0] > 0 }
+                }
                 for accumulator in cells[a] {
-                    let cells = groups.keys.map { key in
+                    let unused = CellAccumulator(function: .distinct, bucketCount: buckets)
+                    let cells = groups.keys.enumerated().map { g, key in
+                        guard matchedGroups[g] else { return Unmanaged.passRetained(unused) }
                         groups.unpack(key, into: categories)
                         return Unmanaged.passRetained(accumulator.cell(for: categories))
                     }

@@ -79,9 +79,12 @@ private struct Figures {
             unit = countingUnit(formula)
             let dataStart = indicator.sources.compactMap { totals.firstBucket[$0] }.min()
             let anyUndated = indicator.sources.contains { totals.hasUndated[$0] == true }
+            // Made only of reported values and constants (`U = $P`): no records to wait for, so
+            // its figures are those of the entered values.
+            let recordless = formula.aggregateIndices.isEmpty
             // Period and cumulative figures of one cell (key per breakdown; total = breakdown 0, key 0).
             func periodValue(_ p: Int, breakdown: Int, key: CellKey) -> Figure {
-                guard let start = dataStart, p >= start else { return .none }
+                if !recordless { guard let start = dataStart, p >= start else { return .none } }
                 return evaluate(formula, breakdown: breakdown, key: key,
                                 Selection(buckets: p ..< p + 1, undated: false, reportedPeriod: p, cumulative: false))
             }
@@ -99,6 +102,10 @@ private struct Figures {
             // (which belong to no single period, so to every cumulative value). For a level
             // (cumulative: false) it is the value of the latest period with data so far.
             func cumulativeValue(_ p: Int, breakdown: Int, key: CellKey) -> Figure {
+                if recordless {
+                    return evaluate(formula, breakdown: breakdown, key: key,
+                                    Selection(buckets: 0 ..< p + 1, undated: false, reportedPeriod: p, cumulative: true))
+                }
                 if !definition.cumulative {
                     if let q = latestWithData[p] { return periodValue(q, breakdown: breakdown, key: key) }
                     guard undatedMatched else { return .none }
@@ -141,9 +148,12 @@ private struct Figures {
                         value: currentValue(breakdown: b + 1, key: key),
                         periods: (0 ..< r).map { periodValue($0, breakdown: b + 1, key: key) }))
                 }
+                // The sum of the cells, and so the overlap, exists only when the total and every
+                // cell have a value: an n/a cell is no data, not 0.
                 var overlap: ExactDecimal? = nil
                 if formula.isAdditive(plan.aggregates), let total = current.value {
-                    overlap = cells.compactMap(\.value.value).reduce(.zero, +) - total
+                    let values = cells.compactMap(\.value.value)
+                    if values.count == cells.count { overlap = values.reduce(.zero, +) - total }
                 }
                 breakdowns.append(BreakdownFigures(dimensions: dimensions.map { definitions.dimensions[$0].id },
                                                    overlap: overlap, cells: cells))
@@ -222,10 +232,11 @@ private struct Figures {
         case .aggregate(let i):
             let function = plan.aggregates[i].function
             guard let cell = cells[i][breakdown][key] else {
-                // No record fell in this cell: a count over no records is 0; an average is n/a.
+                // No record fell in this cell: a count over no records is 0 (records or
+                // distinct tuples); a sum, average, minimum or maximum of no value is n/a.
                 switch function {
-                case .count, .sum, .distinct: return .zero
-                case .avg, .min, .max: return nil
+                case .count, .distinct: return .zero
+                case .sum, .avg, .min, .max: return nil
                 }
             }
             return cell.value(of: function, in: selection.buckets, plus: selection.undated ? undatedBucket : nil)
@@ -254,8 +265,12 @@ private struct Figures {
         }
     }
 
+    /// The counting unit of the outermost part of the formula. `$ID` references are already
+    /// inlined, so a bare `$ID` has the referenced indicator's unit (recursively: `$U` where
+    /// `U = $D` has D's); arithmetic on them is `derived`.
     private func countingUnit(_ formula: PlannedFormula) -> String {
         switch formula {
+        case .reported: return "reported"
         case .aggregate(let i):
             switch plan.aggregates[i].function {
             case .count: return "records"

@@ -17,16 +17,18 @@ indirect enum PlannedFormula {
     case arithmetic(BinaryOperator, PlannedFormula, PlannedFormula)
     case negate(PlannedFormula)
 
-    /// Whether summing the formula over breakdown cells is meaningful (for the overlap figure):
-    /// counts, sums and distinct counts, and sums and differences of them.
+    /// Whether the formula has an overlap figure (sum of the cells minus the total): counts,
+    /// sums and distinct counts, and sums (`+`) of them. For these the overlap is never negative:
+    /// every record falls in exactly one cell, so counts and sums add up exactly, and a distinct
+    /// tuple counts once in each cell it occurs in. A difference, a negation, a constant or a
+    /// reported value (which has no cells) has none: `$A - $B` of distinct counts could give a
+    /// negative "overlap" that counts nobody twice.
     func isAdditive(_ aggregates: [AggregateInstance]) -> Bool {
         switch self {
         case .aggregate(let i): return [.count, .sum, .distinct].contains(aggregates[i].function)
-        case .number, .reported: return true
-        case .percent, .ratio: return false
+        case .number, .reported, .percent, .ratio, .negate: return false
         case .arithmetic(let op, let a, let b):
-            return (op == .add || op == .subtract) && a.isAdditive(aggregates) && b.isAdditive(aggregates)
-        case .negate(let a): return a.isAdditive(aggregates)
+            return op == .add && a.isAdditive(aggregates) && b.isAdditive(aggregates)
         }
     }
 

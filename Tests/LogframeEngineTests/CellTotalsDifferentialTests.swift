@@ -18,6 +18,7 @@ struct CellTotalsDifferentialTests {
           - {id: C, title: Records, value: count(), source: services, by: [sex, district, age, child, [sex, age], [sex, district, child]]}
           - {id: P, title: People, value: distinct(person), source: services, by: [sex, district, age, child, [sex, district]]}
           - {id: PF, title: People with a disability, value: distinct(person where disability), source: services, by: [district, [sex, age]]}
+          - {id: PR, title: Older women, value: distinct(person where age > 75 and sex == "F"), source: services, by: [district, [sex, age]]}
           - {id: T, title: Pairs, value: "distinct(person, service)", source: services, by: [district]}
           - {id: H, title: Hours, value: sum(hours where service != "psych"), source: services, by: [sex, [sex, age]]}
           - {id: A, title: Average, value: avg(hours), source: services, by: [district]}

@@ -11,7 +11,7 @@ Swift code:
 * every breakdown cell (declared categories, the "not recorded" cell, cross-tabs), current value
   and period values, and the overlap of additive breakdowns (sum of cells minus the total);
 * NULL semantics (SPEC 4): comparisons with null are false, aggregates skip nulls, distinct skips
-  tuples with a null, a count over no records is 0, a ratio with a zero denominator is null,
+  tuples with a null, a count over no records is 0, a sum of no value is null, a ratio with a zero denominator is null,
   periods before a source's first record are null ("no data is not zero");
 * the row reconciliation per source (read = used + rejected) and per indicator (rows matched);
 * progress = 100 x (current - baseline) / (target - baseline).
@@ -354,7 +354,8 @@ def agg_columns() -> list[str]:
             tup = a.args[0] if len(a.args) == 1 else "(" + ", ".join(a.args) + ")"
             cols.append(f"count(DISTINCT {tup}) FILTER (WHERE {cond} AND {nonnull}) AS {name}__v")
         elif a.kind == "sum":
-            cols.append(f"coalesce(sum({a.args[0]}) {filt}, 0) AS {name}__v")
+            # SQL's SUM of no value is NULL, as logframe's sum is (no data is not zero).
+            cols.append(f"sum({a.args[0]}) {filt} AS {name}__v")
         elif a.kind == "avg":
             cols.append(f"sum({a.args[0]}) {filt} AS {name}__sum")
             cols.append(f"count({a.args[0]}) {filt} AS {name}__n")
@@ -427,7 +428,8 @@ def exact_div(a: Decimal, b: Decimal) -> Decimal:
         return a / b
 
 
-EMPTY_DEFAULT = {"count": Decimal(0), "distinct": Decimal(0), "sum": Decimal(0), "avg": None, "min": None, "max": None}
+# A cell or period with no record: counts are 0; a sum, like an average, of no value is null.
+EMPTY_DEFAULT = {"count": Decimal(0), "distinct": Decimal(0), "sum": None, "avg": None, "min": None, "max": None}
 
 
 @dataclass
@@ -713,6 +715,7 @@ def test_figures_match_duckdb(workspace, name):
                         check.problems.append(f"[{name}] {ind.id} by {list(dims)} cell [{cell_name(cell['key'])}]: "
                                               f"label {cell['label'][d]!r}, want {want_label!r}")
             total_cells = Decimal(0)
+            null_cell = False
             for cell in breakdown["cells"]:
                 key = tuple(cell["key"][d] for d in dims)
                 where = f"{ind.id} by {list(dims)} cell [{cell_name(cell['key'])}]"
@@ -723,18 +726,25 @@ def test_figures_match_duckdb(workspace, name):
                     check.same(cv.denominator, cell.get("denominator"), where + " current denominator")
                 if cv.value is not None:
                     total_cells += cv.value
+                else:
+                    null_cell = True
                 assert len(cell["periods"]) == len(periods), f"[{name}] {where}: {len(cell['periods'])} period values"
                 for i, value in enumerate(cell["periods"]):
                     check.same(expected.figure(ind, "p", i, dims, key).value, value,
                                f"{where} period {periods[i][0]}", exact)
-            # The overlap of additive breakdowns: sum of the cells minus the total (counting rule 5).
-            if ind.formula[0] == "sub" or (ind.formula[0] == "agg" and AGGS[ind.formula[1]].kind in
-                                           ("count", "distinct", "sum")):
-                want_overlap = None if cur.value is None else total_cells - cur.value
+            # The overlap of additive breakdowns: sum of the cells minus the total (counting rule 5),
+            # only when the total and every cell have a value (an n/a cell is not 0).
+            if ind.formula[0] == "agg" and AGGS[ind.formula[1]].kind in ("count", "distinct", "sum"):
+                want_overlap = None if cur.value is None or null_cell else total_cells - cur.value
                 check.same(want_overlap, breakdown["overlap"], f"{ind.id} by {list(dims)} overlap")
-                if AGGS[ind.aggs[0]].kind in ("count", "sum") and ind.formula[0] == "agg":
+                if AGGS[ind.aggs[0]].kind in ("count", "sum") and want_overlap is not None:
                     # Records fall in exactly one cell: additive breakdowns sum to the total exactly.
                     check.same(Decimal(0), breakdown["overlap"], f"{ind.id} by {list(dims)} overlap of an additive count")
+                if breakdown["overlap"] is not None:
+                    assert Decimal(str(breakdown["overlap"])) >= 0, f"[{name}] {ind.id} by {list(dims)}: negative overlap"
+            elif ind.formula[0] == "sub":
+                # A difference has no overlap: of distinct counts it could be negative and count nobody twice.
+                check.same(None, breakdown["overlap"], f"{ind.id} by {list(dims)} overlap (difference)")
             elif ratio_like:
                 check.same(None, breakdown["overlap"], f"{ind.id} by {list(dims)} overlap (ratio: not additive)")
 
