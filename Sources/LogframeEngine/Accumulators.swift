@@ -1,6 +1,61 @@
 import LogframeCore
 import LogframeExpressions
 
+/// What an aggregate keeps per cell (or fine group) and bucket besides the records matched:
+/// the one place that says which state each function needs. The row loops, the merge of two
+/// threads and the projection of fine groups switch on this, not on the function.
+enum KeptState: Equatable {
+    /// count: the records matched only.
+    case matchedOnly
+    /// sum, avg: an exact sum and its input count.
+    case sum
+    /// min, max: the extreme and its input count.
+    case extreme(keepSmaller: Bool)
+    /// distinct: each tuple's bucket bits.
+    case tuples
+}
+
+extension AggregateFunction {
+    var kept: KeptState {
+        switch self {
+        case .count: return .matchedOnly
+        case .sum, .avg: return .sum
+        case .min: return .extreme(keepSmaller: true)
+        case .max: return .extreme(keepSmaller: false)
+        case .distinct: return .tuples
+        }
+    }
+}
+
+/// The arithmetic of exact sums, kept as 128-bit significands at a number of fractional digits
+/// that only grows (to that of the value with the most decimals so far): per-bucket cells,
+/// fine groups and their merge all rescale and add through these two steps.
+enum ScaledSum {
+    /// `significand` at `scale` digits, written at `target` (at least `scale`) digits; sets
+    /// `overflow` when it no longer fits 128 bits.
+    @inline(__always)
+    static func rescaled(_ significand: Int128, from scale: Int, to target: Int, overflow: inout Bool) -> Int128 {
+        guard target > scale else { return significand }
+        let (m, o) = significand.multipliedReportingOverflow(by: power10(target - scale))
+        if o { overflow = true }
+        return m
+    }
+
+    @inline(__always)
+    static func add(_ a: Int128, _ b: Int128, overflow: inout Bool) -> Int128 {
+        let (total, o) = a.addingReportingOverflow(b)
+        if o { overflow = true }
+        return total
+    }
+}
+
+/// The value to keep of a current extreme (nil: none yet) and a new value.
+@inline(__always)
+func keptExtreme(_ current: ExactDecimal?, _ value: ExactDecimal, keepSmaller: Bool) -> ExactDecimal {
+    guard let current else { return value }
+    return (keepSmaller ? current <= value : current >= value) ? current : value
+}
+
 /// The running state of one aggregate in one breakdown cell, per time bucket.
 ///
 /// Buckets are the programme's periods in order, then one bucket for undated records. Counts and
@@ -35,8 +90,9 @@ final class CellAccumulator {
             buffer.initialize(repeating: value)
             return buffer
         }
-        let sums = function == .sum || function == .avg
-        let extreme = function == .min || function == .max
+        let sums = function.kept == .sum
+        let extreme: Bool
+        if case .extreme = function.kept { extreme = true } else { extreme = false }
         matched = buffer(0, true)
         inputs = buffer(0, sums || extreme)
         sumSignificands = buffer(0, sums)
@@ -63,24 +119,16 @@ final class CellAccumulator {
     /// Adds an exact sum (significand at `scale`) and its input count for one bucket.
     func addSum(significand: Int128, scale: Int, inputs count: Int, bucket: Int) {
         inputs[bucket] += count
+        var overflow = false
         if scale > sumScale {
-            let factor = power10(scale - sumScale)
             for i in sumSignificands.indices {
-                let (m, overflow) = sumSignificands[i].multipliedReportingOverflow(by: factor)
-                if overflow { sumOverflowed = true }
-                sumSignificands[i] = m
+                sumSignificands[i] = ScaledSum.rescaled(sumSignificands[i], from: sumScale, to: scale, overflow: &overflow)
             }
             sumScale = scale
         }
-        var addend = significand
-        if scale < sumScale {
-            let (m, overflow) = significand.multipliedReportingOverflow(by: power10(sumScale - scale))
-            if overflow { sumOverflowed = true }
-            addend = m
-        }
-        let (total, overflow) = sumSignificands[bucket].addingReportingOverflow(addend)
+        let addend = ScaledSum.rescaled(significand, from: scale, to: sumScale, overflow: &overflow)
+        sumSignificands[bucket] = ScaledSum.add(sumSignificands[bucket], addend, overflow: &overflow)
         if overflow { sumOverflowed = true }
-        sumSignificands[bucket] = total
     }
 
     func markSumOverflow() { sumOverflowed = true }
@@ -89,8 +137,7 @@ final class CellAccumulator {
     func mergeExtreme(_ value: ExactDecimal?, inputs count: Int, bucket: Int, keepSmaller: Bool) {
         inputs[bucket] += count
         guard let value else { return }
-        if let current = extremes[bucket], keepSmaller ? current <= value : current >= value { return }
-        extremes[bucket] = value
+        extremes[bucket] = keptExtreme(extremes[bucket], value, keepSmaller: keepSmaller)
     }
 
     /// Adds a tuple's bucket bits (one word: at most 64 buckets).
@@ -107,8 +154,7 @@ final class CellAccumulator {
     @inline(__always)
     func addExtreme(_ value: ExactDecimal, bucket: Int, keepSmaller: Bool) {
         inputs[bucket] += 1
-        if let current = extremes[bucket], keepSmaller ? current <= value : current >= value { return }
-        extremes[bucket] = value
+        extremes[bucket] = keptExtreme(extremes[bucket], value, keepSmaller: keepSmaller)
     }
 
     @inline(__always)
@@ -184,7 +230,7 @@ final class CellAccumulator {
     func totals(of function: AggregateFunction) -> CellTotal {
         CellTotal(matched: Array(matched), inputs: Array(inputs), sumSignificands: Array(sumSignificands),
                   sumScale: sumScale, sumOverflowed: sumOverflowed, extremes: Array(extremes),
-                  distinct: function == .distinct ? distinctSummary() : nil)
+                  distinct: function.kept == .tuples ? distinctSummary() : nil)
     }
 
     /// Computed once, after the pass, from the direct tally and the per-cell tuple table.

@@ -162,15 +162,14 @@ struct Pass {
                         let matched = groups.matched[slot]
                         guard matched > 0 else { continue }
                         cell.matched[bucket] += matched
-                        switch aggregate.function {
-                        case .count, .distinct:
+                        switch aggregate.function.kept {
+                        case .matchedOnly, .tuples:
                             break
-                        case .sum, .avg:
+                        case .sum:
                             cell.addSum(significand: groups.sums[slot], scale: groups.sumScale[a], inputs: groups.inputs[slot], bucket: bucket)
                             if groups.sumOverflowed.contains(a) { cell.markSumOverflow() }
-                        case .min, .max:
-                            cell.mergeExtreme(groups.extremes[slot], inputs: groups.inputs[slot], bucket: bucket,
-                                              keepSmaller: aggregate.function == .min)
+                        case .extreme(let keepSmaller):
+                            cell.mergeExtreme(groups.extremes[slot], inputs: groups.inputs[slot], bucket: bucket, keepSmaller: keepSmaller)
                         }
                     }
                 }

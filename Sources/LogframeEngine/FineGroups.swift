@@ -109,15 +109,14 @@ final class FineGroups {
 
     /// Rescales an aggregate's sums to `scale` fractional digits (more than it has now).
     private func raiseScale(aggregate: Int, to scale: Int) {
-        let factor = power10(scale - sumScale[aggregate])
+        var overflow = false
         for group in 0..<keys.count {
             for bucket in 0..<bucketCount {
                 let i = self.slot(group: group, aggregate: aggregate, bucket: bucket)
-                let (m, overflow) = sums[i].multipliedReportingOverflow(by: factor)
-                if overflow { sumOverflowed.insert(aggregate) }
-                sums[i] = m
+                sums[i] = ScaledSum.rescaled(sums[i], from: sumScale[aggregate], to: scale, overflow: &overflow)
             }
         }
+        if overflow { sumOverflowed.insert(aggregate) }
         sumScale[aggregate] = scale
     }
 
@@ -127,34 +126,24 @@ final class FineGroups {
             // Rare: a value with more decimals than any before.
             raiseScale(aggregate: aggregate, to: value.scale)
         }
-        let scale = sumScale[aggregate]
-        var addend = value.significand
-        if value.scale < scale {
-            let (m, overflow) = addend.multipliedReportingOverflow(by: power10(scale - value.scale))
-            if overflow { sumOverflowed.insert(aggregate) }
-            addend = m
-        }
-        let (total, overflow) = sums[slot].addingReportingOverflow(addend)
+        var overflow = false
+        let addend = ScaledSum.rescaled(value.significand, from: value.scale, to: sumScale[aggregate], overflow: &overflow)
+        sums[slot] = ScaledSum.add(sums[slot], addend, overflow: &overflow)
         if overflow { sumOverflowed.insert(aggregate) }
-        sums[slot] = total
         inputs[slot] += 1
     }
 
     @inline(__always)
     func addExtreme(_ value: ExactDecimal, at slot: Int, keepSmaller: Bool) {
         inputs[slot] += 1
-        if let current = extremes[slot], keepSmaller ? current <= value : current >= value { return }
-        extremes[slot] = value
+        extremes[slot] = keptExtreme(extremes[slot], value, keepSmaller: keepSmaller)
     }
 
     /// Adds the counters of another pass's groups (same aggregates and buckets): `groupMap[g]`
-    /// is this pass's group for `other`'s group g; `keepSmaller[a]` says how aggregate a's
-    /// extremes compare (nil when it keeps none).
-    func absorb(_ other: FineGroups, groupMap: [Int], keepSmaller: [Bool?]) {
-        var factor = [Int128](repeating: 1, count: aggregateCount)
-        for a in 0..<aggregateCount {
-            if other.sumScale[a] > sumScale[a] { raiseScale(aggregate: a, to: other.sumScale[a]) }
-            factor[a] = power10(sumScale[a] - other.sumScale[a])
+    /// is this pass's group for `other`'s group g; `kept[a]` is what aggregate a keeps.
+    func absorb(_ other: FineGroups, groupMap: [Int], kept: [KeptState]) {
+        for a in 0..<aggregateCount where other.sumScale[a] > sumScale[a] {
+            raiseScale(aggregate: a, to: other.sumScale[a])
         }
         sumOverflowed.formUnion(other.sumOverflowed)
         for (from, to) in groupMap.enumerated() {
@@ -167,17 +156,19 @@ final class FineGroups {
                     let inputs = other.inputs[source]
                     guard inputs > 0 else { continue }
                     self.inputs[target] += inputs
-                    if let keep = keepSmaller[a] {
-                        if let value = other.extremes[source],
-                           extremes[target].map({ keep ? value < $0 : value > $0 }) ?? true {
-                            extremes[target] = value
+                    switch kept[a] {
+                    case .extreme(let keepSmaller):
+                        if let value = other.extremes[source] {
+                            extremes[target] = keptExtreme(extremes[target], value, keepSmaller: keepSmaller)
                         }
-                        continue
+                    case .sum:
+                        var overflow = false
+                        let addend = ScaledSum.rescaled(other.sums[source], from: other.sumScale[a], to: sumScale[a], overflow: &overflow)
+                        sums[target] = ScaledSum.add(sums[target], addend, overflow: &overflow)
+                        if overflow { sumOverflowed.insert(a) }
+                    case .matchedOnly, .tuples:
+                        break
                     }
-                    let (addend, overflow1) = other.sums[source].multipliedReportingOverflow(by: factor[a])
-                    let (total, overflow2) = sums[target].addingReportingOverflow(addend)
-                    if overflow1 || overflow2 { sumOverflowed.insert(a) }
-                    sums[target] = total
                 }
             }
         }

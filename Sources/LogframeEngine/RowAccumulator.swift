@@ -54,8 +54,8 @@ final class RowAccumulator {
     // reference counting (each class or array touched in the row loop cost a retain and a
     // release; together about a fifth of a report's CPU).
     private let count: Int
-    /// Per aggregate: its function, filter (-1 = none), argument list (-1 = none), owners.
-    private let functionOf: UnsafeMutableBufferPointer<AggregateFunction>
+    /// Per aggregate: what it keeps, its filter (-1 = none), argument list (-1 = none), owners.
+    private let keptOf: UnsafeMutableBufferPointer<KeptState>
     private let filterOf: UnsafeMutableBufferPointer<Int32>
     private let argumentsOf: UnsafeMutableBufferPointer<Int32>
     private let ownersStart: UnsafeMutableBufferPointer<Int32>
@@ -102,14 +102,14 @@ final class RowAccumulator {
         }
         let aggregates = plan.aggregates
         count = aggregates.count
-        functionOf = .allocate(capacity: max(1, count))
+        keptOf = .allocate(capacity: max(1, count))
         filterOf = .allocate(capacity: max(1, count))
         argumentsOf = .allocate(capacity: max(1, count))
         ownersStart = .allocate(capacity: count + 1)
         ownerList = .allocate(capacity: max(1, aggregates.reduce(0) { $0 + $1.owners.count }))
         var next = 0
         for (a, aggregate) in aggregates.enumerated() {
-            functionOf.initializeElement(at: a, to: aggregate.function)
+            keptOf.initializeElement(at: a, to: aggregate.function.kept)
             filterOf.initializeElement(at: a, to: aggregate.filter.map(Int32.init) ?? -1)
             argumentsOf.initializeElement(at: a, to: aggregate.arguments.map(Int32.init) ?? -1)
             ownersStart.initializeElement(at: a, to: Int32(next))
@@ -148,7 +148,7 @@ final class RowAccumulator {
         var columnsOf: [Int: Int] = [:]
         var columnOf: [Int?] = []
         for aggregate in aggregates {
-            guard aggregate.function == .distinct, let arguments = aggregate.arguments else { columnOf.append(nil); continue }
+            guard aggregate.function.kept == .tuples, let arguments = aggregate.arguments else { columnOf.append(nil); continue }
             columnOf.append(columnsOf[arguments, default: 0])
             columnsOf[arguments, default: 0] += 1
         }
@@ -162,7 +162,7 @@ final class RowAccumulator {
         rowCategories.deallocate()
         matchedCounts.deallocate(); matchedStamp.deallocate(); filterState.deallocate()
         argumentStamp.deallocate(); argumentNumber.deallocate(); argumentTuple.deallocate(); argumentSlot.deallocate()
-        functionOf.deallocate(); filterOf.deallocate(); argumentsOf.deallocate()
+        keptOf.deallocate(); filterOf.deallocate(); argumentsOf.deallocate()
         ownersStart.deallocate(); ownerList.deallocate()
         // Only the first `plan.filters.count` and `plan.neededDimensions.count` were initialized
         // (the buffers have room for at least one).
@@ -223,23 +223,23 @@ final class RowAccumulator {
                 if filterState[f] == 2 { continue }
             }
             countMatch(a)
-            let function = functionOf[a]
+            let kept = keptOf[a]
             let slot = groups.slot(group: group, aggregate: a, bucket: bucket)
             groups.matched[slot] += 1
             let arguments = Int(argumentsOf[a])
             guard arguments >= 0 else { continue }
             if argumentStamp[arguments] != rowNumber {
                 argumentStamp[arguments] = rowNumber
-                computeArguments(arguments, distinct: function == .distinct, row)
+                computeArguments(arguments, distinct: kept == .tuples, row)
             }
-            switch function {
-            case .count:
+            switch kept {
+            case .matchedOnly:
                 break
-            case .sum, .avg:
+            case .sum:
                 if let input = argumentNumber[arguments] { groups.addSum(input, aggregate: a, at: slot) }
-            case .min, .max:
-                if let input = argumentNumber[arguments] { groups.addExtreme(input, at: slot, keepSmaller: function == .min) }
-            case .distinct:
+            case .extreme(let keepSmaller):
+                if let input = argumentNumber[arguments] { groups.addExtreme(input, at: slot, keepSmaller: keepSmaller) }
+            case .tuples:
                 let tupleId = argumentTuple[arguments]
                 if tupleId >= 0 {
                     let distinct = tuplesTable[a]!
@@ -273,6 +273,7 @@ final class RowAccumulator {
     private func processRowByRow(_ row: [Value], bucket: Int) {
         for a in 0..<count {
             let aggregate = plan.aggregates[a]
+            let kept = keptOf[a]
             if let f = aggregate.filter {
                 if filterState[f] == 0 {
                     filterState[f] = matches(f, row) ? 1 : 2
@@ -286,7 +287,7 @@ final class RowAccumulator {
             if let a = aggregate.arguments {
                 if argumentStamp[a] != rowNumber {
                     argumentStamp[a] = rowNumber
-                    computeArguments(a, distinct: aggregate.function == .distinct, row)
+                    computeArguments(a, distinct: kept == .tuples, row)
                 }
                 input = argumentNumber[a]
                 tupleId = argumentTuple[a]
@@ -294,16 +295,14 @@ final class RowAccumulator {
             for accumulator in cells[a] {
                 let cell = accumulator.cell(for: rowCategories)
                 cell.matched[bucket] += 1
-                switch aggregate.function {
-                case .count:
+                switch kept {
+                case .matchedOnly:
                     break
-                case .sum, .avg:
+                case .sum:
                     if let input { cell.add(input, bucket: bucket) }
-                case .min:
-                    if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: true) }
-                case .max:
-                    if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: false) }
-                case .distinct:
+                case .extreme(let keepSmaller):
+                    if let input { cell.addExtreme(input, bucket: bucket, keepSmaller: keepSmaller) }
+                case .tuples:
                     if tupleId >= 0 { cell.addDistinct(tuple: tupleId, bucket: bucket) }
                 }
             }
@@ -397,8 +396,7 @@ final class RowAccumulator {
             }
             groupMap.append(groups.group(for: rowCategories))
         }
-        let keepSmaller: [Bool?] = plan.aggregates.map { $0.function == .min ? true : $0.function == .max ? false : nil }
-        groups.absorb(otherGroups, groupMap: groupMap, keepSmaller: keepSmaller)
+        groups.absorb(otherGroups, groupMap: groupMap, kept: plan.aggregates.map(\.function.kept))
         // Distinct tuples: other's ids -> this accumulator's, in other's id order.
         let otherCount = Int(other.nextTupleId)
         if otherCount > 0, tuplesOf.contains(where: { $0 != nil }) {

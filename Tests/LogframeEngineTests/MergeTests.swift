@@ -33,7 +33,7 @@ struct MergeTests {
         mine.matched[mine.slot(group: g, aggregate: 1, bucket: 1)] += 1
 
         let g2 = Self.group(mine, category: 2)
-        mine.absorb(theirs, groupMap: [g2, g], keepSmaller: [nil, nil])
+        mine.absorb(theirs, groupMap: [g2, g], kept: [.sum, .sum])
         #expect(mine.sumScale == [3, 2])
         #expect(mine.sums[mine.slot(group: g, aggregate: 0, bucket: 1)] == 1625)
         #expect(mine.sums[mine.slot(group: g, aggregate: 1, bucket: 1)] == 525)
@@ -55,7 +55,7 @@ struct MergeTests {
                 groups.addExtreme(ExactDecimal(values[a]), at: slot, keepSmaller: a == 0)
             }
         }
-        mine.absorb(theirs, groupMap: [g], keepSmaller: [true, false])
+        mine.absorb(theirs, groupMap: [g], kept: [.extreme(keepSmaller: true), .extreme(keepSmaller: false)])
         #expect(mine.extremes[mine.slot(group: g, aggregate: 0, bucket: 0)] == ExactDecimal(2))
         #expect(mine.extremes[mine.slot(group: g, aggregate: 1, bucket: 0)] == ExactDecimal(9))
         #expect(mine.inputs[mine.slot(group: g, aggregate: 1, bucket: 0)] == 2)
