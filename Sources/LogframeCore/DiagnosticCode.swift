@@ -1,0 +1,100 @@
+/// Every diagnostic code logframe reports, in one place: the catalogue behind `Diagnostic.code`.
+///
+/// Codes are stable (tools, CI annotations and tests match on them), so one is added here, and
+/// to the table in docs/validation.md, before any stage reports it; `DiagnosticCatalogueTests`
+/// checks that the sources use no other code and that the documentation lists exactly these.
+public enum DiagnosticCode: String, CaseIterable, Sendable {
+    // The definitions file (LogframeDefinitions).
+    /// The YAML cannot be parsed.
+    case yamlSyntax = "yaml-syntax"
+    /// The same key twice in one mapping.
+    case duplicateKey = "duplicate-key"
+    /// Aliases that would expand the document beyond the limit (a "billion laughs").
+    case yamlAliasBomb = "yaml-alias-bomb"
+    /// Nesting deeper than the limit.
+    case yamlTooDeep = "yaml-too-deep"
+    /// The definitions file is not UTF-8.
+    case definitionsEncoding = "definitions-encoding"
+    /// The definitions file is larger than the limit.
+    case definitionsTooLarge = "definitions-too-large"
+    /// A definitions format version this logframe does not read.
+    case unsupportedVersion = "unsupported-version"
+    /// A required key is absent (or the file is empty).
+    case missingKey = "missing-key"
+    /// A key that is not part of the format (with the closest known key as a hint).
+    case unknownKey = "unknown-key"
+    /// A value of the wrong shape or outside its allowed values.
+    case invalidValue = "invalid-value"
+    /// A result or indicator id used twice.
+    case duplicateId = "duplicate-id"
+    case unknownSource = "unknown-source"
+    case unknownField = "unknown-field"
+    case unknownDimension = "unknown-dimension"
+    case unknownIndicator = "unknown-indicator"
+    case unknownPeriod = "unknown-period"
+    /// `$ID` references that form a circle.
+    case indicatorCycle = "indicator-cycle"
+    /// A final target dated outside the programme.
+    case targetOutsideProgramme = "target-outside-programme"
+    /// A source no indicator reads (warning).
+    case unusedSource = "unused-source"
+    /// A dimension no indicator breaks down by (warning).
+    case unusedDimension = "unused-dimension"
+
+    // Expressions (LogframeExpressions, reported at their place in the definitions file).
+    case expressionSyntax = "expression-syntax"
+    /// A value of the wrong type for where it is used (a filter that is not true/false, a sum of text).
+    case expressionType = "expression-type"
+    case unknownFunction = "unknown-function"
+    case wrongArgumentCount = "wrong-argument-count"
+    /// A field outside an aggregate in a value, an aggregate inside a filter, `$ID` in a row expression.
+    case aggregateMisuse = "aggregate-misuse"
+
+    // Files (LogframeDefinitions for the definitions file, LogframeData for data files).
+    case fileNotFound = "file-not-found"
+    /// A file (or folder) that cannot be opened or read.
+    case fileUnreadable = "file-unreadable"
+    case encodingUTF16 = "encoding-utf16"
+    case encodingNotUTF8 = "encoding-not-utf8"
+    /// NUL bytes: not a text file (a spreadsheet, an image).
+    case binaryFile = "binary-file"
+
+    // CSV files.
+    case csvEmptyFile = "csv-empty-file"
+    case csvRaggedRow = "csv-ragged-row"
+    case csvStrayQuote = "csv-stray-quote"
+    case csvUnterminatedQuote = "csv-unterminated-quote"
+    case missingColumn = "missing-column"
+    case duplicateColumn = "duplicate-column"
+
+    // XML files.
+    case xmlRecordMissing = "xml-record-missing"
+    case xmlPathInvalid = "xml-path-invalid"
+    case xmlMalformed = "xml-malformed"
+    case xmlDoctypeRefused = "xml-doctype-refused"
+
+    // Records (LogframeData): each rejects the record, except a rule with severity warning.
+    case fieldType = "field-type"
+    case fieldRequired = "field-required"
+    case fieldNotInList = "field-not-in-list"
+    case fieldOutOfRange = "field-out-of-range"
+    case fieldPattern = "field-pattern"
+    /// A field's `pattern:` is not a valid regular expression.
+    case fieldPatternInvalid = "field-pattern-invalid"
+    /// A dated source's record without a date.
+    case dateMissing = "date-missing"
+    case dateOutsideProgramme = "date-outside-programme"
+    case ruleFailed = "rule-failed"
+    /// A child record whose parent key is empty or not found.
+    case orphanParent = "orphan-parent"
+    /// The parent source or its single key field is not defined.
+    case parentUnavailable = "parent-unavailable"
+    /// The parent source gave no rows (warning).
+    case parentUnreadable = "parent-unreadable"
+
+    // Figures (LogframeEngine).
+    /// A dimension with more categories than a breakdown can tell apart.
+    case dimensionTooManyCategories = "dimension-too-many-categories"
+    /// A sum too large to compute exactly: shown as n/a.
+    case sumOverflow = "sum-overflow"
+}
