@@ -53,7 +53,7 @@ struct ExplainCommand: ParsableCommand {
         guard let indicator = definitions.indicators.first(where: { $0.id == self.indicator }) else {
             let ids = definitions.indicators.map(\.id)
             var message = "unknown indicator \"\(self.indicator)\""
-            if let guess = Closest.match(self.indicator, in: ids) { message += "; did you mean \"\(guess)\"?" }
+            if let guess = DidYouMean.closest(to: self.indicator, among: ids, .commandLineId) { message += "; did you mean \"\(guess)\"?" }
             message += "\n  = hint: the indicators are \(ids.joined(separator: ", "))"
             throw usageError(message)
         }
@@ -66,7 +66,7 @@ struct ExplainCommand: ParsableCommand {
                 var message = all.contains(period)
                     ? "period \"\(period)\" starts after the as-of date \(result.asOf)"
                     : "unknown period \"\(period)\""
-                if !all.contains(period), let guess = Closest.match(period, in: all) { message += "; did you mean \"\(guess)\"?" }
+                if !all.contains(period), let guess = DidYouMean.closest(to: period, among: all, .commandLineId) { message += "; did you mean \"\(guess)\"?" }
                 message += "\n  = hint: the periods reported as of \(result.asOf) are \(result.periods.map(\.id).joined(separator: ", "))"
                 throw usageError(message)
             }

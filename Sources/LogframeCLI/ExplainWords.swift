@@ -78,16 +78,3 @@ enum ExplainWords {
         }
     }
 }
-
-/// "Did you mean" for ids: the closest by edit distance (case-insensitive), if close enough.
-enum Closest {
-    static func match(_ word: String, in candidates: [String]) -> String? {
-        let w = Array(word.lowercased().unicodeScalars)
-        var best: (String, Int)?
-        for candidate in candidates {
-            let d = EditDistance.levenshtein(w, Array(candidate.lowercased().unicodeScalars))
-            if d <= max(2, w.count / 3), best == nil || d < best!.1 { best = (candidate, d) }
-        }
-        return best?.0
-    }
-}

@@ -304,7 +304,7 @@ final class FieldDecoder {
         case .notInList(let option):
             let offending = option ?? TextNormalization.nfc(text)
             let subject = option.map { "The option \"\($0)\" in column \(column) (line \(line))" } ?? "\(quoted) in column \(column) (line \(line))"
-            let hint = Suggestions.closest(to: offending, among: allowedTexts).map { "Did you mean \"\($0)\"?" }
+            let hint = DidYouMean.closest(to: offending, among: allowedTexts, .dataValue).map { "Did you mean \"\($0)\"?" }
                 ?? "Use one of the values listed, spelled exactly as in the definitions file."
             return .error("field-not-in-list", at: location,
                           "\(subject) is not one of the allowed values: \(Suggestions.list(allowedTexts))", hint: hint)

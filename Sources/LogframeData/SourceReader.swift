@@ -551,7 +551,7 @@ public final class SourceReader {
                 continue
             }
             missing = true
-            let hint = Suggestions.closest(to: wanted, among: header.filter { !$0.isEmpty }).map { "Did you mean \"\($0)\"? The header has: \(Suggestions.list(header))" }
+            let hint = DidYouMean.closest(to: wanted, among: header.filter { !$0.isEmpty }, .dataValue).map { "Did you mean \"\($0)\"? The header has: \(Suggestions.list(header))" }
                 ?? "The header has: \(Suggestions.list(header))"
             log.append(.error("missing-column", at: SourceLocation(file: display, line: headerLine, column: 1),
                               "Column \"\(field.column)\" (field \(field.id) of source \(source.id)) is missing from the header of \(display); no rows of this file were read",

@@ -1,34 +1,8 @@
 import Foundation
 import LogframeCore
 
-/// "Did you mean" suggestions for typo'd values and column names.
-///
-/// Candidates are compared after case folding and removing diacritics (`Agcabedi` against
-/// `Ağcabədi` folds to `agcabedi` against `agcabədi`: one edit, since ə is a letter of its own,
-/// not an e with a mark), by Levenshtein distance over Unicode scalars.
+/// Lists of values for hints ("did you mean" itself is `DidYouMean`, in LogframeCore).
 enum Suggestions {
-    static func fold(_ text: String) -> [Unicode.Scalar] {
-        Array(text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-            .trimmingCharacters(in: .whitespaces).unicodeScalars)
-    }
-
-    /// The closest candidate within a small distance, or nil.
-    static func closest(to text: String, among candidates: [String]) -> String? {
-        let target = fold(text)
-        guard !target.isEmpty else { return nil }
-        var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
-            let folded = fold(candidate)
-            let distance = folded == target ? 0 : levenshtein(target, folded)
-            let allowed = max(1, min(3, max(target.count, folded.count) / 3))
-            guard distance <= allowed else { continue }
-            if best == nil || distance < best!.distance { best = (candidate, distance) }
-        }
-        return best?.candidate
-    }
-
-    static func levenshtein(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int { EditDistance.levenshtein(a, b) }
-
     /// `"a", "b" or "c"` for messages.
     static func list(_ items: [String], limit: Int = 12) -> String {
         let shown = items.prefix(limit).map { "\"\($0)\"" }

@@ -176,7 +176,7 @@ struct Resolver {
             let fieldIds = raw.fields.map(\.id.value)
             func checkField(_ name: Located<String>, _ role: String) -> Bool {
                 guard fieldIds.contains(name.value) else {
-                    let hint = Suggest.closest(name.value, among: fieldIds).map { "Did you mean `\($0)`?" }
+                    let hint = DidYouMean.closest(to: name.value, among: fieldIds, .definitionsName).map { "Did you mean `\($0)`?" }
                         ?? "Declare it under `fields`."
                     c.error("unknown-field", at: name.location, "The \(role) `\(name.value)` is not a field of source `\(raw.id.value)`.", hint: hint)
                     return false
@@ -207,7 +207,7 @@ struct Resolver {
                         scopeFields.append(RowScope.Field(name: ps.value + "." + f.id, slot: scopeFields.count, type: f.type))
                     }
                 } else {
-                    let hint = Suggest.closest(ps.value, among: ids).map { "Did you mean `\($0)`?" }
+                    let hint = DidYouMean.closest(to: ps.value, among: ids, .definitionsName).map { "Did you mean `\($0)`?" }
                     c.error("unknown-source", at: ps.location, "There is no source `\(ps.value)`.", hint: hint)
                 }
             }
@@ -341,7 +341,7 @@ struct Resolver {
         let title = raw.title
         func checkPeriod(_ p: Located<String>, _ what: String) -> Bool {
             guard let periodIds, !periodIds.contains(p.value) else { return true }
-            let hint = Suggest.closest(p.value, among: periodIds.sorted()).map { "Did you mean `\($0)`?" }
+            let hint = DidYouMean.closest(to: p.value, among: periodIds.sorted(), .definitionsName).map { "Did you mean `\($0)`?" }
                 ?? "Use a period id such as `\(periodIds.sorted().first ?? "2021")` or a year id."
             c.error("unknown-period", at: p.location, "`\(p.value)` in \(what) is not a period or year of the programme.", hint: hint)
             return false
@@ -355,7 +355,7 @@ struct Resolver {
         }
         for entry in raw.by {
             for d in entry where !dimensions.contains(where: { $0.id == d.value }) && !rawDimensions.contains(where: { $0.id.value == d.value }) {
-                let hint = Suggest.closest(d.value, among: rawDimensions.map(\.id.value)).map { "Did you mean `\($0)`?" }
+                let hint = DidYouMean.closest(to: d.value, among: rawDimensions.map(\.id.value), .definitionsName).map { "Did you mean `\($0)`?" }
                 c.error("unknown-dimension", at: d.location, "There is no dimension `\(d.value)`.", hint: hint)
             }
         }
@@ -391,7 +391,7 @@ struct Resolver {
                 if let source = sources.first(where: { $0.id == s.value }) {
                     scopes.append(source)
                 } else {
-                    let hint = Suggest.closest(s.value, among: sources.map(\.id)).map { "Did you mean `\($0)`?" }
+                    let hint = DidYouMean.closest(to: s.value, among: sources.map(\.id), .definitionsName).map { "Did you mean `\($0)`?" }
                     c.error("unknown-source", at: s.location, "There is no source `\(s.value)`.", hint: hint)
                 }
             }
@@ -407,7 +407,7 @@ struct Resolver {
                         if indicatorIds.contains(ref) {
                             references[id.value, default: []].append((ref, location))
                         } else {
-                            let hint = Suggest.closest(ref, among: indicatorIds).map { "Did you mean `$\($0)`?" }
+                            let hint = DidYouMean.closest(to: ref, among: indicatorIds, .definitionsName).map { "Did you mean `$\($0)`?" }
                             c.error("unknown-indicator", at: location, "There is no indicator `\(ref)`.", hint: hint)
                         }
                     }
@@ -440,7 +440,7 @@ struct Resolver {
         switch dim.kind {
         case .field(let field), .bands(let field, _):
             guard let f = source.scope.field(named: field) else {
-                let hint = Suggest.closest(field, among: source.scope.fields.map(\.name)).map { "Did you mean `\($0)`?" }
+                let hint = DidYouMean.closest(to: field, among: source.scope.fields.map(\.name), .definitionsName).map { "Did you mean `\($0)`?" }
                 c.error("unknown-field", at: entry.location,
                         "Dimension `\(dim.id)` uses the field `\(field)`, which source `\(source.id)` does not have.", hint: hint)
                 return

@@ -132,7 +132,7 @@ final class LoadContext {
     func choice(_ node: Node, _ what: String, _ choices: [String]) -> String? {
         guard let text = string(node, what) else { return nil }
         guard choices.contains(text) else {
-            let hint = Suggest.closest(text, among: choices).map { "Did you mean `\($0)`?" }
+            let hint = DidYouMean.closest(to: text, among: choices, .definitionsName).map { "Did you mean `\($0)`?" }
                 ?? "Use one of: " + choices.joined(separator: ", ") + "."
             error("invalid-value", at: location(node), "\(what) must be one of \(choices.joined(separator: ", ")), not `\(text)`.", hint: hint)
             return nil
@@ -225,7 +225,7 @@ struct MappingReader {
             }
             let key = scalar.string
             if !keys.isEmpty, !keys.contains(key) {
-                let hint = Suggest.closest(key, among: keys).map { "Did you mean `\($0)`?" }
+                let hint = DidYouMean.closest(to: key, among: keys, .definitionsName).map { "Did you mean `\($0)`?" }
                     ?? "Known keys: " + keys.joined(separator: ", ") + "."
                 context.error("unknown-key", at: context.location(keyNode), "Unknown key `\(key)` in \(what).", hint: hint)
                 continue
@@ -244,26 +244,4 @@ struct MappingReader {
         context.error("missing-key", at: context.location(node), "\(what.prefix(1).uppercased() + what.dropFirst()) is missing the required key `\(key)`.")
         return nil
     }
-}
-
-// MARK: - Did you mean
-
-enum Suggest {
-    /// The closest candidate within edit distance 2, or one that starts with the word (or that
-    /// the word starts with); nil when none is close.
-    static func closest(_ word: String, among candidates: [String]) -> String? {
-        var best: (String, Int)?
-        let lower = word.lowercased()
-        for candidate in candidates {
-            let c = candidate.lowercased()
-            var distance = levenshtein(Array(lower.unicodeScalars), Array(c.unicodeScalars))
-            if distance > 2 {
-                if lower.count >= 2, c.hasPrefix(lower) || lower.hasPrefix(c) { distance = 3 } else { continue }
-            }
-            if best == nil || distance < best!.1 { best = (candidate, distance) }
-        }
-        return best?.0
-    }
-
-    static func levenshtein(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int { EditDistance.levenshtein(a, b) }
 }

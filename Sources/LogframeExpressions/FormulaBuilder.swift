@@ -81,7 +81,7 @@ struct FormulaSplitter {
                             hint: "use it inside an aggregate, e.g. sum(\(name)(...)) or count(where \(name)(...) == ...)", at: nameRange)
             }
             let hint: String
-            if let suggestion = Suggestions.closest(to: name, in: FunctionNames.aggregates + FunctionNames.indicatorLevel + FunctionNames.row) {
+            if let suggestion = DidYouMean.closest(to: name, among: FunctionNames.aggregates + FunctionNames.indicatorLevel + FunctionNames.row, .expressionName) {
                 hint = "did you mean `\(suggestion)`?"
             } else {
                 hint = "a value uses count, sum, avg, min, max, distinct, percent and ratio"

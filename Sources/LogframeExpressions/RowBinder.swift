@@ -126,7 +126,7 @@ struct Binder {
     private mutating func unknownField(_ name: String, at range: Range<Int>) -> Bound? {
         let names = scope.fields.map(\.name)
         let hint: String
-        if let suggestion = Suggestions.closest(to: name, in: names) {
+        if let suggestion = DidYouMean.closest(to: name, among: names, .expressionName) {
             hint = "did you mean `\(suggestion)`?"
         } else if names.isEmpty {
             hint = "this source declares no fields"
@@ -320,7 +320,7 @@ struct Binder {
         }
         guard FunctionNames.row.contains(name) else {
             let hint: String
-            if let suggestion = Suggestions.closest(to: name, in: FunctionNames.all) {
+            if let suggestion = DidYouMean.closest(to: name, among: FunctionNames.all, .expressionName) {
                 hint = "did you mean `\(suggestion)`?"
             } else {
                 hint = "available functions: \(FunctionNames.row.joined(separator: ", "))"

@@ -59,7 +59,7 @@ func periodCalendar(_ c: PeriodCase) {
 }
 
 @Test func didYouMean() {
-    #expect(Suggest.closest("valu", among: Keys.indicator) == "value")
-    #expect(Suggest.closest("means", among: Keys.indicator) == "means_of_verification")
-    #expect(Suggest.closest("zzzzzz", among: Keys.indicator) == nil)
+    #expect(DidYouMean.closest(to: "valu", among: Keys.indicator, .definitionsName) == "value")
+    #expect(DidYouMean.closest(to: "means", among: Keys.indicator, .definitionsName) == "means_of_verification")
+    #expect(DidYouMean.closest(to: "zzzzzz", among: Keys.indicator, .definitionsName) == nil)
 }
