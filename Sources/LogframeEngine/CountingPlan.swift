@@ -85,7 +85,7 @@ public struct CountingPlan {
 
 /// One aggregate as seen by one source's records.
 struct PlannedAggregate {
-    /// Index into `EnginePlan.aggregates` (and into `CellTotals.aggregates`).
+    /// Index into `EnginePlan.aggregates` (and into `CellTotals.cells`).
     let index: Int
     let function: AggregateFunction
     /// Indicators counting a record this aggregate matches (`rowsMatched`).
@@ -203,12 +203,17 @@ public struct SourcePlan {
 
     /// The bucket a record counts in: its period, or the undated bucket for a source without
     /// dates; `afterAsOf` or `outsidePeriods` when it counts nowhere.
-    @inline(__always)
     func bucket(of row: [Value]) -> Int {
-        guard let dateSlot else { return bucketCount - 1 }
-        guard case .date(let date) = row[dateSlot] else { return SourcePlan.outsidePeriods }
-        if date > asOf { return SourcePlan.afterAsOf }
-        return bucketOfDay.bucket(of: date) ?? SourcePlan.outsidePeriods
+        SourcePlan.bucket(of: row, dateSlot: dateSlot, asOf: asOf, table: bucketOfDay, undated: bucketCount - 1)
+    }
+
+    /// `bucket(of:)` from its parts, for the row loop (which keeps them in its own fields).
+    @inline(__always)
+    static func bucket(of row: [Value], dateSlot: Int?, asOf: CivilDate, table: BucketTable, undated: Int) -> Int {
+        guard let dateSlot else { return undated }
+        guard case .date(let date) = row[dateSlot] else { return outsidePeriods }
+        if date > asOf { return afterAsOf }
+        return table.bucket(of: date) ?? outsidePeriods
     }
 
     /// The bucket (period index; the number of periods for undated records) an accepted record

@@ -4,7 +4,7 @@ import LogframeDefinitions
 /// The categories of one dimension, each with a small dense index assigned on first sight.
 ///
 /// Indices never change during the pass; which categories an indicator shows, and in what
-/// order, is decided once at the end (`Pass.categoryOrder`), so the pass never re-sorts.
+/// order, is decided once at the end (`Figures.categoryOrder`, Finalize.swift), so the pass never re-sorts.
 final class DimensionCategories {
     let definition: DimensionDefinition
     private(set) var keys: [String] = []

@@ -76,8 +76,18 @@ final class RowAccumulator {
     private let neededField: UnsafeMutableBufferPointer<Int>
     private let categoryOfText: UnsafeMutableBufferPointer<TextIds>
 
+    // Where a row's bucket is (copied from the plan: read per row without touching the plan).
+    private let dateSlot: Int?
+    private let asOf: CivilDate
+    private let bucketOfDay: BucketTable
+    private let undatedBucket: Int
+
     init(plan: SourcePlan, categories: [DimensionCategories], cells: [[BreakdownAccumulator]], fineGroups: Bool) {
         self.plan = plan
+        dateSlot = plan.dateSlot
+        asOf = plan.asOf
+        bucketOfDay = plan.bucketOfDay
+        undatedBucket = plan.bucketCount - 1
         self.cells = cells
         self.categories = categories
         let readers = plan.readers(numberedBy: categories)
@@ -179,12 +189,12 @@ final class RowAccumulator {
     }
 
     func process(_ row: [Value]) {
-        let bucket = plan.bucket(of: row)
+        let bucket = SourcePlan.bucket(of: row, dateSlot: dateSlot, asOf: asOf, table: bucketOfDay, undated: undatedBucket)
         if bucket < 0 {
             if bucket == SourcePlan.afterAsOf { afterAsOf += 1 }
             return
         }
-        if bucket == plan.bucketCount - 1 {
+        if bucket == undatedBucket {
             sawUndated = true
         } else if bucket < firstBucket {
             firstBucket = bucket
@@ -272,9 +282,9 @@ final class RowAccumulator {
     /// The general path: every breakdown cell of every aggregate updated for the row.
     private func processRowByRow(_ row: [Value], bucket: Int) {
         for a in 0..<count {
-            let aggregate = plan.aggregates[a]
             let kept = keptOf[a]
-            if let f = aggregate.filter {
+            let f = Int(filterOf[a])
+            if f >= 0 {
                 if filterState[f] == 0 {
                     filterState[f] = matches(f, row) ? 1 : 2
                 }
@@ -284,7 +294,9 @@ final class RowAccumulator {
             // Compute the input once per row, then update every cell it belongs to.
             var input: ExactDecimal? = nil
             var tupleId: Int32 = -1
-            if let a = aggregate.arguments {
+            let arguments = Int(argumentsOf[a])
+            if arguments >= 0 {
+                let a = arguments
                 if argumentStamp[a] != rowNumber {
                     argumentStamp[a] = rowNumber
                     computeArguments(a, distinct: kept == .tuples, row)
