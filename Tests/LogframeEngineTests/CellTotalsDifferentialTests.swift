@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LogframeCore
+import LogframeData
 @testable import LogframeEngine
 
 /// The executor has three ways to fill `CellTotals`: fine groups projected into the cells after
@@ -130,5 +131,32 @@ struct CellTotalsDifferentialTests {
                 #expect(described.cells[cell] == totals, "\(name), cell \(cell)")
             }
         }
+    }
+
+    /// `explain --rows` lists records with the plan's `admit` and `matches`: over every source
+    /// they must find, per indicator, exactly the records the executor counted as matched.
+    @Test("admit and matches find the records the executor matched", arguments: ["2021-05-01", "2021-12-31"])
+    func admitAndMatches(asOf: String) throws {
+        let yaml = programme(extraSources: Self.sources, dimensions: dimensions, indicators: Self.indicators)
+        let f = try Fixture(yaml, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
+                                          "outreach.csv": Self.outreachLog(rows: 1500),
+                                          "referrals.csv": Self.referrals])
+        let plan = CountingPlan(definitions: f.definitions, asOf: CivilDate(iso: asOf)!)
+        let totals = Engine.totals(plan, options: EngineOptions())
+        var checked = 0
+        for (index, indicator) in f.definitions.indicators.enumerated() {
+            for id in plan.sources(ofIndicator: index) {
+                let source = try #require(plan.source(id))
+                let owned = source.aggregates(ownedBy: index)
+                var matched = 0
+                _ = SourceReader(source: source.source, definitions: f.definitions).read { row, _ in
+                    guard source.admit(row) != nil, owned.contains(where: { source.matches(row, aggregate: $0) }) else { return }
+                    matched += 1
+                }
+                #expect(matched == totals.rowsMatched[index][id] ?? 0, "\(indicator.id) in \(id)")
+                if matched > 0 { checked += 1 }
+            }
+        }
+        #expect(checked > 20)
     }
 }
