@@ -94,6 +94,15 @@ public final class SourceReader {
         read(splitting: nil, body)
     }
 
+    /// Whether `read(splitting:_:)` may read part of a large file on a second thread (CSV files;
+    /// an XML file can only be parsed from its start).
+    public var splitsLargeFiles: Bool { source.format == .csv }
+
+    /// Whether parsing this source's records costs more than counting them (XML, through
+    /// libxml2), so that the caller gains by reading on one thread and counting on another
+    /// (`RowPipeline` in the engine) rather than by splitting files.
+    public var parsingOutweighsCounting: Bool { source.format == .xml }
+
     /// Files of at least this many bytes are read on two threads when the caller can take rows
     /// from a second thread (`read(splitting:_:)`).
     public var parallelMinimumBytes = 8 << 20
