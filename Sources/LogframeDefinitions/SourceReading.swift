@@ -123,7 +123,9 @@ extension Resolver {
         if let parentId = raw.parentSource?.value, let parent = raws.first(where: { $0.id.value == parentId }) {
             candidates += parent.fields.map { "\(parentId).\($0.id.value)" }
         }
-        let hint = Suggest.closest(date.value, among: candidates).map { "Did you mean `\($0)`?" }
+        // A parent's field written without the parent's id is the likeliest slip.
+        let parentSpelling = candidates.first { $0.hasSuffix("." + date.value) }
+        let hint = (parentSpelling ?? Suggest.closest(date.value, among: candidates)).map { "Did you mean `\($0)`?" }
             ?? (raw.parentSource.map { "Declare it under `fields`, or use a date of the parent, such as `\($0.value).survey_date`." }
                 ?? "Declare it under `fields`.")
         c.error("unknown-field", at: date.location, "The date field `\(date.value)` is not a field of source `\(raw.id.value)`.", hint: hint)
@@ -153,7 +155,7 @@ extension Resolver {
                 }
             }
             c.warning("undated-source", at: source.location,
-                      "Source `\(source.id)` has no `date`, so its records count in the cumulative figures of every period of \(listed), also periods before they were collected.",
+                      "Source `\(source.id)` has no `date`: \(names.count == 1 ? "indicator" : "indicators") \(listed) \(names.count == 1 ? "counts" : "count") its records in the cumulative figure of every period, also periods before they were collected.",
                       hint: hint)
         }
     }
