@@ -19,6 +19,11 @@ struct HeaderLocator {
     /// For each field, the index of its column; nil (with one error per field that cannot be
     /// placed) when any is missing or ambiguous.
     func columns(log: inout DiagnosticLog) -> [Int]? {
+        // A file whose header is itself the hashtag row (`header_row` on it, or HXL only).
+        if hashtags == nil, header.contains(where: { !$0.isEmpty }), header.allSatisfy({ $0.isEmpty || $0.hasPrefix("#") }) {
+            return HeaderLocator(source: source, display: display, header: header, headerLine: headerLine,
+                                 hashtags: header, hashtagLine: headerLine).columns(log: &log)
+        }
         var columns: [Int] = []
         var failed = false
         let tags = hashtags.map { $0.map(HXLTag.init) }

@@ -170,6 +170,14 @@ func integer(_ n: Int) -> Value { .number(ExactDecimal(n)) }
         #expect(outcome.diagnostics.first?.message.contains("has no HXL hashtag row under its header (line 1)") == true)
     }
 
+    @Test func aHeaderThatIsTheHashtagRow() {
+        let fixture = Fixture()
+        fixture.write("s.csv", "Drought 2022\n#adm3+name,#targeted+total\nErob,96\n")
+        let outcome = read(fixtureYAML: fixture, csvDefs("    header_row: 2", fields: "      woreda: {column: \"#adm3\"}\n      t: {column: \"#targeted\", type: integer}"))
+        #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
+        #expect(outcome.rows == [[text("Erob"), integer(96)]])
+    }
+
     @Test func aPositionPastTheLastColumn() {
         let fixture = Fixture()
         fixture.write("s.csv", "Woreda,Target\nErob,96\n")
