@@ -251,7 +251,8 @@ struct Resolver {
                 c.error("invalid-value", at: pattern.location, "The pattern `\(pattern.value)` is not a valid regular expression.")
             }
         }
-        let column = raw.column?.value ?? raw.id.value
+        // A column chosen by position is named by its number in messages ("in column 20").
+        let column = raw.column?.value ?? raw.position.map { String($0.value) } ?? raw.id.value
         let reading = fieldReading(raw, of: source)
         return FieldDefinition(id: raw.id.value, column: column, xmlPath: raw.path ?? raw.id.value,
                                type: raw.type, dateFormat: raw.format?.value ?? .iso, required: raw.required,

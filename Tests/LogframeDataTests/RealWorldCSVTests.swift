@@ -170,6 +170,15 @@ func integer(_ n: Int) -> Value { .number(ExactDecimal(n)) }
         #expect(outcome.diagnostics.first?.message.contains("has no HXL hashtag row under its header (line 1)") == true)
     }
 
+    @Test func aBadValueInAColumnChosenByPositionNamesItsNumber() {
+        let fixture = Fixture()
+        fixture.write("s.csv", Self.sheet.replacingOccurrences(of: "Erob,Tigray,10,5,7,3,a", with: "Erob,Tigray,10,5,7x,3,a"))
+        let outcome = read(fixtureYAML: fixture, csvDefs(fields: "      esnfi: {position: 5, type: integer}"))
+        #expect(outcome.codes == ["field-type"])
+        #expect(outcome.diagnostics.first?.message == "\"7x\" in column 5 (line 3) is not a whole number")
+        #expect(outcome.diagnostics.first?.location?.column == 18)
+    }
+
     @Test func aHeaderThatIsTheHashtagRow() {
         let fixture = Fixture()
         fixture.write("s.csv", "Drought 2022\n#adm3+name,#targeted+total\nErob,96\n")

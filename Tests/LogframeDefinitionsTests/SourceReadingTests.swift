@@ -65,6 +65,7 @@ private func only(_ r: (definitions: Definitions?, diagnostics: [Diagnostic]), _
         #expect(field(d, "region")?.selector == .hashtag(HXLTag("#adm1+name")!))
         #expect(HXLTag("#ADM1 +name")?.description == "#adm1+name")
         #expect(field(d, "esnfi")?.selector == .position(21))
+        #expect(field(d, "esnfi")?.column == "21")   // messages say "in column 21"
         #expect(field(d, "targeted")?.numberFormat == NumberFormat(thousands: .space, decimal: .dot))
         // Field keys over source keys.
         #expect(field(d, "share")?.numberFormat == NumberFormat(thousands: .dot, decimal: .comma))
