@@ -349,5 +349,28 @@ func integer(_ n: Int) -> Value { .number(ExactDecimal(n)) }
     }
 }
 
+@Suite struct XMLReadingOptionsTests {
+    @Test func missingAndNumberFormatApplyToXMLFieldsToo() {
+        let fixture = Fixture()
+        fixture.write("s.xml", "<data><r><n>1 234,5</n><who>-</who></r><r><n>n/a</n><who>Aida</who></r><r><n>12.34</n><who>B</who></r></data>")
+        let yaml = """
+        logframe: 1
+        programme: {id: P, title: T, start: 2021-01-01, end: 2022-12-31}
+        sources:
+          s:
+            path: ../data/s.xml
+            record: /data/r
+            date: none
+            missing: ["-", "n/a"]
+            fields:
+              n: {type: number, thousands: space, decimal: comma}
+              who: text
+        """
+        let outcome = readYAML(fixture, yaml)
+        #expect(outcome.rows == [[number("1234.5"), .null], [.null, text("Aida")]])
+        #expect(outcome.codes == ["field-type"])
+    }
+}
+
 /// `read` for YAML definitions (the `Fixture` overload reads `SourceDefinition`s built in code).
 func read(fixtureYAML fixture: Fixture, _ yaml: String) -> ReadOutcome { readYAML(fixture, yaml) }
