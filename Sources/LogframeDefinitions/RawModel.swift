@@ -287,7 +287,13 @@ struct RawReader {
             f.type = ValueType(rawValue: t)!
             f.typeLocation = c.location(n)
         }
-        if let n = map["column"], let text = c.nonEmptyString(n, "`column`") { f.column = Located(text, c.location(n)) }
+        if let n = map["column"], c.isNull(n) {
+            // `column: #adm1+name` unquoted: YAML reads the hashtag as a comment.
+            c.error("invalid-value", at: c.location(n), "`column` of field `\(id.value)` is empty.",
+                    hint: "An HXL hashtag must be quoted, because YAML reads an unquoted # as the start of a comment: column: \"#adm1+name\".")
+        } else if let n = map["column"], let text = c.nonEmptyString(n, "`column`") {
+            f.column = Located(text, c.location(n))
+        }
         if let n = map["position"], let p = c.integer(n, "`position`", in: 1...100_000) { f.position = Located(p, c.location(n)) }
         f.number = numberKeys(map)
         if let n = map["missing"] { f.missing = missingList(n) }

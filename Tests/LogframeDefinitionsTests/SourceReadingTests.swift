@@ -149,6 +149,14 @@ let readingCases: [ReadingCase] = [
     ReadingCase(name: "missing with a list inside", fields: "      a: {missing: [[x]]}", code: "invalid-value", line: 9, column: 21),
 ]
 
+@Test func anUnquotedHashtagIsAComment() {
+    let r = load(readingDefs(fields: "      region:\n        column: #adm1+name"))
+    guard let d = only(r, "invalid-value") else { return }
+    #expect(d.message == "`column` of field `region` is empty.")
+    #expect(d.hint == "An HXL hashtag must be quoted, because YAML reads an unquoted # as the start of a comment: column: \"#adm1+name\".")
+    #expect(d.location?.line == 10)
+}
+
 @Test(arguments: readingCases)
 func readingDiagnostic(_ e: ReadingCase) {
     let r = load(readingDefs(source: e.source, fields: e.fields))
