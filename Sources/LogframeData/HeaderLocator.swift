@@ -98,9 +98,19 @@ struct HeaderLocator {
         if matching.count == 1 { return matching[0] }
         if matching.isEmpty {
             let written = hashtags.filter { !$0.isEmpty }
-            let hint = Suggestions.closest(to: tag.description, among: tags.compactMap { $0?.description })
-                .map { "Did you mean \"\($0)\"? The HXL row has: \(Suggestions.list(written))" }
-                ?? "The HXL row has: \(Suggestions.list(written))"
+            // The same tag with other attributes, then a cell that is not valid HXL (`#sector?`),
+            // then the closest spelling.
+            let sameName = tags.compactMap { $0 }.first { $0.name == tag.name }?.description
+            let invalid = hashtags.indices.first { tags[$0] == nil && hashtags[$0].lowercased().hasPrefix("#" + tag.name) }
+            let hint: String
+            if let invalid {
+                hint = "Column \(invalid + 1) is tagged \"\(hashtags[invalid])\", which is not a valid HXL hashtag; choose that column by its label"
+                    + (header[invalid].isEmpty ? "" : " (column: \"\(header[invalid])\")") + " or by `position: \(invalid + 1)`."
+            } else if let suggestion = sameName ?? Suggestions.closest(to: tag.description, among: tags.compactMap { $0?.description }) {
+                hint = "Did you mean \"\(suggestion)\"? The HXL row has: \(Suggestions.list(written))"
+            } else {
+                hint = "The HXL row has: \(Suggestions.list(written))"
+            }
             log.append(.error("missing-column", at: SourceLocation(file: display, line: hashtagLine, column: 1),
                               "No column of \(display) has the HXL hashtag \(tag) (field \(field.id) of source \(source.id)); no rows of this file were read",
                               hint: hint))

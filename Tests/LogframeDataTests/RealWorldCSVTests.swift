@@ -162,6 +162,16 @@ func integer(_ n: Int) -> Value { .number(ExactDecimal(n)) }
         #expect(outcome.diagnostics.first?.hint?.hasPrefix("Did you mean \"#targeted+health\"?") == true, "\(outcome.diagnostics)")
     }
 
+    @Test func hintsForTheSahelSheet() {
+        // hdx-python-scraper's hno_2017_sahel_nutrition.csv: a plain #country, an invalid #sector?.
+        let fixture = Fixture()
+        fixture.write("s.csv", "Country,nutrition,In Need 2017\n#country,#sector?,#inneed\nBurkina Faso,MAM,\"433,412\"\n")
+        let outcome = read(fixtureYAML: fixture, csvDefs(fields: "      country: {column: \"#country+name\"}\n      sector: {column: \"#sector\"}"))
+        #expect(outcome.codes == ["missing-column", "missing-column"])
+        #expect(outcome.diagnostics.first?.hint?.hasPrefix("Did you mean \"#country\"?") == true)
+        #expect(outcome.diagnostics.last?.hint == "Column 2 is tagged \"#sector?\", which is not a valid HXL hashtag; choose that column by its label (column: \"nutrition\") or by `position: 2`.")
+    }
+
     @Test func aHashtagWithoutAnHXLRow() {
         let fixture = Fixture()
         fixture.write("s.csv", "Woreda,Target\nErob,96\n")
