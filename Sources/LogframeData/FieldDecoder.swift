@@ -326,7 +326,8 @@ final class FieldDecoder {
         switch problem {
         case .type:
             let (what, hint) = typeExpectation(text)
-            return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is not \(what)", hint: hint)
+            return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is not \(what)",
+                          hint: CellReading.placeholderHint(text) ?? hint)
         case .required:
             return .error("field-required", at: location, "Column \(column) (line \(line)) is empty, but a value is required")
         case .notInList(let option):

@@ -127,6 +127,15 @@ final class CellReading {
         return nil
     }
 
+    /// The hint of a type error on a text that usually stands for "no value" (`-`, `n/a`, `NaN`,
+    /// Excel's `#N/A`): the `missing` key that reads it so.
+    static func placeholderHint(_ text: String) -> String? {
+        let placeholders: Set<String> = ["-", "--", "\u{2013}", "\u{2014}", "_", ".", "..", "...", "?", "n/a", "na", "nan", "null",
+                                         "none", "nil", "#n/a", "n.a.", "missing"]
+        guard placeholders.contains(text.lowercased()) else { return nil }
+        return "If \"\(text)\" means no value here, add `missing: [\"\(text)\"]` to the field or its source."
+    }
+
     private static func describe(_ separator: NumberFormat.Separator) -> String {
         switch separator {
         case .space: return "a space"

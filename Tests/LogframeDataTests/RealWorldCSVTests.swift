@@ -302,11 +302,13 @@ func integer(_ n: Int) -> Value { .number(ExactDecimal(n)) }
         #expect(outcome.diagnostics.map { $0.location?.line } == [2, 3])
     }
 
-    @Test func withoutMissingAPlaceholderIsData() {
+    @Test func withoutMissingAPlaceholderIsDataAndTheHintNamesTheKey() {
         let fixture = Fixture()
-        fixture.write("s.csv", "name,n\n-,-\n")
-        let outcome = read(fixtureYAML: fixture, csvDefs(fields: "      name: text\n      n: integer"))
-        #expect(outcome.codes == ["field-type"])
+        fixture.write("s.csv", "name,n,d\n-,-,2021-01-01\nx,1,N/A\n")
+        let outcome = read(fixtureYAML: fixture, csvDefs(fields: "      name: text\n      n: integer\n      d: date"))
+        #expect(outcome.codes == ["field-type", "field-type"])
+        #expect(outcome.diagnostics.map(\.hint) == ["If \"-\" means no value here, add `missing: [\"-\"]` to the field or its source.",
+                                                    "If \"N/A\" means no value here, add `missing: [\"N/A\"]` to the field or its source."])
         #expect(outcome.rows.isEmpty)
     }
 }
