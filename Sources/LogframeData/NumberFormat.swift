@@ -57,7 +57,8 @@ final class CellReading {
                 break
             }
         }
-        guard digits > 0, !grouped || group == 3 else { return false }
+        // No whole part only before a decimal mark (`,5` as `.5` is read without a format).
+        guard digits > 0 || (i < b.count && b[i] == decimal), !grouped || group == 3 else { return false }
         if i < b.count, b[i] == decimal {
             buffer.append(UInt8(ascii: "."))
             i += 1

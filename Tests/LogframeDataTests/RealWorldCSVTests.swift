@@ -236,7 +236,11 @@ func integer(_ n: Int) -> Value { .number(ExactDecimal(n)) }
     }
 
     @Test func decimalCommaOnlyAndApostrophes() {
-        #expect(Self.values(["1234,5", "7"], type: "number", ", decimal: comma").0 == [number("1234.5"), number("7")])
+        #expect(Self.values(["1234,5", "7", ",5", "-,25"], type: "number", ", decimal: comma").0
+                == [number("1234.5"), number("7"), number("0.5"), number("-0.25")])
+        // As without a format: `1,` is `1.` (1) and an exponent is read; a lone mark or sign is not a number.
+        #expect(Self.values(["1,", "5e2"], type: "number", ", decimal: comma").0 == [number("1"), number("500")])
+        #expect(Self.values([",", "-"], type: "number", ", decimal: comma").1 == ["field-type", "field-type"])
         #expect(Self.values(["1'234'567", "1\u{2019}000"], ", thousands: apostrophe").0 == [integer(1234567), integer(1000)])
         // A whole-number field still refuses a fraction, however it is written.
         #expect(Self.values(["1,5"], ", decimal: comma").1 == ["field-type"])
