@@ -40,6 +40,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case unusedSource = "unused-source"
     /// A dimension no indicator breaks down by (warning).
     case unusedDimension = "unused-dimension"
+    /// An undated source read by an indicator of a programme with several periods (warning).
+    case undatedSource = "undated-source"
 
     // Expressions (LogframeExpressions, reported at their place in the definitions file).
     case expressionSyntax = "expression-syntax"
@@ -61,6 +63,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
 
     // CSV files.
     case csvEmptyFile = "csv-empty-file"
+    /// The `header_row` line is blank, inside a quoted cell, or past the end of the file.
+    case csvHeaderRow = "csv-header-row"
     case csvRaggedRow = "csv-ragged-row"
     case csvStrayQuote = "csv-stray-quote"
     case csvUnterminatedQuote = "csv-unterminated-quote"

@@ -47,6 +47,15 @@ final class FieldDecoder {
     /// record id, gains nothing from the cache and is decoded directly once that is clear.
     private var windowLookups = 0
     private var windowHits = 0
+    /// How cells are decoded: by the field's type, or `.adjusted` when `missing`, `thousands`
+    /// or `decimal` apply (decided once, so a field without them pays nothing per cell).
+    let mode: Mode
+    /// The type's own mode, used by the `.adjusted` path once a cell is normalised.
+    let plainMode: Mode
+    /// `missing` texts and the number format (NumberFormat.swift); nil when none apply.
+    let reading: CellReading?
+
+    enum Mode { case text, choices, integer, number, date, boolean, invalid, adjusted }
 
     init(field: FieldDefinition, cacheLimit: Int = 1 << 16) {
         self.field = field
@@ -65,6 +74,17 @@ final class FieldDecoder {
         }
         cache = (field.type == .text || field.type == .choices) ? ByteKeyedCache(maxEntries: cacheLimit) : nil
         scratch.reserveCapacity(64)
+        switch field.type {
+        case .text: plainMode = .text
+        case .choices: plainMode = .choices
+        case .integer: plainMode = .integer
+        case .number: plainMode = .number
+        case .date: plainMode = .date
+        case .boolean: plainMode = .boolean
+        case .list, .null: plainMode = .invalid
+        }
+        reading = CellReading(field)
+        mode = reading == nil ? plainMode : .adjusted
     }
 
     private static func normalized(_ value: Value) -> Value {
@@ -78,7 +98,15 @@ final class FieldDecoder {
     func decode(_ raw: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
         let bytes = FieldDecoder.trimmed(raw)
         if bytes.isEmpty { return (.null, field.required ? .required : nil) }
-        switch field.type {
+        return decode(trimmed: bytes, mode)
+    }
+
+    /// A non-empty trimmed cell, decoded in `mode`.
+    @inline(__always)
+    func decode(trimmed bytes: UnsafeBufferPointer<UInt8>, _ mode: Mode) -> (Value, FieldProblem?) {
+        switch mode {
+        case .adjusted:
+            return decodeAdjusted(bytes)
         case .text, .choices:
             guard let cache else {
                 return field.type == .text ? decodeText(bytes) : decodeChoices(bytes)
@@ -120,7 +148,7 @@ final class FieldDecoder {
         case .boolean:
             guard let flag = FieldDecoder.parseBoolean(bytes) else { return (.null, .type) }
             return checkOther(.bool(flag), bytes)
-        case .list, .null:
+        case .invalid:
             return (.null, .type)
         }
     }
@@ -298,7 +326,8 @@ final class FieldDecoder {
         switch problem {
         case .type:
             let (what, hint) = typeExpectation(text)
-            return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is not \(what)", hint: hint)
+            return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is not \(what)",
+                          hint: CellReading.placeholderHint(text) ?? hint)
         case .required:
             return .error("field-required", at: location, "Column \(column) (line \(line)) is empty, but a value is required")
         case .notInList(let option):
@@ -321,6 +350,9 @@ final class FieldDecoder {
     }
 
     private func typeExpectation(_ text: String) -> (String, String?) {
+        if field.type.isNumeric, let hint = CellReading.numberHint(field, text) {
+            return (field.type == .integer ? "a whole number" : "a number", hint)
+        }
         switch field.type {
         case .integer:
             return ("a whole number", "Write whole numbers with digits only, e.g. 42.")

@@ -67,6 +67,9 @@ public final class SourceReader {
     let slotCount: Int
     let keySlots: [Int]
     private let dateFieldIndex: Int?
+    /// Slot of a parent's date field the rows are dated by (`date: households.survey_date`),
+    /// checked after the join (ParentDate.swift).
+    let parentDateSlot: Int?
     /// Parent join: the child's slot holding the parent key, and (parent slot, child slot) pairs.
     private var parentKeySlot: Int?
     private var parentSlots: [(from: Int, to: Int)] = []
@@ -85,6 +88,7 @@ public final class SourceReader {
         slotCount = max(source.fields.count, (source.scope.fields.map(\.slot).max() ?? -1) + 1, (slots.max() ?? -1) + 1)
         keySlots = source.key.compactMap { id in source.fieldIndex(id).map { source.scope.field(named: id)?.slot ?? $0 } }
         dateFieldIndex = source.dateField.flatMap { source.fieldIndex($0) }
+        parentDateSlot = source.isDatedByParent ? source.dateField.flatMap { source.scope.field(named: $0)?.slot } : nil
     }
 
     /// Streams every record of every file of the source. `body` receives only accepted rows,
@@ -242,8 +246,8 @@ public final class SourceReader {
         let bytes = file.bytes
         guard encodingIsUsable(bytes, display: display, log: &log, checked: file.release(below:), file: file) else { return }
         var scanner = CSVScanner(bytes: bytes, file: display, delimiter: source.delimiter)
-        guard scanner.readHeader(log: &log) else { return }
-        guard let columns = matchColumns(scanner.header, display: display, headerLine: scanner.headerLine, log: &log) else { return }
+        guard scanner.readHeader(log: &log, headerRow: source.headerRow) else { return }
+        guard let columns = matchColumns(scanner, display: display, log: &log) else { return }
 
         var record = CSVRecord(bytes: bytes, file: display, columns: columns)
         var nextRelease = MappedFile.releaseStride
@@ -385,6 +389,9 @@ public final class SourceReader {
             }
         }
         if !rejected, parentRows != nil, !joinParent(&row, line: line, display: display, log: &log) {
+            rejected = true
+        }
+        if !rejected, let slot = parentDateSlot, !checkJoinedDate(row[slot], line: line, display: display, log: &log) {
             rejected = true
         }
         if !rejected {
@@ -534,39 +541,11 @@ public final class SourceReader {
         }
     }
 
-    /// For each declared field, the index of its column in the header: exact name first, then
-    /// ignoring letter case. Nil (with one `missing-column` error per missing column) when any
-    /// declared column is absent.
-    private func matchColumns(_ header: [String], display: String, headerLine: Int, log: inout DiagnosticLog) -> [Int]? {
-        var columns: [Int] = []
-        var missing = false
-        for field in source.fields {
-            let wanted = TextNormalization.nfc(field.column).trimmingSpaces()
-            if let index = header.firstIndex(of: wanted)
-                ?? header.firstIndex(where: { $0.compare(wanted, options: [.caseInsensitive]) == .orderedSame }) {
-                // The same declared name twice: which column holds the data is anyone's guess.
-                let repeats = header.indices.filter { $0 > index && header[$0].compare(header[index], options: [.caseInsensitive]) == .orderedSame }
-                if !repeats.isEmpty {
-                    missing = true
-                    for again in repeats {
-                        let column = header[..<again].reduce(1) { $0 + $1.unicodeScalars.count + 1 }
-                        log.append(.error("duplicate-column", at: SourceLocation(file: display, line: headerLine, column: column),
-                                          "Column \"\(header[again])\" appears more than once in the header of \(display) (column \(index + 1) and column \(again + 1)), so field \(field.id) of source \(source.id) is ambiguous; no rows of this file were read",
-                                          hint: "Rename or remove the repeated column."))
-                    }
-                    continue
-                }
-                columns.append(index)
-                continue
-            }
-            missing = true
-            let hint = DidYouMean.closest(to: wanted, among: header.filter { !$0.isEmpty }, .dataValue).map { "Did you mean \"\($0)\"? The header has: \(Suggestions.list(header))" }
-                ?? "The header has: \(Suggestions.list(header))"
-            log.append(.error("missing-column", at: SourceLocation(file: display, line: headerLine, column: 1),
-                              "Column \"\(field.column)\" (field \(field.id) of source \(source.id)) is missing from the header of \(display); no rows of this file were read",
-                              hint: hint))
-        }
-        return missing ? nil : columns
+    /// For each declared field, the index of its column in the header (by label, HXL hashtag or
+    /// position; `HeaderLocator`). Nil, with an error per field, when any cannot be placed.
+    private func matchColumns(_ scanner: CSVScanner, display: String, log: inout DiagnosticLog) -> [Int]? {
+        HeaderLocator(source: source, display: display, header: scanner.header, headerLine: scanner.headerLine,
+                      hashtags: scanner.hashtags, hashtagLine: scanner.hashtagLine).columns(log: &log)
     }
 }
 

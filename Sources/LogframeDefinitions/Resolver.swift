@@ -60,6 +60,7 @@ struct Resolver {
         checkCycles(indicators.map(\.id), references)
         if let programme { checkTargetDates(indicators, programme) }
         checkUnused(sources: sources, dimensions: dimensions, indicators: indicators)
+        if let programme { checkUndated(sources: sources, raws: doc.sources, indicators: indicators, programme: programme) }
 
         guard !c.hasErrors, let programme else { return nil }
         return Definitions(file: c.file, baseDirectory: baseDirectory, programme: programme, sources: sources,
@@ -169,7 +170,10 @@ struct Resolver {
     func resolveSources(_ raws: [RawSource]) -> [SourceDefinition] {
         let ids = raws.map(\.id.value)
         var fieldsById: [String: [FieldDefinition]] = [:]
-        for raw in raws { fieldsById[raw.id.value] = raw.fields.compactMap { resolveField($0) } }
+        for raw in raws {
+            checkReading(raw)
+            fieldsById[raw.id.value] = raw.fields.compactMap { resolveField($0, of: raw) }
+        }
         var result: [SourceDefinition] = []
         for raw in raws {
             let fields = fieldsById[raw.id.value] ?? []
@@ -184,10 +188,7 @@ struct Resolver {
                 return true
             }
             for k in raw.key { _ = checkField(k, "key field") }
-            if let date = raw.date, checkField(date, "date field"),
-               let f = raw.fields.first(where: { $0.id.value == date.value }), f.type != .date {
-                c.error("invalid-value", at: date.location, "The date field `\(date.value)` must have type `date`, not `\(f.type)`.")
-            }
+            if let date = raw.date { checkDateField(date, of: raw, among: raws) }
             var parent: ParentLink?
             var scopeFields = fields.enumerated().map { RowScope.Field(name: $0.element.id, slot: $0.offset, type: $0.element.type) }
             if let ps = raw.parentSource {
@@ -223,20 +224,20 @@ struct Resolver {
                                                 message: rawRule.message ?? check.text, location: rawRule.location))
                 }
             }
-            let path = raw.path?.value ?? ""
-            let format = raw.format ?? (path.lowercased().hasSuffix(".xml") ? .xml : .csv)
+            let format = Self.format(of: raw)
             if format == .xml, raw.record == nil, raw.path != nil {
                 c.error("missing-key", at: raw.id.location, "XML source `\(raw.id.value)` is missing the required key `record`.",
                         hint: "Give the path of the element that is one record, such as /meetings/meeting.")
             }
-            result.append(SourceDefinition(id: raw.id.value, path: path, format: format, delimiter: raw.delimiter,
+            result.append(SourceDefinition(id: raw.id.value, path: raw.path?.value ?? "", format: format, delimiter: raw.delimiter,
                                            key: raw.key.map(\.value), dateField: raw.date?.value, record: raw.record,
-                                           fields: fields, rules: rules, parent: parent, scope: scope, location: raw.id.location))
+                                           fields: fields, rules: rules, parent: parent, scope: scope, location: raw.id.location,
+                                           headerRow: raw.headerRow?.value))
         }
         return result
     }
 
-    func resolveField(_ raw: RawField) -> FieldDefinition? {
+    func resolveField(_ raw: RawField, of source: RawSource) -> FieldDefinition? {
         var allowed: [Value]?
         if let values = raw.allowed {
             allowed = []
@@ -258,10 +259,14 @@ struct Resolver {
                 c.error("invalid-value", at: pattern.location, "The pattern `\(pattern.value)` is not a valid regular expression.")
             }
         }
-        return FieldDefinition(id: raw.id.value, column: raw.column ?? raw.id.value, xmlPath: raw.path ?? raw.id.value,
+        // A column chosen by position is named by its number in messages ("in column 20").
+        let column = raw.column?.value ?? raw.position.map { String($0.value) } ?? raw.id.value
+        let reading = fieldReading(raw, of: source)
+        return FieldDefinition(id: raw.id.value, column: column, xmlPath: raw.path ?? raw.id.value,
                                type: raw.type, dateFormat: raw.format?.value ?? .iso, required: raw.required,
                                allowed: allowed, min: raw.min?.value, max: raw.max?.value, pattern: raw.pattern?.value,
-                               location: raw.id.location)
+                               location: raw.id.location, selector: reading.selector ?? .name(column),
+                               numberFormat: reading.numberFormat, missing: reading.missing)
     }
 
     /// Converts a value written in the definitions (`in:` lists) to a field's type.
