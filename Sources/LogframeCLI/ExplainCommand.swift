@@ -30,6 +30,11 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Treat warnings as errors (exit code 1).")
     var strict = false
 
+    @Option(name: .customLong("allow-outside"), help: ArgumentHelp(
+        "Let sources read files in this folder (or this file) although it is outside the project folder. Repeatable.",
+        valueName: "path"))
+    var allowOutside: [String] = []
+
     func validate() throws {
         if rows != "all" && (Int(rows).map { $0 < 0 } ?? true) {
             throw ValidationError("--rows takes a number of records or all (got \"\(rows)\").")
@@ -46,7 +51,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         var frontend = Frontend(strict: strict)
-        guard let definitions = frontend.loadDefinitions(self.definitions) else {
+        guard let definitions = frontend.loadDefinitions(self.definitions, allowOutside: allowOutside) else {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }

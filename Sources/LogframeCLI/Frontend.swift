@@ -11,11 +11,13 @@ struct Frontend {
 
     init(strict: Bool) { self.strict = strict }
 
-    /// Loads the definitions; on errors prints them and returns nil.
-    mutating func loadDefinitions(_ path: String) -> Definitions? {
+    /// Loads the definitions; on errors prints them and returns nil. `allowOutside` are the
+    /// `--allow-outside` paths sources may read besides the project folder (`PathPolicy`).
+    mutating func loadDefinitions(_ path: String, allowOutside: [String] = []) -> Definitions? {
         let (definitions, problems) = DefinitionsLoader.load(path: path)
         diagnostics.append(contentsOf: problems)
-        guard let definitions, !problems.contains(where: { $0.severity == .error }) else { return nil }
+        guard var definitions, !problems.contains(where: { $0.severity == .error }) else { return nil }
+        definitions.allowOutside = allowOutside
         return definitions
     }
 

@@ -40,4 +40,9 @@ struct DefinitionsOptions: ParsableArguments {
 
     @Flag(help: "Treat warnings as errors (exit code 1).")
     var strict = false
+
+    @Option(name: .customLong("allow-outside"), help: ArgumentHelp(
+        "Let sources read files in this folder (or this file) although it is outside the project folder. Repeatable.",
+        valueName: "path"))
+    var allowOutside: [String] = []
 }

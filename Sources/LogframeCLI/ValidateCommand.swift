@@ -26,7 +26,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var frontend = Frontend(strict: options.strict)
         var summary = ValidationSummary(definitionsFile: options.definitions, strict: options.strict)
-        let definitions = frontend.loadDefinitions(options.definitions)
+        let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside)
         if let definitions {
             summary.definitionsFile = definitions.file
             for source in definitions.sources {

@@ -152,8 +152,14 @@ public final class SourceReader {
 
     private func resolvePaths(_ log: inout DiagnosticLog) -> [ResolvedPath] {
         let joined = SourcePaths.join(definitions.baseDirectory, source.path)
+        let policy = PathPolicy(definitionsDirectory: definitions.baseDirectory, allowOutside: definitions.allowOutside)
         var paths: [String]
         if SourcePaths.hasGlob(source.path) && !FileManager.default.fileExists(atPath: joined) {
+            // The folder a pattern starts from must be inside before anything is listed.
+            if policy.check(PathPolicy.fixedPrefix(ofGlob: joined)) == .outside {
+                log.append(outside(SourcePaths.normalize(joined), policy))
+                return []
+            }
             paths = SourcePaths.expand(joined)
             if paths.isEmpty {
                 log.append(.error("file-not-found", at: source.location,
@@ -163,7 +169,24 @@ public final class SourceReader {
         } else {
             paths = [joined]
         }
-        return paths.map { ResolvedPath(open: $0, display: SourcePaths.normalize($0)) }
+        return paths.compactMap { path in
+            let display = SourcePaths.normalize(path)
+            switch policy.check(path) {
+            case .inside(let canonical): return ResolvedPath(open: canonical, display: display)
+            case .missing: return ResolvedPath(open: path, display: display)
+            case .outside:
+                log.append(outside(display, policy))
+                return nil
+            }
+        }
+    }
+
+    /// A source path that leads outside the project folder: refused unopened, so the diagnostic
+    /// can quote nothing of the file.
+    private func outside(_ display: String, _ policy: PathPolicy) -> Diagnostic {
+        .error("path-outside-project", at: source.location,
+               "The path \(display) of source \(source.id) leads outside the project folder (the git work tree of the definitions file, or its folder); logframe reads no file there",
+               hint: "Keep data files inside the project (the git work tree of the definitions file), or, if you trust this definitions file, pass --allow-outside with the folder to read.")
     }
 
     private var displayBase: String {
@@ -185,6 +208,11 @@ public final class SourceReader {
             result.log.append(.error("file-unreadable", at: source.location,
                                      "\(path.display) (source \(source.id)) is a folder, not a file",
                                      hint: "Use a glob such as \(path.display)/*.csv to read every file in it."))
+            return
+        case .failure(.notRegular):
+            result.log.append(.error("file-unreadable", at: source.location,
+                                     "\(path.display) (source \(source.id)) is not a regular file (a device, pipe or socket); logframe reads only regular files",
+                                     hint: "Save the data to a file and point `path:` at it."))
             return
         case .failure(.unreadable(let reason)):
             result.log.append(.error("file-unreadable", at: source.location,

@@ -24,6 +24,9 @@ public struct Definitions: Sendable {
     public var file: String
     /// Directory against which source paths are resolved.
     public var baseDirectory: String
+    /// Paths outside the project folder that sources may read (`--allow-outside`; see
+    /// `PathPolicy` in LogframeData). Empty unless the command line sets it.
+    public var allowOutside: [String] = []
     public var programme: Programme
     public var sources: [SourceDefinition]
     public var dimensions: [DimensionDefinition]

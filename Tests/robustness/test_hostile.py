@@ -1,0 +1,137 @@
+"""Hostile definitions and data (issue 16): `logframe validate` runs in CI on pull requests from
+strangers, so a definitions file must not make it print files outside the project, overwrite its
+own inputs, crash on deep expressions, backtrack for ever on a pattern, or let a data cell inject
+workflow commands or terminal escapes. Each test here failed on the build before the fix."""
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from test_no_crash import binary
+
+SECRET = "TOPSECRET-7f3a"
+
+
+def defs(path, fields="      id: text\n      name: integer\n", extra="", value="count()"):
+    return f"""logframe: 1
+programme: {{id: H, title: Hostile, start: 2021-01-01, end: 2021-12-31}}
+sources:
+  s:
+    path: {path}
+    fields:
+{fields}{extra}results:
+  - id: R
+    level: output
+    title: R
+    indicators:
+      - id: N
+        title: N
+        value: {value}
+"""
+
+
+def run(cwd, *args, timeout=60, **kwargs):
+    result = subprocess.run([binary(), *args], cwd=cwd, capture_output=True, timeout=timeout, **kwargs)
+    assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-400:]!r}"
+    return result
+
+
+@pytest.fixture
+def tree():
+    """A project (a git work tree: `repo/.git`) with its definitions in repo/defs/, and a secret
+    file outside it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "repo" / "defs").mkdir(parents=True)
+        (tmp / "repo" / ".git").mkdir()
+        (tmp / "outside").mkdir()
+        (tmp / "outside" / "secret.csv").write_text(f"id,name\n1,{SECRET}\n")
+        yield tmp
+
+
+def all_output(result):
+    return result.stdout.decode(errors="replace") + result.stderr.decode(errors="replace")
+
+
+# 1. Paths
+
+@pytest.mark.parametrize("how", ["relative", "absolute", "symlink", "glob", "symlinked-folder"])
+@pytest.mark.parametrize("fmt", ["text", "github", "json", "junit"])
+def test_a_source_outside_the_project_is_refused_and_never_quoted(tree, how, fmt):
+    repo = tree / "repo"
+    secret = tree / "outside" / "secret.csv"
+    path = {"relative": "../../outside/secret.csv", "absolute": str(secret), "symlink": "data.csv",
+            "glob": "../../outside/*.csv", "symlinked-folder": "data/secret.csv"}[how]
+    if how == "symlink":
+        (repo / "defs" / "data.csv").symlink_to(secret)
+    if how == "symlinked-folder":
+        (repo / "defs" / "data").symlink_to(tree / "outside")
+    (repo / "defs" / "d.yml").write_text(defs(path))
+    result = run(repo, "validate", "defs/d.yml", "--format", fmt)
+    assert result.returncode == 1
+    out = all_output(result)
+    assert SECRET not in out
+    assert "path-outside-project" in out
+    assert "1 rows read" not in out
+
+
+def test_allow_outside_lets_a_trusted_run_read_there(tree):
+    repo = tree / "repo"
+    (repo / "defs" / "d.yml").write_text(defs("../../outside/secret.csv"))
+    result = run(repo, "validate", "defs/d.yml", "--allow-outside", str(tree / "outside"))
+    assert b"path-outside-project" not in result.stderr
+    assert b"s: 1 rows read" in result.stdout
+
+
+def test_data_beside_the_definitions_folder_inside_the_work_tree_is_read(tree):
+    # The bundled indicators/*.yml read ../samples/...: inside the git work tree, so allowed.
+    repo = tree / "repo"
+    (repo / "samples").mkdir()
+    (repo / "samples" / "s.csv").write_text("id,name\n1,2\n")
+    (repo / "defs" / "d.yml").write_text(defs("../samples/s.csv"))
+    result = run(repo / "defs", "validate", "d.yml")
+    assert result.returncode == 0, result.stderr
+    assert b"s: 1 rows read, 1 used" in result.stdout
+
+
+def test_without_a_work_tree_only_the_definitions_folder_is_the_project(tree):
+    plain = tree / "plain"
+    (plain / "defs").mkdir(parents=True)
+    (plain / "beside.csv").write_text("id,name\n1,2\n")
+    (plain / "defs" / "d.yml").write_text(defs("../beside.csv"))
+    result = run(plain, "validate", "defs/d.yml")
+    assert result.returncode == 1
+    assert b"path-outside-project" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
+def test_only_regular_files_are_read(tree, kind):
+    repo = tree / "repo"
+    target = repo / "defs" / "data.csv"
+    args = []
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(target))
+    else:
+        target.symlink_to("/dev/zero")
+        args = ["--allow-outside", "/dev"]
+    (repo / "defs" / "d.yml").write_text(defs("data.csv"))
+    result = run(repo, "validate", "defs/d.yml", *args, timeout=20)
+    assert result.returncode == 1
+    assert b"is not a regular file" in result.stderr
+
+
+def test_stdin_is_not_a_source(tree):
+    repo = tree / "repo"
+    (repo / "defs" / "d.yml").write_text(defs("/dev/stdin"))
+    result = run(repo, "validate", "defs/d.yml", "--allow-outside", "/dev", input=b"id,name\n1,2\n")
+    assert result.returncode == 1
+    assert b"is not a regular file" in result.stderr
