@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Language: en or az.")
     var lang: String = "en"
 
-    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    @Option(help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
     var output: String?
 
     static let formats = ["json", "md", "csv", "html", "xlsx"]
@@ -63,6 +63,18 @@ struct ReportCommand: ParsableCommand {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }
+        // Checked (and the temporary file created) before the computation; see SafeOutput.
+        var sink: SafeOutput?
+        if let output {
+            do {
+                sink = try SafeOutput(path: output, inputs: SafeOutput.inputs(of: definitions))
+            } catch let failure as SafeOutput.Failure {
+                frontend.printDiagnostics()
+                FileHandle.standardError.write(Data("\(output): error: \(failure.message) [\(failure.code)]\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        defer { sink?.discard() }
         let result = frontend.compute(definitions, asOf: asOf)
 
         let bytes: Data
@@ -88,11 +100,11 @@ struct ReportCommand: ParsableCommand {
             }
         }
         frontend.printDiagnostics()
-        if let output {
+        if let sink {
             do {
-                try AtomicFile.write(bytes, to: output)
-            } catch {
-                FileHandle.standardError.write(Data("\(output): error: cannot write the report: \(error.localizedDescription) [output-unwritable]\n".utf8))
+                try sink.commit(bytes)
+            } catch let failure as SafeOutput.Failure {
+                FileHandle.standardError.write(Data("\(sink.path): error: \(failure.message) [\(failure.code)]\n".utf8))
                 throw ExitCode(1)
             }
         } else {

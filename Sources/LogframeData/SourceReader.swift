@@ -189,6 +189,13 @@ public final class SourceReader {
                hint: "Keep data files inside the project (the git work tree of the definitions file), or, if you trust this definitions file, pass --allow-outside with the folder to read.")
     }
 
+    /// The files this source would read (globs expanded, symbolic links resolved), leaving out
+    /// those the path policy refuses; for the CLI's check that no output overwrites an input.
+    public func inputPaths() -> [String] {
+        var log = DiagnosticLog()
+        return resolvePaths(&log).map(\.open)
+    }
+
     private var displayBase: String {
         definitions.baseDirectory.isEmpty ? "." : definitions.baseDirectory
     }

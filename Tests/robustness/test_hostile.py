@@ -135,3 +135,88 @@ def test_stdin_is_not_a_source(tree):
     result = run(repo, "validate", "defs/d.yml", "--allow-outside", "/dev", input=b"id,name\n1,2\n")
     assert result.returncode == 1
     assert b"is not a regular file" in result.stderr
+
+
+# 2. Outputs
+
+@pytest.fixture
+def project(tree):
+    repo = tree / "repo"
+    (repo / "defs" / "data.csv").write_text("id,name\n1,2\n2,3\n")
+    (repo / "defs" / "d.yml").write_text(defs("data.csv"))
+    yield repo
+
+
+@pytest.mark.parametrize("target", ["defs/data.csv", "defs/d.yml", "link.csv", "hard.yml"])
+def test_an_output_that_is_an_input_is_refused(project, target):
+    (project / "link.csv").symlink_to(project / "defs" / "data.csv")
+    os.link(project / "defs" / "d.yml", project / "hard.yml")
+    before = {p: p.read_bytes() for p in (project / "defs").iterdir()}
+    result = run(project, "report", "defs/d.yml", "--output", target, "--format", "md")
+    assert result.returncode == 1
+    assert b"[output-is-input]" in result.stderr
+    assert {p: p.read_bytes() for p in (project / "defs").iterdir()} == before
+
+
+def test_the_old_report_keeps_its_permissions(project):
+    (project / "out.md").write_text("old")
+    os.chmod(project / "out.md", 0o640)
+    result = run(project, "report", "defs/d.yml", "--output", "out.md")
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(os.stat(project / "out.md").st_mode) == 0o640
+    assert (project / "out.md").read_text() != "old"
+
+
+def test_a_fifo_output_is_written_into_not_renamed_over(project):
+    fifo = project / "out.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = run(project, "report", "defs/d.yml", "--output", "out.fifo", "--format", "md")
+        assert result.returncode == 0, result.stderr
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+        received = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert b"Hostile" in received
+    assert sorted(p.name for p in project.iterdir()) == [".git", "defs", "out.fifo"]
+
+
+def test_dev_stdout_is_written_into(project):
+    result = run(project, "report", "defs/d.yml", "--output", "/dev/stdout", "--format", "md")
+    assert result.returncode == 0, result.stderr
+    assert b"Hostile" in result.stdout
+    assert os.path.islink("/dev/stdout")
+
+
+def _limit_file_size():
+    import resource
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+
+def test_a_full_disk_leaves_the_old_report_and_no_partial_file(project):
+    (project / "out.md").write_text("old report")
+    result = run(project, "report", "defs/d.yml", "--output", "out.md", preexec_fn=_limit_file_size)
+    assert result.returncode == 1
+    assert b"[output-unwritable]" in result.stderr
+    assert (project / "out.md").read_text() == "old report"
+    assert sorted(p.name for p in project.iterdir()) == [".git", "defs", "out.md"]
+
+
+def test_sigterm_during_the_run_leaves_no_temporary_file(project):
+    rows = "".join(f"{i},{i}\n" for i in range(400_000))
+    (project / "defs" / "data.csv").write_text("id,name\n" + rows)
+    (project / "out.md").write_text("old report")
+    process = subprocess.Popen([binary(), "report", "defs/d.yml", "--output", "out.md"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import time
+    deadline = time.time() + 30
+    while time.time() < deadline and not any(p.name.endswith(".tmp") for p in project.iterdir()):
+        time.sleep(0.005)
+    seen = any(p.name.endswith(".tmp") for p in project.iterdir())
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    assert seen, "the temporary file is created before the computation"
+    assert sorted(p.name for p in project.iterdir()) == [".git", "defs", "out.md"]
+    assert (project / "out.md").read_text() == "old report"
