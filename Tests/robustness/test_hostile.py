@@ -220,3 +220,85 @@ def test_sigterm_during_the_run_leaves_no_temporary_file(project):
     assert seen, "the temporary file is created before the computation"
     assert sorted(p.name for p in project.iterdir()) == [".git", "defs", "out.md"]
     assert (project / "out.md").read_text() == "old report"
+
+
+# 3. Expressions and YAML
+
+DEEP = {
+    "10k parentheses": "(" * 10_000 + "count()" + ")" * 10_000,
+    "30k-term sum": "+".join(["count()"] * 30_000),
+    "1 MB or chain": "count(where " + " or ".join(["name == 1"] * 84_000) + ")",
+    "100k not": "count(where " + "not " * 100_000 + "name == 1)",
+    "100k minus": "-" * 100_000 + "count()",
+    "10k brackets": "count(where name in " + "[" * 10_000 + "1" + "]" * 10_000 + ")",
+    "10k calls": "sum(" + "abs(" * 10_000 + "name" + ")" * 10_000 + ")",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP))
+def test_deep_or_long_expressions_are_refused_not_a_crash(project, shape):
+    expression = DEEP[shape]
+    for place in ("value", "check", "dimension"):
+        extra, value = "", "count()"
+        if place == "value":
+            value = f"'{expression}'"
+        elif place == "check":
+            extra = f"    rules:\n      - check: '{expression}'\n        message: m\n"
+        else:
+            extra = ""
+        text = defs("data.csv", extra=extra, value=value)
+        if place == "dimension":
+            text = text.replace("results:", f"dimensions:\n  d: {{expr: '{expression}'}}\nresults:")
+        (project / "defs" / "d.yml").write_text(text)
+        for args in (["validate", "defs/d.yml"], ["report", "defs/d.yml", "--format", "json"],
+                     ["explain", "defs/d.yml", "N", "--rows", "all"]):
+            result = run(project, *args, timeout=120)
+            assert result.returncode == 1, (place, args, result.stderr[-300:])
+            assert b"[expression-too-deep]" in result.stderr or b"[expression-too-long]" in result.stderr, (place, result.stderr[-300:])
+            assert len(result.stderr) < 20_000
+
+
+def test_expressions_at_the_limits_are_computed(project):
+    for expression, expected in (("+".join(["count()"] * 200), 400), ("(" * 63 + "count()" + ")" * 63, 2),
+                                 ("count(where " + "not " * 62 + "name == 2)", 1),
+                                 ("count(where " + " or ".join(["name == 2"] * 150) + ")", 1)):
+        (project / "defs" / "d.yml").write_text(defs("data.csv", value=f"'{expression}'"))
+        result = run(project, "report", "defs/d.yml", "--format", "json")
+        assert result.returncode == 0, result.stderr[-300:]
+        assert json.loads(result.stdout)["indicators"][0]["current"] == expected
+
+
+def _indicators(lines):
+    return "".join(f"      - {{id: {i}, title: {i}, value: '{v}'}}\n" for i, v in lines)
+
+
+@pytest.mark.parametrize("shape", ["chain", "doubling"])
+def test_long_or_doubling_reference_chains_are_refused(project, shape):
+    if shape == "chain":
+        lines = [(f"I{i}", f"$I{i - 1} + 1") for i in range(1, 41)]
+    else:
+        lines = [(f"I{i}", f"$I{i - 1} + $I{i - 1}") for i in range(1, 31)]
+    text = defs("data.csv").replace("        value: count()\n", "        value: count()\n" + _indicators([("I0", "$N")] + lines))
+    (project / "defs" / "d.yml").write_text(text)
+    for args in (["validate", "defs/d.yml"], ["report", "defs/d.yml", "--format", "json"]):
+        result = run(project, *args, timeout=60)
+        assert result.returncode == 1
+        assert b"[indicator-references-too-deep]" in result.stderr
+
+
+def test_many_plain_indicators_are_not_an_alias_bomb(project):
+    body = "".join(f"      - id: I{i}\n        title: Indicator {i}\n        value: count(where name == {i})\n"
+                   f"        target: {{value: 10, date: 2021-12-31}}\n" for i in range(9000))
+    (project / "defs" / "d.yml").write_text(defs("data.csv") + body)
+    result = run(project, "validate", "defs/d.yml", timeout=300)
+    assert b"yaml-alias-bomb" not in result.stderr
+    assert result.returncode == 0, result.stderr[-300:]
+
+
+def test_a_real_alias_bomb_is_still_refused(project):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6))
+    (project / "defs" / "d.yml").write_text(bomb + defs("data.csv"))
+    result = run(project, "validate", "defs/d.yml")
+    assert result.returncode == 1
+    assert b"[yaml-alias-bomb]" in result.stderr
