@@ -38,7 +38,8 @@ final class FieldDecoder {
     private let allowedSet: Set<Value>?
     /// The `in:` values as shown to the user, in declaration order.
     let allowedTexts: [String]
-    private let regex: NSRegularExpression?
+    /// `pattern:`, matched without backtracking (`LinearPattern`).
+    private let regex: LinearPattern?
     /// Set when `pattern:` is not a valid regular expression (reported once by the reader).
     private(set) var invalidPattern: String?
     private var cache: ByteKeyedCache<(Value, FieldProblem?)>?
@@ -58,8 +59,12 @@ final class FieldDecoder {
             allowedTexts = []
         }
         if let pattern = field.pattern {
-            regex = try? NSRegularExpression(pattern: "^(?:" + pattern + ")$", options: [])
-            if regex == nil { invalidPattern = pattern }
+            do {
+                regex = try LinearPattern(pattern)
+            } catch {
+                regex = nil
+                invalidPattern = "\(pattern) (\(error.reason))"
+            }
         } else {
             regex = nil
         }
@@ -172,9 +177,8 @@ final class FieldDecoder {
         return (value, nil)
     }
 
-    static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
-        let range = NSRange(text.startIndex..., in: text)
-        return regex.firstMatch(in: text, options: [], range: range) != nil
+    static func matches(_ regex: LinearPattern, _ text: String) -> Bool {
+        regex.matches(text)
     }
 
     // MARK: - Byte-level parsers

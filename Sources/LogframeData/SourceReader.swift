@@ -152,12 +152,12 @@ public final class SourceReader {
 
     private func resolvePaths(_ log: inout DiagnosticLog) -> [ResolvedPath] {
         let joined = SourcePaths.join(definitions.baseDirectory, source.path)
-        let policy = PathPolicy(definitionsDirectory: definitions.baseDirectory, allowOutside: definitions.allowOutside)
+        let policy = definitions.allowOutside.map { PathPolicy(definitionsDirectory: definitions.baseDirectory, allowOutside: $0) }
         var paths: [String]
         if SourcePaths.hasGlob(source.path) && !FileManager.default.fileExists(atPath: joined) {
             // The folder a pattern starts from must be inside before anything is listed.
-            if policy.check(PathPolicy.fixedPrefix(ofGlob: joined)) == .outside {
-                log.append(outside(SourcePaths.normalize(joined), policy))
+            if let policy, policy.check(PathPolicy.fixedPrefix(ofGlob: joined)) == .outside {
+                log.append(outside(SourcePaths.normalize(joined)))
                 return []
             }
             paths = SourcePaths.expand(joined)
@@ -171,11 +171,11 @@ public final class SourceReader {
         }
         return paths.compactMap { path in
             let display = SourcePaths.normalize(path)
-            switch policy.check(path) {
+            switch policy?.check(path) ?? .missing {
             case .inside(let canonical): return ResolvedPath(open: canonical, display: display)
             case .missing: return ResolvedPath(open: path, display: display)
             case .outside:
-                log.append(outside(display, policy))
+                log.append(outside(display))
                 return nil
             }
         }
@@ -183,7 +183,7 @@ public final class SourceReader {
 
     /// A source path that leads outside the project folder: refused unopened, so the diagnostic
     /// can quote nothing of the file.
-    private func outside(_ display: String, _ policy: PathPolicy) -> Diagnostic {
+    private func outside(_ display: String) -> Diagnostic {
         .error("path-outside-project", at: source.location,
                "The path \(display) of source \(source.id) leads outside the project folder (the git work tree of the definitions file, or its folder); logframe reads no file there",
                hint: "Keep data files inside the project (the git work tree of the definitions file), or, if you trust this definitions file, pass --allow-outside with the folder to read.")

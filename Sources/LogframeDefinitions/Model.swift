@@ -25,8 +25,10 @@ public struct Definitions: Sendable {
     /// Directory against which source paths are resolved.
     public var baseDirectory: String
     /// Paths outside the project folder that sources may read (`--allow-outside`; see
-    /// `PathPolicy` in LogframeData). Empty unless the command line sets it.
-    public var allowOutside: [String] = []
+    /// `PathPolicy` in LogframeData). Definitions read from a file (`DefinitionsLoader`) start
+    /// with `[]`: their sources are confined to the project folder. nil (definitions built in
+    /// code, as in tests) confines nothing.
+    public var allowOutside: [String]? = nil
     public var programme: Programme
     public var sources: [SourceDefinition]
     public var dimensions: [DimensionDefinition]

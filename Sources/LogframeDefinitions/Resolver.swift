@@ -246,8 +246,13 @@ struct Resolver {
         if let pattern = raw.pattern {
             if raw.type != .text && raw.type != .choices {
                 c.error("invalid-value", at: pattern.location, "`pattern` applies only to text fields; field `\(raw.id.value)` is \(raw.type).")
-            } else if (try? NSRegularExpression(pattern: pattern.value)) == nil {
-                c.error("invalid-value", at: pattern.location, "The pattern `\(pattern.value)` is not a valid regular expression.")
+            } else {
+                do {
+                    _ = try LinearPattern(pattern.value)
+                } catch {
+                    c.error("invalid-value", at: pattern.location, "The pattern `\(pattern.value)` is not a valid regular expression: \(error.reason).",
+                            hint: "Patterns support characters, ., \\d \\w \\s, [a-z] classes, (groups), |, * + ? {n,m}, ^ and $ (docs/definitions.md).")
+                }
             }
         }
         return FieldDefinition(id: raw.id.value, column: raw.column ?? raw.id.value, xmlPath: raw.path ?? raw.id.value,

@@ -302,3 +302,27 @@ def test_a_real_alias_bomb_is_still_refused(project):
     result = run(project, "validate", "defs/d.yml")
     assert result.returncode == 1
     assert b"[yaml-alias-bomb]" in result.stderr
+
+
+# 4. Linear-time patterns
+
+def test_a_nested_quantifier_pattern_does_not_backtrack(project):
+    # ICU backtracks on (a|a)+ until its stack limit: about 0.3 s a value (and a long value that
+    # does match is then refused). The linear matcher answers at once and rightly.
+    fields = "      id: text\n      name: {type: text, pattern: \"(a|a)+\"}\n"
+    rows = "".join(f"{i},{'a' * 40}!{i}\n" for i in range(200)) + f"good,{'a' * 20000}\n"
+    (project / "defs" / "data.csv").write_text("id,name\n" + rows)
+    (project / "defs" / "d.yml").write_text(defs("data.csv", fields=fields))
+    result = run(project, "validate", "defs/d.yml", "--format", "json", timeout=30)
+    assert result.returncode == 1
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["errors"] == 200
+    assert summary["sources"][0]["rowsUsed"] == 1
+
+
+def test_a_pattern_that_needs_backtracking_is_refused_with_a_reason(project):
+    fields = "      id: text\n      name: {type: text, pattern: \"(a)\\\\1\"}\n"
+    (project / "defs" / "d.yml").write_text(defs("data.csv", fields=fields))
+    result = run(project, "validate", "defs/d.yml")
+    assert result.returncode == 1
+    assert b"back-references" in result.stderr and b"[invalid-value]" in result.stderr
