@@ -13,11 +13,12 @@ struct Frontend {
 
     /// Loads the definitions; on errors prints them and returns nil. `allowOutside` are the
     /// `--allow-outside` paths sources may read besides the project folder (`PathPolicy`).
-    mutating func loadDefinitions(_ path: String, allowOutside: [String] = []) -> Definitions? {
+    mutating func loadDefinitions(_ path: String, allowOutside: [String] = [], maxCellBytes: Int? = nil) -> Definitions? {
         let (definitions, problems) = DefinitionsLoader.load(path: path)
         diagnostics.append(contentsOf: problems)
         guard var definitions, !problems.contains(where: { $0.severity == .error }) else { return nil }
         definitions.allowOutside = allowOutside
+        if let maxCellBytes { definitions.maxCellBytes = maxCellBytes }
         return definitions
     }
 

@@ -59,7 +59,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         var frontend = Frontend(strict: options.strict)
-        guard let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside) else {
+        guard let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes) else {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }

@@ -26,7 +26,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var frontend = Frontend(strict: options.strict)
         var summary = ValidationSummary(definitionsFile: options.definitions, strict: options.strict)
-        let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside)
+        let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes)
         if let definitions {
             summary.definitionsFile = definitions.file
             for source in definitions.sources {

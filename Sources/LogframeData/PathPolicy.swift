@@ -9,8 +9,10 @@ import Darwin
 ///
 /// A source path, once its symbolic links are resolved, must lie inside the *project folder*:
 /// the root of the git work tree holding the definitions file (the nearest folder at or above
-/// the definitions file's folder that has a `.git` entry), or, outside any git work tree, the
-/// definitions file's folder itself. Folders given with `--allow-outside` are allowed too.
+/// the definitions file's folder that has a `.git` entry; a CI checkout always has one), or,
+/// outside any git work tree (a project unpacked from an archive), the folder above the
+/// definitions file's folder, so the usual layout of `indicators/` beside `samples/` or `data/`
+/// works. Folders given with `--allow-outside` are allowed too.
 /// Nothing of a refused file is opened, so nothing of it can reach a diagnostic.
 public struct PathPolicy: Sendable {
     /// The project folder, canonical (absolute, no symbolic links).
@@ -23,7 +25,7 @@ public struct PathPolicy: Sendable {
     public init(definitionsDirectory: String, allowOutside: [String] = []) {
         let base = PathPolicy.canonical(definitionsDirectory.isEmpty ? "." : definitionsDirectory)
             ?? PathPolicy.absolute(definitionsDirectory.isEmpty ? "." : definitionsDirectory)
-        projectRoot = PathPolicy.workTreeRoot(containing: base) ?? base
+        projectRoot = PathPolicy.workTreeRoot(containing: base) ?? PathPolicy.dirname(base)
         extraRoots = allowOutside.map { PathPolicy.canonical($0) ?? PathPolicy.absolute($0) }
     }
 

@@ -79,7 +79,7 @@ public final class SourceReader {
     public init(source: SourceDefinition, definitions: Definitions) {
         self.source = source
         self.definitions = definitions
-        decoders = source.fields.map { FieldDecoder(field: $0) }
+        decoders = source.fields.map { FieldDecoder(field: $0, maxCellBytes: definitions.maxCellBytes) }
         slots = source.fields.enumerated().map { index, field in source.scope.field(named: field.id)?.slot ?? index }
         slotCount = max(source.fields.count, (source.scope.fields.map(\.slot).max() ?? -1) + 1, (slots.max() ?? -1) + 1)
         keySlots = source.key.compactMap { id in source.fieldIndex(id).map { source.scope.field(named: id)?.slot ?? $0 } }
@@ -185,7 +185,7 @@ public final class SourceReader {
     /// can quote nothing of the file.
     private func outside(_ display: String) -> Diagnostic {
         .error("path-outside-project", at: source.location,
-               "The path \(display) of source \(source.id) leads outside the project folder (the git work tree of the definitions file, or its folder); logframe reads no file there",
+               "The path \(display) of source \(source.id) leads outside the project folder (the git work tree of the definitions file; without git, the folder above the definitions file's folder); logframe reads no file there",
                hint: "Keep data files inside the project (the git work tree of the definitions file), or, if you trust this definitions file, pass --allow-outside with the folder to read.")
     }
 
@@ -563,16 +563,27 @@ public final class SourceReader {
     private func matchColumns(_ header: [String], display: String, headerLine: Int, log: inout DiagnosticLog) -> [Int]? {
         var columns: [Int] = []
         var missing = false
+        // Linear in the header, however wide: each name folded once, looked up by key, and the
+        // text column where each header cell starts summed once.
+        let folded = header.map { $0.folding(options: [.caseInsensitive], locale: nil) }
+        var byFolded: [String: [Int]] = [:]
+        for (index, key) in folded.enumerated() { byFolded[key, default: []].append(index) }
+        var starts: [Int] = []
         for field in source.fields {
             let wanted = TextNormalization.nfc(field.column).trimmingSpaces()
-            if let index = header.firstIndex(of: wanted)
-                ?? header.firstIndex(where: { $0.compare(wanted, options: [.caseInsensitive]) == .orderedSame }) {
+            let sameName = byFolded[wanted.folding(options: [.caseInsensitive], locale: nil)] ?? []
+            if let index = sameName.first(where: { header[$0] == wanted }) ?? sameName.first {
                 // The same declared name twice: which column holds the data is anyone's guess.
-                let repeats = header.indices.filter { $0 > index && header[$0].compare(header[index], options: [.caseInsensitive]) == .orderedSame }
+                let repeats = (byFolded[folded[index]] ?? []).filter { $0 > index }
                 if !repeats.isEmpty {
                     missing = true
+                    if starts.isEmpty {
+                        starts.reserveCapacity(header.count)
+                        var column = 1
+                        for name in header { starts.append(column); column += name.unicodeScalars.count + 1 }
+                    }
                     for again in repeats {
-                        let column = header[..<again].reduce(1) { $0 + $1.unicodeScalars.count + 1 }
+                        let column = starts[again]
                         log.append(.error("duplicate-column", at: SourceLocation(file: display, line: headerLine, column: column),
                                           "Column \"\(header[again])\" appears more than once in the header of \(display) (column \(index + 1) and column \(again + 1)), so field \(field.id) of source \(source.id) is ambiguous; no rows of this file were read",
                                           hint: "Rename or remove the repeated column."))

@@ -29,6 +29,10 @@ public struct Definitions: Sendable {
     /// with `[]`: their sources are confined to the project folder. nil (definitions built in
     /// code, as in tests) confines nothing.
     public var allowOutside: [String]? = nil
+    /// The longest cell (in bytes) a source may have; a longer one is a `cell-too-large` error
+    /// (`--max-cell-bytes` sets it).
+    public var maxCellBytes = Definitions.defaultMaxCellBytes
+    public static let defaultMaxCellBytes = 1 << 20
     public var programme: Programme
     public var sources: [SourceDefinition]
     public var dimensions: [DimensionDefinition]

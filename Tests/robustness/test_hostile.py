@@ -100,11 +100,16 @@ def test_data_beside_the_definitions_folder_inside_the_work_tree_is_read(tree):
     assert b"s: 1 rows read, 1 used" in result.stdout
 
 
-def test_without_a_work_tree_only_the_definitions_folder_is_the_project(tree):
+def test_without_a_work_tree_the_project_is_the_folder_above_the_definitions(tree):
     plain = tree / "plain"
     (plain / "defs").mkdir(parents=True)
-    (plain / "beside.csv").write_text("id,name\n1,2\n")
-    (plain / "defs" / "d.yml").write_text(defs("../beside.csv"))
+    (plain / "data").mkdir()
+    (plain / "data" / "s.csv").write_text("id,name\n1,2\n")
+    (tree / "beside.csv").write_text("id,name\n1,2\n")
+    (plain / "defs" / "d.yml").write_text(defs("../data/s.csv"))
+    result = run(plain, "validate", "defs/d.yml")
+    assert result.returncode == 0, result.stderr
+    (plain / "defs" / "d.yml").write_text(defs("../../beside.csv"))
     result = run(plain, "validate", "defs/d.yml")
     assert result.returncode == 1
     assert b"path-outside-project" in result.stderr
@@ -326,3 +331,92 @@ def test_a_pattern_that_needs_backtracking_is_refused_with_a_reason(project):
     result = run(project, "validate", "defs/d.yml")
     assert result.returncode == 1
     assert b"back-references" in result.stderr and b"[invalid-value]" in result.stderr
+
+
+# 5. Sizes in diagnostics
+
+def test_a_long_cell_is_quoted_cut_and_a_huge_one_refused(project):
+    fields = "      id: text\n      name: integer\n"
+    long_value = "x" * 500_000
+    huge_value = "y" * 2_000_000
+    (project / "defs" / "data.csv").write_text(f"id,name\n1,{long_value}\n2,{huge_value}\n")
+    (project / "defs" / "d.yml").write_text(defs("data.csv", fields=fields))
+    for fmt in ("text", "github", "json", "junit"):
+        result = run(project, "validate", "defs/d.yml", "--format", fmt)
+        assert result.returncode == 1
+        out = all_output(result)
+        assert len(out) < 20_000, (fmt, len(out))
+        assert "x" * 150 in out and "x" * 1000 not in out and "…" in out
+        assert "cell-too-large" in out
+    raised = run(project, "validate", "defs/d.yml", "--max-cell-bytes", "3000000")
+    assert b"cell-too-large" not in raised.stderr and raised.stderr.count(b"[field-type]") == 2
+
+
+def test_a_huge_single_line_file_prints_bounded_diagnostics(project):
+    line = ",".join(["9"] * 1_500_000)   # about 3 MB on one line, a header only
+    (project / "defs" / "data.csv").write_text(line + "\n")
+    for fmt in ("text", "github"):
+        result = run(project, "validate", "defs/d.yml", "--format", fmt)
+        assert result.returncode == 1
+        assert len(all_output(result)) < 20_000
+
+
+def test_a_header_of_100k_columns_checks_in_linear_time(project):
+    header = ",".join(["id"] * 100_000) + ",name"
+    (project / "defs" / "data.csv").write_text(header + "\n")
+    result = run(project, "validate", "defs/d.yml", "--format", "json", timeout=60)
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["diagnostics"][0]["code"] == "duplicate-column"
+
+
+def test_integers_past_eighteen_digits_are_too_large(project):
+    (project / "defs" / "data.csv").write_text("id,name\n1,1234567890123456789\n2,12a\n")
+    result = run(project, "validate", "defs/d.yml")
+    assert b'"1234567890123456789" in column name (line 2) is too large: whole numbers have at most 18 digits' in result.stderr
+    assert b'"12a" in column name (line 3) is not a whole number' in result.stderr
+
+
+# 6. Control characters
+
+HOSTILE_CELL = 'x\n::error file=a,line=1::injected\n\x1b]0;owned\x07\x1b[31mred\u202e'
+
+
+def _no_raw_controls(text):
+    return not any(ch in text for ch in ("\x1b", "\x07", "\u202e", "\x9b"))
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json", "junit"])
+def test_control_characters_in_cells_never_reach_a_diagnostic_raw(project, fmt):
+    cell = HOSTILE_CELL.replace('"', '""')
+    (project / "defs" / "data.csv").write_text(f'id,name\n1,"{cell}"\n"\x1b[2J",5\n', newline="")
+    result = run(project, "validate", "defs/d.yml", "--format", fmt)
+    assert result.returncode == 1
+    out = all_output(result)
+    assert _no_raw_controls(out), out
+    assert "injected" in out
+    lines = out.splitlines()
+    assert not any(line.lstrip().startswith("::") and "injected" in line and not line.startswith("::error file=defs/data.csv") for line in lines)
+    if fmt == "github":
+        assert all(line.startswith("::error file=defs/data.csv") or line.startswith("s: ") for line in lines), lines
+
+
+def test_control_characters_in_categories_never_reach_a_report_raw(project):
+    fields = "      id: text\n      name: text\n"
+    cell = HOSTILE_CELL.replace('"', '""')
+    (project / "defs" / "data.csv").write_text(f'id,name\n1,"{cell}"\n2,plain\n3,"a|b"\n', newline="")
+    # The EU style shows each category of a `sex` breakdown.
+    text = defs("data.csv", fields=fields).replace("results:", "dimensions:\n  sex: {field: name}\nresults:")
+    text = text.replace("        value: count()\n", "        value: count()\n        by: [sex]\n")
+    (project / "defs" / "d.yml").write_text(text)
+    for fmt in ("md", "csv", "html", "json"):
+        result = run(project, "report", "defs/d.yml", "--format", fmt, "--style", "eu")
+        assert fmt == "json" or "injected" in result.stdout.decode()
+        assert result.returncode == 0, result.stderr
+        out = result.stdout.decode()
+        if fmt == "json":
+            # The JSON report is the data model: values stay exact, JSON-escaped (\u001b).
+            assert "\x1b" not in out and "\x07" not in out and "\\u001b" in out
+            continue
+        assert _no_raw_controls(out), (fmt, out)
+        if fmt == "md":
+            assert not any(line.startswith("::") for line in out.splitlines())
