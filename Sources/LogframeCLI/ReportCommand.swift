@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LogframeCore
+import LogframeData
 import LogframeDefinitions
 import LogframeEngine
 import LogframeReport
@@ -75,7 +76,15 @@ struct ReportCommand: ParsableCommand {
             }
         }
         defer { sink?.discard() }
-        let result = frontend.compute(definitions, asOf: asOf)
+        var result = frontend.compute(definitions, asOf: asOf)
+        // A report names data files as the definitions do, relative to the definitions file
+        // (absolute when written so), so it is the same byte for byte whatever the working
+        // directory and however the definitions file was named on the command line.
+        for s in result.sources.indices where !(definitions.source(result.sources[s].id)?.path.hasPrefix("/") ?? true) {
+            for f in result.sources[s].files.indices {
+                result.sources[s].files[f].path = PathPolicy.relative(result.sources[s].files[f].path, toFolder: definitions.baseDirectory)
+            }
+        }
 
         let bytes: Data
         switch resolvedFormat ?? "md" {
@@ -91,6 +100,10 @@ struct ReportCommand: ParsableCommand {
             case "xlsx":
                 do {
                     bytes = try XLSXRenderer.render(document)
+                } catch let tooLarge as XLSXRenderer.TooLarge {
+                    frontend.printDiagnostics()
+                    FileHandle.standardError.write(Data("error: cannot build the XLSX workbook: \(tooLarge) [xlsx-too-large]\n  = hint: Use --format csv or html, or fewer (longer) periods.\n".utf8))
+                    throw ExitCode(1)
                 } catch {
                     frontend.printDiagnostics()
                     FileHandle.standardError.write(Data("error: cannot build the XLSX workbook: \(error) [xlsx-failed]\n".utf8))

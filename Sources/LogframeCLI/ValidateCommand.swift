@@ -16,6 +16,8 @@ struct ValidateCommand: ParsableCommand {
     var format: String = "text"
 
     static let formats = ["text", "json", "github", "junit"]
+    /// Diagnostics only the engine's pass raises (Finalize.swift), which validate must raise too.
+    static let passOnlyCodes: Set<String> = ["dimension-too-many-categories", "sum-overflow"]
 
     func validate() throws {
         guard Self.formats.contains(format) else {
@@ -39,6 +41,15 @@ struct ValidateCommand: ParsableCommand {
                 frontend.diagnostics.merge(result.log)
                 summary.sources.append(.init(id: source.id, files: result.files, rowsRead: result.rowsRead,
                                              rowsUsed: result.rowsUsed, rowsRejected: result.rowsRejected))
+            }
+        }
+        if let definitions {
+            // What only the computation finds (a dimension with too many categories, a sum too
+            // large to keep exactly) would fail `report`: validate runs the pass too, over the
+            // whole programme, and keeps those diagnostics (the reader's are already there).
+            let pass = Engine.run(definitions: definitions, asOf: definitions.programme.end, options: Frontend.engineOptions)
+            for diagnostic in pass.log.sorted where ValidateCommand.passOnlyCodes.contains(diagnostic.code) {
+                frontend.diagnostics.append(diagnostic)
             }
         }
         let log = frontend.diagnostics

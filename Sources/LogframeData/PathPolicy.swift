@@ -89,6 +89,18 @@ public struct PathPolicy: Sendable {
         return SourcePaths.normalize(cwd + "/" + path)
     }
 
+    /// `path` written relative to `folder` (both as the user wrote them, relative to the working
+    /// directory or absolute), lexically: what a definitions file in `folder` would write to
+    /// name the file, whatever the working directory.
+    public static func relative(_ path: String, toFolder folder: String) -> String {
+        let target = absolute(path).split(separator: "/")
+        let base = absolute(folder.isEmpty ? "." : folder).split(separator: "/")
+        var common = 0
+        while common < target.count, common < base.count, target[common] == base[common] { common += 1 }
+        let parts = Array(repeating: "..", count: base.count - common) + target[common...].map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
     static func dirname(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])

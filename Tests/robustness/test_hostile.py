@@ -420,3 +420,52 @@ def test_control_characters_in_categories_never_reach_a_report_raw(project):
         assert _no_raw_controls(out), (fmt, out)
         if fmt == "md":
             assert not any(line.startswith("::") for line in out.splitlines())
+
+
+# 7. Consistency
+
+def test_validate_raises_what_report_raises(project):
+    fields = "      id: text\n      name: text\n      amount: number\n"
+    rows = "".join(f"{i},V{i:06d},999999999999999999.999999999999999999\n" for i in range(66_000))
+    (project / "defs" / "data.csv").write_text("id,name,amount\n" + rows)
+    text = defs("data.csv", fields=fields).replace("results:", "dimensions:\n  v: {field: name}\nresults:")
+    text = text.replace("        value: count()\n", "        value: count()\n        by: [v]\n"
+                        "      - {id: S, title: S, value: sum(amount)}\n")
+    (project / "defs" / "d.yml").write_text(text)
+    report = run(project, "report", "defs/d.yml", "--format", "json", timeout=300)
+    validate = run(project, "validate", "defs/d.yml", "--strict", "--format", "json", timeout=300)
+    codes = lambda text: {line.split("[")[-1].rstrip("]") for line in text.splitlines() if ": error: " in line}
+    report_codes = codes(report.stderr.decode())
+    assert {"dimension-too-many-categories", "sum-overflow"} <= report_codes
+    assert validate.returncode == 1
+    assert report_codes <= {d["code"] for d in json.loads(validate.stdout)["diagnostics"]}
+
+
+def test_xlsx_never_exceeds_excels_columns(project):
+    # 460 years of months: the IPTT sheet would need 3 columns a period, past Excel's 16,384.
+    text = defs("data.csv").replace("end: 2021-12-31}", "end: 2480-12-31, periods: monthly}")
+    (project / "defs" / "d.yml").write_text(text)
+    (project / "out.xlsx").write_text("old")
+    result = run(project, "report", "defs/d.yml", "--format", "xlsx", "--style", "iptt", "--as-of", "2480-12-31",
+                 "--output", "out.xlsx", timeout=120)
+    assert result.returncode == 1
+    assert b"[xlsx-too-large]" in result.stderr and b"16384 columns" in result.stderr
+    assert (project / "out.xlsx").read_text() == "old"
+
+
+def test_reports_are_the_same_whatever_the_working_directory(tree):
+    repo = tree / "repo"
+    (repo / "samples").mkdir()
+    (repo / "samples" / "s.csv").write_text("id,name\n1,2\n2,3\n")
+    (repo / "defs" / "d.yml").write_text(defs("../samples/s.csv"))
+    for fmt in ("json", "md", "html", "csv", "xlsx"):
+        outputs = set()
+        for cwd, name in ((repo, "defs/d.yml"), (repo / "defs", "d.yml"), (tree, str(repo / "defs" / "d.yml")),
+                          (repo / "samples", "../defs/d.yml")):
+            out = tree / f"out.{fmt}"
+            result = run(cwd, "report", name, "--format", fmt, "--output", str(out), "--as-of", "2021-12-31")
+            assert result.returncode == 0, result.stderr
+            outputs.add(out.read_bytes())
+        assert len(outputs) == 1, fmt
+    result = run(repo, "report", "defs/d.yml", "--format", "json")
+    assert json.loads(result.stdout)["sources"][0]["files"][0]["path"] == "../samples/s.csv"
