@@ -8,7 +8,7 @@ import LogframeDefinitions
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check the definitions and every data file; compute nothing.")
+        abstract: "Check the definitions and every data file; write no report.")
 
     @OptionGroup var options: DefinitionsOptions
 
