@@ -56,12 +56,13 @@ public enum ControlCharacters {
 
     /// A value as a diagnostic quotes it: escaped, then cut to `quotedLimit` characters.
     public static func quote(_ text: String, limit: Int = quotedLimit) -> String {
-        // Cut first (bounded work on a huge value), then escape what is kept.
-        escape(cut(text, limit: limit))
+        // Cut first (bounded work on a huge value), escape what is kept, and cut again (escapes
+        // are longer than what they replace).
+        cut(escape(cut(text, limit: limit)), limit: limit)
     }
 
     /// A whole message or hint for printing: escaped and at most `messageLimit` characters.
     public static func message(_ text: String) -> String {
-        escape(cut(text, limit: messageLimit))
+        cut(escape(cut(text, limit: messageLimit)), limit: messageLimit)
     }
 }
