@@ -27,11 +27,16 @@ struct HeaderLocator {
         var columns: [Int] = []
         var failed = false
         let tags = hashtags.map { $0.map(HXLTag.init) }
+        // Linear in the header, however wide (a hostile file may have 100k columns): each label
+        // folded once and looked up by key.
+        let folded = header.map { $0.folding(options: [.caseInsensitive], locale: nil) }
+        var byFolded: [String: [Int]] = [:]
+        for (index, key) in folded.enumerated() { byFolded[key, default: []].append(index) }
         for field in source.fields {
             let index: Int?
             switch field.selector {
             case .name:
-                index = byName(field, log: &log)
+                index = byName(field, byFolded: byFolded, folded: folded, log: &log)
             case .hashtag(let tag):
                 index = byHashtag(field, tag, tags, log: &log)
             case .position(let position):
@@ -51,12 +56,12 @@ struct HeaderLocator {
         header[index].isEmpty ? "column \(index + 1)" : "column \(index + 1) (\"\(header[index])\")"
     }
 
-    private func byName(_ field: FieldDefinition, log: inout DiagnosticLog) -> Int? {
+    private func byName(_ field: FieldDefinition, byFolded: [String: [Int]], folded: [String], log: inout DiagnosticLog) -> Int? {
         let wanted = TextNormalization.nfc(field.column).trimmingSpaces()
-        if let index = header.firstIndex(of: wanted)
-            ?? header.firstIndex(where: { $0.compare(wanted, options: [.caseInsensitive]) == .orderedSame }) {
+        let sameName = byFolded[wanted.folding(options: [.caseInsensitive], locale: nil)] ?? []
+        if let index = sameName.first(where: { header[$0] == wanted }) ?? sameName.first {
             // The same declared name twice: which column holds the data is anyone's guess.
-            let repeats = header.indices.filter { $0 > index && header[$0].compare(header[index], options: [.caseInsensitive]) == .orderedSame }
+            let repeats = (byFolded[folded[index]] ?? []).filter { $0 > index }
             guard repeats.isEmpty else {
                 for again in repeats {
                     log.append(.error("duplicate-column", at: SourceLocation(file: display, line: headerLine, column: textColumn(again, in: header)),
