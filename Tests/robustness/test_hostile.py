@@ -24,6 +24,7 @@ programme: {{id: H, title: Hostile, start: 2021-01-01, end: 2021-12-31}}
 sources:
   s:
     path: {path}
+    date: none
     fields:
 {fields}{extra}results:
   - id: R
