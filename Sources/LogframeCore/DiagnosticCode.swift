@@ -34,6 +34,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case unknownPeriod = "unknown-period"
     /// `$ID` references that form a circle.
     case indicatorCycle = "indicator-cycle"
+    /// `$ID` chains too long, or inlining too many formulas.
+    case indicatorReferencesTooDeep = "indicator-references-too-deep"
     /// A final target dated outside the programme.
     case targetOutsideProgramme = "target-outside-programme"
     /// A source no indicator reads (warning).
@@ -45,6 +47,10 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
 
     // Expressions (LogframeExpressions, reported at their place in the definitions file).
     case expressionSyntax = "expression-syntax"
+    /// An expression nested past the parser's depth limit.
+    case expressionTooDeep = "expression-too-deep"
+    /// An expression longer than the length limit.
+    case expressionTooLong = "expression-too-long"
     /// A value of the wrong type for where it is used (a filter that is not true/false, a sum of text).
     case expressionType = "expression-type"
     case unknownFunction = "unknown-function"
@@ -60,6 +66,10 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case encodingNotUTF8 = "encoding-not-utf8"
     /// NUL bytes: not a text file (a spreadsheet, an image).
     case binaryFile = "binary-file"
+    /// A data path outside the project folder (without `--allow-outside`), or not a regular file.
+    case pathOutsideProject = "path-outside-project"
+    /// A cell larger than `--max-cell-bytes`.
+    case cellTooLarge = "cell-too-large"
 
     // CSV files.
     case csvEmptyFile = "csv-empty-file"
@@ -101,4 +111,10 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case dimensionTooManyCategories = "dimension-too-many-categories"
     /// A sum too large to compute exactly: shown as n/a.
     case sumOverflow = "sum-overflow"
+
+    // The command line (LogframeCLI).
+    /// `--output` names one of the run's own inputs.
+    case outputIsInput = "output-is-input"
+    /// The report cannot be written where `--output` says.
+    case outputUnwritable = "output-unwritable"
 }

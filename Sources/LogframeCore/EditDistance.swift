@@ -79,7 +79,9 @@ public enum DidYouMean {
             let target = fold(word)
             guard !target.isEmpty else { return nil }
             var best: (candidate: String, distance: Int)?
-            for candidate in candidates {
+            // At most 10,000 candidates: a header of a million columns gets a suggestion from
+            // its first names, not a minute of edit distances.
+            for candidate in candidates.prefix(10_000) {
                 let folded = fold(candidate)
                 let distance = folded == target ? 0 : EditDistance.levenshtein(target, folded)
                 let allowed = max(1, min(3, max(target.count, folded.count) / 3))

@@ -5,7 +5,7 @@ import LogframeCore
 enum Suggestions {
     /// `"a", "b" or "c"` for messages.
     static func list(_ items: [String], limit: Int = 12) -> String {
-        let shown = items.prefix(limit).map { "\"\($0)\"" }
+        let shown = items.prefix(limit).map { "\"\(ControlCharacters.quote($0, limit: 100))\"" }
         let more = items.count > limit ? " (and \(items.count - limit) more)" : ""
         return shown.joined(separator: ", ") + more
     }

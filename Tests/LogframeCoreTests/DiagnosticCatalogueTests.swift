@@ -17,6 +17,7 @@ struct DiagnosticCatalogueTests {
             #"(?:error|warning|fail)\(\s*"([a-z0-9]+(?:-[a-z0-9]+)+)""#,
             #"Diagnostic\(\.(?:error|warning),\s*"([a-z0-9]+(?:-[a-z0-9]+)+)""#,
             #"code:\s*"([a-z0-9]+(?:-[a-z0-9]+)+)""#,
+            #"code\s*=\s*"([a-z0-9]+(?:-[a-z0-9]+)+)""#,
         ].map { try! NSRegularExpression(pattern: $0) }
         let fieldProblem = try NSRegularExpression(pattern: #"return "([a-z0-9]+(?:-[a-z0-9]+)+)""#)
         var found: [String: [String]] = [:]
