@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import LogframeCore
+import LogframeData
+
+/// `logframe init DATA...`: a commented definitions skeleton from data files (docs/init.md).
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write a commented definitions skeleton from CSV files or ODK/Kobo XML submissions.",
+        discussion: """
+            Every column is typed from a sample of its values. Several XML submissions of one form \
+            (e.g. meetings/*.xml) make one source; each CSV file makes a source of its own. Review \
+            the TODO comments, then run logframe validate on the result.
+            """)
+
+    @Argument(help: "CSV files, or ODK/KoboToolbox submission XML files of one form.")
+    var data: [String]
+
+    @Option(name: [.customShort("o"), .long], help: "Write the definitions to this file instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Overwrite the --output file if it exists.")
+    var force = false
+
+    @Option(help: "Rows (CSV) or submissions (XML) read per source to infer the types.")
+    var sample: Int = 10_000
+
+    func validate() throws {
+        if data.isEmpty { throw ValidationError("Name at least one data file, e.g. logframe init services.csv") }
+        if sample < 1 { throw ValidationError("--sample must be at least 1.") }
+        if let output, !force, FileManager.default.fileExists(atPath: output) {
+            throw ValidationError("\(output) exists already; init never overwrites a file. Choose another name, or add --force to replace it.")
+        }
+    }
+
+    func run() throws {
+        var log = DiagnosticLog()
+        var sources: [InitSkeleton.Source] = []
+        let base = output.map { URL(fileURLWithPath: $0).standardizedFileURL.deletingLastPathComponent().path }
+            ?? FileManager.default.currentDirectoryPath
+        let xml = data.filter { $0.lowercased().hasSuffix(".xml") }
+        for path in data where !path.lowercased().hasSuffix(".xml") {
+            let (profile, problems) = TableProfiler.profileCSV(path: path, sampleRows: sample)
+            log.merge(problems)
+            if let profile {
+                sources.append(.init(profile: profile, path: InitSkeleton.relativePath(path, from: base)))
+            }
+        }
+        if !xml.isEmpty {
+            let (profiles, problems) = TableProfiler.profileXML(paths: xml, sampleRows: sample)
+            log.merge(problems)
+            let path = InitSkeleton.xmlPath(xml, from: base)
+            for profile in profiles { sources.append(.init(profile: profile, path: path)) }
+        }
+        let text = DiagnosticText.render(log)
+        if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
+        guard log.errorCount == 0, !sources.isEmpty else { throw ExitCode(1) }
+
+        let yaml = InitSkeleton(sources: sources, relativeTo: output == nil ? "the current folder" : nil).render()
+        if let output {
+            do {
+                try AtomicFile.write(Data(yaml.utf8), to: output)
+            } catch {
+                FileHandle.standardError.write(Data("\(output): error: cannot write the definitions: \(error.localizedDescription) [output-unwritable]\n".utf8))
+                throw ExitCode(1)
+            }
+            FileHandle.standardError.write(Data("wrote \(output); review its TODO comments, then run: logframe validate \(output)\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(yaml.utf8))
+        }
+    }
+}
