@@ -129,8 +129,9 @@ struct InitSkeleton {
         var out = ""
         func line(_ text: String = "") { out += text + "\n" }
 
-        let files = plans.map(\.source.path)
-        line("# Definitions skeleton written by `logframe init` from \(Set(files).sorted().joined(separator: ", ")).")
+        var files: [String] = []
+        for plan in plans where !files.contains(plan.source.path) { files.append(plan.source.path) }
+        line("# Definitions skeleton written by `logframe init` from \(files.joined(separator: ", ")).")
         line("# The field types, `in:` lists, key and date come from the data; check each, and fill in what is")
         line("# marked TODO. Then run: logframe validate THIS-FILE (docs/definitions.md describes every key).")
         if let relativeTo {
@@ -203,16 +204,16 @@ struct InitSkeleton {
         }
         line()
 
-        // One example indicator on the first dated source (else the first).
-        guard let chosen = plans.first(where: { $0.date != nil }) ?? plans.first else { return out }
-        let person = personField(chosen)
-        let by = dimensions.filter { $0.fields.contains(chosen.id) }.map(\.id)
+        // An example indicator per source (an unused source or dimension draws a warning).
         line("results:")
         line("  - id: OP1")
         line("    level: output")
-        line("    title: \(yamlScalar("TODO: the output this indicator measures"))")
+        line("    title: \(yamlScalar("TODO: the output these indicators measure"))")
         line("    indicators:")
-        line("      - id: OP1.1")
+        for (number, chosen) in plans.enumerated() {
+        let person = personField(chosen)
+        let by = dimensions.filter { $0.fields.contains(chosen.id) }.map(\.id)
+        line("      - id: OP1.\(number + 1)")
         if let person {
             line("        title: \(yamlScalar("TODO: People reached (\(chosen.id))"))")
             line("        source: \(chosen.id)")
@@ -226,6 +227,7 @@ struct InitSkeleton {
         line("        # baseline: {value: 0, date: YYYY-MM-DD}  # TODO")
         line("        # target: {value: 100, date: YYYY-MM-DD}  # TODO: without a target there is no status")
         line("        means_of_verification: \(yamlScalar("TODO: where the figure comes from (\(URL(fileURLWithPath: chosen.source.path).lastPathComponent))"))")
+        }
         return out
     }
 
@@ -265,7 +267,13 @@ struct InitSkeleton {
         case .text:
             if let values = profile.categories() {
                 parts.append("in: [\(values.map(yamlScalar).joined(separator: ", "))]")
-                comments.append("TODO: the values seen; correct misspellings in the data rather than adding them here")
+                let misspelt = profile.likelyMisspellings(among: values)
+                if misspelt.isEmpty {
+                    comments.append("the values seen")
+                } else {
+                    let pairs = misspelt.map { "\(yamlScalar($0.rare)) (\(profile.count(of: $0.rare))x) looks like \(yamlScalar($0.frequent))" }
+                    comments.append("TODO: the values seen; \(pairs.joined(separator: ", ")): correct the data, then drop it here")
+                }
             } else if let count = profile.distinctCount {
                 comments.append("\(count) distinct values")
             } else {

@@ -228,6 +228,7 @@ public struct ColumnProfile: Sendable {
         "name", "names", "fullname", "firstname", "lastname", "surname", "middlename", "patronymic", "fathername",
         "phone", "phones", "mobile", "telephone", "tel", "cell", "email", "mail", "fin", "pin", "passport", "ssn",
         "address", "street", "birthdate", "dob", "gps", "geopoint", "latitude", "longitude",
+        "facilitator", "enumerator", "interviewer", "respondentname", "signature", "photo",
         "ad", "soyad", "soyadı", "ata", "telefon", "ünvan", "unvan", "şəxsiyyət", "vəsiqə",
     ]
 
@@ -388,15 +389,15 @@ extension TableProfiler {
         func table(for path: String) -> Int {
             tables.indices.last { path == tables[$0].record || path.hasPrefix(tables[$0].record + "/") } ?? 0
         }
-        func collect(_ node: XMLNodeTree, _ path: String, into row: inout [String: String], record: String) {
+        func collect(_ node: XMLNodeTree, _ path: String, into row: inout [(key: String, value: String)], record: String) {
             for (name, value) in node.attributes where path == record {
-                row["@" + name] = value
+                row.append(("@" + name, value))
             }
             for child in node.children {
                 let childPath = path + "/" + child.name
                 if table(for: childPath) != table(for: record) { continue }  // a nested repeat's own rows
                 if child.children.isEmpty {
-                    row[String(childPath.dropFirst(record.count + 1))] = child.text
+                    row.append((String(childPath.dropFirst(record.count + 1)), child.text))
                 } else {
                     collect(child, childPath, into: &row, record: record)
                 }
@@ -414,17 +415,19 @@ extension TableProfiler {
                 var found: [XMLNodeTree] = []
                 instances(tree.root, "/" + rootName, of: tables[t].record, &found)
                 for node in found {
-                    var row: [String: String] = [:]
+                    var row: [(key: String, value: String)] = []
                     collect(node, tables[t].record, into: &row, record: tables[t].record)
-                    // Columns keep first-seen order; a column missing from a record is a blank.
-                    for key in row.keys.sorted(by: { ($0.hasPrefix("@") ? 0 : 1, $0) < ($1.hasPrefix("@") ? 0 : 1, $1) })
-                    where tables[t].index[key] == nil {
+                    // Columns in document order of first appearance; a column missing from a
+                    // record is a blank there; a leaf repeated in one record counts once (its first).
+                    var values: [String: String] = [:]
+                    for (key, value) in row where values[key] == nil { values[key] = value }
+                    for key in row.map(\.key) where tables[t].index[key] == nil {
                         tables[t].index[key] = tables[t].profile.columns.count
                         var column = ColumnProfile(name: key)
                         for _ in 0..<tables[t].profile.rowsSampled { column.add("", row: 0) }
                         tables[t].profile.columns.append(column)
                     }
-                    for (key, i) in tables[t].index { tables[t].profile.columns[i].add(row[key] ?? "", row: number + 1) }
+                    for (key, i) in tables[t].index { tables[t].profile.columns[i].add(values[key] ?? "", row: number + 1) }
                     tables[t].profile.rowsSampled += 1
                 }
             }
