@@ -82,7 +82,7 @@ struct InitSkeleton {
             }
             plan.date = (dated.first { $0.id.lowercased().contains("date") } ?? dated.first)?.id
             if plan.date == nil, fields.contains(where: { if case .date = $0.profile?.type { return true }; return false }) {
-                plan.notes.append("TODO: no date column is filled on every row, so the source is undated (counted in no period);\n#   fill the dates, then add `date: FIELD` here.")
+                plan.notes.append("TODO: no date column is filled on every row; fill the dates, then replace `date: none` with `date: FIELD`.")
             }
             // An XML repeat: the submission's key and date, from the parent record.
             if let record = profile.recordPath, let root = rootPlan, let rootRecord = root.source.profile.recordPath,
@@ -177,7 +177,11 @@ struct InitSkeleton {
                 line("    delimiter: \(profile.delimiter == 0x09 ? "tab" : yamlScalar(String(UnicodeScalar(profile.delimiter))))")
             }
             if let key = plan.key { line("    key: \(key)  # every value differs: a repeated one will reject its row") }
-            if let date = plan.date { line("    date: \(date)  # places each record in a period") }
+            if let date = plan.date {
+                line("    date: \(date)  # places each record in a period")
+            } else {
+                line("    date: none  # TODO: undated (a register, a roster): its records count in every period's cumulative figure")
+            }
             line("    fields:")
             for field in plan.fields { line("      " + fieldLine(field, plan: plan, isXML: profile.recordPath != nil)) }
         }
