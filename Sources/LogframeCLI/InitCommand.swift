@@ -14,7 +14,7 @@ struct InitCommand: ParsableCommand {
             the TODO comments, then run logframe validate on the result.
             """)
 
-    @Argument(help: "CSV files, or ODK/KoboToolbox submission XML files of one form.")
+    @Argument(help: "CSV files; ODK/KoboToolbox submission XML files of one form; or an XLSForm (.xlsx), with its submissions if you have them.")
     var data: [String]
 
     @Option(name: [.customShort("o"), .long], help: "Write the definitions to this file instead of standard output.")
@@ -40,14 +40,22 @@ struct InitCommand: ParsableCommand {
         let base = output.map { URL(fileURLWithPath: $0).standardizedFileURL.deletingLastPathComponent().path }
             ?? FileManager.default.currentDirectoryPath
         let xml = data.filter { $0.lowercased().hasSuffix(".xml") }
-        for path in data where !path.lowercased().hasSuffix(".xml") {
+        let xlsx = data.filter { $0.lowercased().hasSuffix(".xlsx") }
+        var forms: [(form: XLSForm, path: String, pathIsGuess: Bool)] = []
+        for path in xlsx {
+            let (form, problems) = XLSForm.read(path: path)
+            log.merge(problems)
+            // With submissions given too, the form types them and they give the path.
+            if let form { forms.append((form, xml.isEmpty ? "submissions/*.xml" : InitSkeleton.xmlPath(xml, from: base), xml.isEmpty)) }
+        }
+        for path in data where !path.lowercased().hasSuffix(".xml") && !path.lowercased().hasSuffix(".xlsx") {
             let (profile, problems) = TableProfiler.profileCSV(path: path, sampleRows: sample)
             log.merge(problems)
             if let profile {
                 sources.append(.init(profile: profile, path: InitSkeleton.relativePath(path, from: base)))
             }
         }
-        if !xml.isEmpty {
+        if !xml.isEmpty, xlsx.isEmpty {
             let (profiles, problems) = TableProfiler.profileXML(paths: xml, sampleRows: sample)
             log.merge(problems)
             let path = InitSkeleton.xmlPath(xml, from: base)
@@ -55,9 +63,20 @@ struct InitCommand: ParsableCommand {
         }
         let text = DiagnosticText.render(log)
         if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
-        guard log.errorCount == 0, !sources.isEmpty else { throw ExitCode(1) }
+        guard log.errorCount == 0, !sources.isEmpty || !forms.isEmpty else { throw ExitCode(1) }
 
-        let yaml = InitSkeleton(sources: sources, relativeTo: output == nil ? "the current folder" : nil).render()
+        var skeleton = InitSkeleton(sources: sources, relativeTo: output == nil ? "the current folder" : nil)
+        skeleton.forms = forms
+        if !forms.isEmpty, !xml.isEmpty {
+            let (profiles, problems) = TableProfiler.profileXML(paths: xml, sampleRows: sample)
+            if problems.errorCount > 0 {
+                let text = DiagnosticText.render(problems)
+                FileHandle.standardError.write(Data(text.utf8))
+                throw ExitCode(1)
+            }
+            skeleton.formData = Array(profiles.prefix(1))
+        }
+        let yaml = skeleton.render()
         if let output {
             do {
                 try AtomicFile.write(Data(yaml.utf8), to: output)

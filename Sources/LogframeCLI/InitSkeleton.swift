@@ -20,6 +20,11 @@ struct InitSkeleton {
         /// A field taken from the parent record of an XML repeat (`../../meta/instanceID`).
         var parentPath: String?
         var parentType: ColumnProfile.InferredType?
+        /// From an XLSForm: the question, and its choices for a select.
+        var question: XLSForm.Question?
+        var choices: [XLSForm.Choice]?
+        /// The `type:` written for a form question or a fixed field (`meta/instanceID`).
+        var declaredType: String?
     }
 
     struct Plan {
@@ -29,9 +34,15 @@ struct InitSkeleton {
         var key: String?
         var date: String?
         var notes: [String] = []
+        /// XML record path, when it does not come from the profile (XLSForm sources).
+        var record: String?
     }
 
     var sources: [Source]
+    /// XLSForms, each with the path (glob) its submissions will have.
+    var forms: [(form: XLSForm, path: String, pathIsGuess: Bool)] = []
+    /// The submissions given with a form (their record table), for the programme's dates.
+    var formData: [TableProfile] = []
     /// Set when writing to standard output: what the paths are relative to.
     var relativeTo: String?
 
@@ -106,7 +117,83 @@ struct InitSkeleton {
             }
             plans.append(plan)
         }
+        for entry in forms { plans += formPlans(entry.form, path: entry.path, guess: entry.pathIsGuess, usedIds: &usedIds) }
         return plans
+    }
+
+    /// The sources of an XLSForm: the submission, and one per repeat, typed from the questions.
+    private func formPlans(_ form: XLSForm, path: String, guess: Bool, usedIds: inout Set<String>) -> [Plan] {
+        var plans: [Plan] = []
+        let root = "/" + form.rootName
+        var rootKey: Field?, rootDate: Field?
+        for record in [root] + form.repeats {
+            let isRoot = record == root
+            let baseName = isRoot ? (form.formID ?? URL(fileURLWithPath: form.file).deletingPathExtension().lastPathComponent)
+                : String(record.split(separator: "/").last ?? "repeat")
+            var id = InitSkeleton.identifier(from: baseName)
+            while usedIds.contains(id) { id += "_2" }
+            usedIds.insert(id)
+            var fieldIds: Set<String> = []
+            var fields: [Field] = []
+            func unique(_ base: String) -> String {
+                var fieldId = InitSkeleton.identifier(from: base)
+                while fieldIds.contains(fieldId) { fieldId += "_2" }
+                fieldIds.insert(fieldId)
+                return fieldId
+            }
+            if isRoot {
+                var key = Field(id: unique("instance_id"), column: "meta/instanceID", profile: nil)
+                key.declaredType = "text"
+                fields.append(key)
+                rootKey = key
+            } else {
+                let depth = record.dropFirst(root.count + 1).split(separator: "/").count
+                let up = String(repeating: "../", count: depth)
+                for parent in [rootKey, rootDate].compactMap({ $0 }) {
+                    var field = Field(id: unique(parent.id == rootKey?.id ? "submission" : parent.id), column: parent.column,
+                                      profile: nil, parentPath: up + parent.column)
+                    field.declaredType = parent.declaredType
+                    fields.append(field)
+                }
+            }
+            let questions = form.questions.filter { $0.repeatPath == (isRoot ? nil : record) && $0.type != "audit" }
+            for question in questions {
+                var field = Field(id: unique(question.name), column: question.path, profile: nil)
+                field.question = question
+                field.choices = question.list.flatMap { form.choices[$0] }
+                field.declaredType = InitSkeleton.formType(question.type)
+                fields.append(field)
+            }
+            var plan = Plan(id: id, source: Source(profile: TableProfile(file: form.file, columns: []), path: path), fields: fields)
+            plan.record = record
+            if isRoot {
+                plan.key = rootKey?.id
+                let dates = fields.filter { $0.question?.type == "date" }
+                let date = dates.first { $0.id.lowercased().contains("date") } ?? dates.first
+                    ?? fields.first { ["today", "start"].contains($0.question?.type ?? "") }
+                plan.date = date?.id
+                rootDate = date
+                plan.notes.append("From the XLSForm \(URL(fileURLWithPath: form.file).lastPathComponent)\(form.title.map { " (\($0))" } ?? ""): the submissions' types; values are not checked against data yet.")
+                if guess { plan.notes.append("TODO: where the submissions are (one XML file each, as ODK Collect or KoboToolbox exports them).") }
+            } else {
+                plan.date = fields.first { $0.id == rootDate?.id && $0.parentPath != nil }?.id
+                    ?? fields.first { $0.parentPath != nil && $0.column == rootDate?.column }?.id
+                plan.notes.append("One record per entry of the repeat \(record); the submission's fields are read from its parent.")
+            }
+            plans.append(plan)
+        }
+        return plans
+    }
+
+    /// The field type for an XLSForm question type.
+    static func formType(_ type: String) -> String {
+        switch type {
+        case "integer": return "integer"
+        case "decimal", "range": return "number"
+        case "date", "datetime", "today", "start", "end": return "date"
+        case "select_multiple": return "choices"
+        default: return "text"
+        }
     }
 
     private func sourceName(_ source: Source) -> String {
@@ -131,6 +218,7 @@ struct InitSkeleton {
 
         var files: [String] = []
         for plan in plans where !files.contains(plan.source.path) { files.append(plan.source.path) }
+        files += forms.map { URL(fileURLWithPath: $0.form.file).lastPathComponent + " (XLSForm)" }
         line("# Definitions skeleton written by `logframe init` from \(files.joined(separator: ", ")).")
         line("# The field types, `in:` lists, key and date come from the data; check each, and fill in what is")
         line("# marked TODO. Then run: logframe validate THIS-FILE (docs/definitions.md describes every key).")
@@ -142,7 +230,10 @@ struct InitSkeleton {
         // Programme: the months the data covers.
         let ranges = plans.compactMap { plan -> ClosedRange<CivilDate>? in
             guard let date = plan.date, let field = plan.fields.first(where: { $0.id == date }) else { return nil }
-            return field.profile?.dateRange
+            if let range = field.profile?.dateRange { return range }
+            // A form's date question: its range in the submissions given with the form.
+            guard field.question != nil else { return nil }
+            return formData.lazy.compactMap { $0.columns.first { $0.name == field.column }?.dateRange }.first
         }
         let first = ranges.map(\.lowerBound).min(), last = ranges.map(\.upperBound).max()
         let programmeId = InitSkeleton.programmeId(plans.first?.id ?? "programme")
@@ -167,12 +258,13 @@ struct InitSkeleton {
         for plan in plans {
             let profile = plan.source.profile
             line("  \(plan.id):")
-            let sampled = profile.truncated ? "the first \(profile.rowsSampled) \(profile.recordPath == nil ? "rows" : "records") (the file has more)"
+            let sampled = plan.fields.contains(where: { $0.question != nil || $0.declaredType != nil }) && profile.columns.isEmpty
+                ? "the form's questions" : profile.truncated ? "the first \(profile.rowsSampled) \(profile.recordPath == nil ? "rows" : "records") (the file has more)"
                 : "\(profile.rowsSampled) \(profile.recordPath == nil ? "rows" : "records")"
             line("    # typed from \(sampled)")
             for note in plan.notes { line("    # \(note)") }
             line("    path: \(yamlScalar(plan.source.path))")
-            if let record = profile.recordPath { line("    record: \(yamlScalar(record))") }
+            if let record = plan.record ?? profile.recordPath { line("    record: \(yamlScalar(record))") }
             if profile.recordPath == nil, profile.delimiter != UInt8(ascii: ",") {
                 line("    delimiter: \(profile.delimiter == 0x09 ? "tab" : yamlScalar(String(UnicodeScalar(profile.delimiter))))")
             }
@@ -183,7 +275,7 @@ struct InitSkeleton {
                 line("    date: none  # TODO: undated (a register, a roster): its records count in every period's cumulative figure")
             }
             line("    fields:")
-            for field in plan.fields { line("      " + fieldLine(field, plan: plan, isXML: profile.recordPath != nil)) }
+            for field in plan.fields { line("      " + fieldLine(field, plan: plan, isXML: (plan.record ?? profile.recordPath) != nil)) }
         }
         line()
 
@@ -191,8 +283,13 @@ struct InitSkeleton {
         var dimensions: [(id: String, text: String, fields: Set<String>)] = []
         for plan in plans {
             for field in plan.fields {
-                guard let profile = field.profile, !profile.isPersonal,
-                      let text = dimension(for: field, profile: profile) else { continue }
+                let text: String?
+                if let profile = field.profile {
+                    text = profile.isPersonal ? nil : dimension(for: field, profile: profile)
+                } else {
+                    text = formDimension(for: field)
+                }
+                guard let text else { continue }
                 if let i = dimensions.firstIndex(where: { $0.id == field.id }) {
                     dimensions[i].fields.insert(plan.id)
                 } else {
@@ -238,6 +335,7 @@ struct InitSkeleton {
     private func fieldLine(_ field: Field, plan: Plan, isXML: Bool) -> String {
         var parts: [String] = []
         var comments: [String] = []
+        if let declared = field.declaredType { return formFieldLine(field, type: declared, plan: plan) }
         if let parentPath = field.parentPath {
             parts.append("path: \(yamlScalar(parentPath))")
             parts.append("type: \(field.parentType?.description ?? "text")")
@@ -246,6 +344,7 @@ struct InitSkeleton {
             comments.append("from the submission")
             return "\(field.id): {\(parts.joined(separator: ", "))}  # \(comments.joined(separator: "; "))"
         }
+        if let declared = field.declaredType { return formFieldLine(field, type: declared, plan: plan) }
         guard let profile = field.profile else { return "\(field.id): text" }
         if isXML {
             if field.column != field.id { parts.append("path: \(yamlScalar(field.column))") }
@@ -324,6 +423,59 @@ struct InitSkeleton {
             return "{field: \(field.id)\(title)}"
         }
         return nil
+    }
+
+    private func formFieldLine(_ field: Field, type: String, plan: Plan) -> String {
+        var parts: [String] = []
+        var comments: [String] = []
+        let path = field.parentPath ?? field.column
+        if path != field.id { parts.append("path: \(yamlScalar(path))") }
+        parts.append("type: \(type)")
+        if field.id == plan.key || field.id == plan.date || field.parentPath != nil { parts.append("required: true") }
+        if let question = field.question {
+            let personal = ColumnProfile.looksPersonal(question.name)
+                || ["geopoint", "geotrace", "geoshape", "image", "audio", "video", "phonenumber", "deviceid", "email", "simserial", "subscriberid", "username"].contains(question.type)
+            if let choices = field.choices, !question.orOther, !personal, !choices.isEmpty {
+                parts.append("in: [\(choices.map { yamlScalar($0.name) }.joined(separator: ", "))]")
+            }
+            if personal { comments.append("personal data: never in an in: list or a breakdown; keep it out of reports") }
+            if let label = question.label { comments.append(label.replacingOccurrences(of: "\n", with: " ")) }
+            if question.required { comments.append("required in the form (when relevant)") }
+            if ["datetime", "start", "end"].contains(question.type) { comments.append("date and time: the time is ignored") }
+        } else if field.parentPath != nil {
+            comments.append("from the submission")
+        } else if field.id == plan.key {
+            comments.append("ODK's submission id: every submission has one")
+        }
+        return "\(field.id): {\(parts.joined(separator: ", "))}" + (comments.isEmpty ? "" : "  # " + comments.joined(separator: "; "))
+    }
+
+    /// A breakdown for a form question: sex and place selects (with the choices' labels), age.
+    private func formDimension(for field: Field) -> String? {
+        guard let question = field.question, !ColumnProfile.looksPersonal(question.name) else { return nil }
+        let name = field.id.lowercased()
+        let words = Set(name.split(separator: "_").map(String.init))
+        if InitSkeleton.ageWords.contains(name), question.type == "integer" || question.type == "decimal" {
+            return "{field: \(field.id), title: {en: Age group, az: Yaş qrupu}, bands: [18, 25, 60]}  # TODO: the donor's age bands"
+        }
+        guard question.type == "select_one", let choices = field.choices, !choices.isEmpty else { return nil }
+        let title: String
+        if InitSkeleton.sexWords.contains(name) {
+            title = ", title: {en: Sex, az: Cins}"
+        } else if !InitSkeleton.placeWords.isDisjoint(with: words) {
+            title = words.contains("district") || words.contains("rayon") ? ", title: {en: District, az: Rayon}" : ""
+        } else {
+            return nil
+        }
+        let labels = choices.compactMap { choice -> String? in
+            let known = choice.labels.filter { !$0.key.isEmpty }
+            if !known.isEmpty {
+                let text = known.keys.sorted().map { "\($0): \(yamlScalar(known[$0]!))" }.joined(separator: ", ")
+                return "\(yamlScalar(choice.name)): {\(text)}"
+            }
+            return choice.labels[""].map { "\(yamlScalar(choice.name)): \(yamlScalar($0))" }
+        }
+        return "{field: \(field.id)\(title)\(labels.isEmpty ? "" : ", labels: {\(labels.joined(separator: ", "))}")}"
     }
 
     static func sexLabels(_ values: [String]) -> String {
