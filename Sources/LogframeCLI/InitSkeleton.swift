@@ -25,6 +25,8 @@ struct InitSkeleton {
         var choices: [XLSForm.Choice]?
         /// The `type:` written for a form question or a fixed field (`meta/instanceID`).
         var declaredType: String?
+        /// CSV: the column's number (1 = leftmost), when its header is empty or repeated.
+        var position: Int?
     }
 
     struct Plan {
@@ -69,12 +71,16 @@ struct InitSkeleton {
                     else if column.name == "@version" { base = "form_version" }
                     else { base = lastComponents.filter({ $0 == last }).count > 1 ? column.name : last }
                 } else {
-                    base = column.name
+                    base = column.name.isEmpty ? "column_\(i + 1)" : column.name
                 }
                 var fieldId = InitSkeleton.identifier(from: base)
                 while fieldIds.contains(fieldId) { fieldId += "_2" }
                 fieldIds.insert(fieldId)
-                fields.append(Field(id: fieldId, column: column.name, profile: column))
+                var field = Field(id: fieldId, column: column.name, profile: column)
+                if !isXML, column.name.isEmpty || profile.columns.filter({ $0.name == column.name }).count > 1 {
+                    field.position = i + 1
+                }
+                fields.append(field)
             }
             var plan = Plan(id: id, source: source, fields: fields)
             // The key: a column whose every value differs, read to the end of the file.
@@ -348,6 +354,9 @@ struct InitSkeleton {
         guard let profile = field.profile else { return "\(field.id): text" }
         if isXML {
             if field.column != field.id { parts.append("path: \(yamlScalar(field.column))") }
+        } else if let position = field.position {
+            parts.append("position: \(position)")
+            comments.append(field.column.isEmpty ? "no header: chosen by its position" : "the header \(yamlScalar(field.column)) repeats: chosen by its position")
         } else if field.column != field.id {
             parts.append("column: \(yamlScalar(field.column))")
         }
