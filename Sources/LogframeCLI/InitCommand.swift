@@ -78,6 +78,12 @@ struct InitCommand: ParsableCommand {
         }
         let yaml = skeleton.render()
         if let output {
+            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                FileHandle.standardError.write(Data("\(output): error: cannot write the definitions: the folder \(folder) does not exist [output-unwritable]\n".utf8))
+                throw ExitCode(1)
+            }
             do {
                 try AtomicFile.write(Data(yaml.utf8), to: output)
             } catch {
