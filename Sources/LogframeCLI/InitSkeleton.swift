@@ -87,7 +87,8 @@ struct InitSkeleton {
             if !profile.truncated, profile.rowsSampled > 1 {
                 let candidates = fields.filter { f in
                     guard let p = f.profile else { return false }
-                    return p.isUnique && p.blanks == 0 && p.type != .empty && p.type != .boolean
+                    // Text or whole numbers only: two spellings of one date or number would be one key value.
+                    return p.isUnique && p.blanks == 0 && (p.type == .text || p.type == .integer)
                 }
                 let named = candidates.first { $0.id.lowercased().hasSuffix("id") }
                 plan.key = (named ?? (isXML ? nil : candidates.first))?.id
