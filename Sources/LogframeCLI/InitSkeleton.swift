@@ -93,6 +93,11 @@ struct InitSkeleton {
                 let named = candidates.first { $0.id.lowercased().hasSuffix("id") }
                 plan.key = (named ?? (isXML ? nil : candidates.first))?.id
             }
+            // ODK's submission id identifies a submission, even when only one was given.
+            if isXML, plan.key == nil, profile.recordPath == rootRecord,
+               let instance = fields.first(where: { $0.column == "meta/instanceID" && $0.profile?.blanks == 0 }) {
+                plan.key = instance.id
+            }
             // The date: a date column without blanks, one named like a date first.
             let dated = fields.filter { f in
                 guard let p = f.profile, case .date = p.type else { return false }
@@ -122,6 +127,8 @@ struct InitSkeleton {
             } else if profile.recordPath != nil, rootPlan == nil {
                 rootPlan = plan
             }
+            // A repeat whose entries hold only nested repeats has no field of its own.
+            if plan.fields.isEmpty { continue }
             plans.append(plan)
         }
         for entry in forms { plans += formPlans(entry.form, path: entry.path, guess: entry.pathIsGuess, usedIds: &usedIds) }
@@ -267,7 +274,7 @@ struct InitSkeleton {
             line("  \(plan.id):")
             let sampled = plan.fields.contains(where: { $0.question != nil || $0.declaredType != nil }) && profile.columns.isEmpty
                 ? "the form's questions" : profile.truncated ? "the first \(profile.rowsSampled) \(profile.recordPath == nil ? "rows" : "records") (the file has more)"
-                : "\(profile.rowsSampled) \(profile.recordPath == nil ? "rows" : "records")"
+                : "\(profile.rowsSampled) \(profile.recordPath == nil ? "row" : "record")\(profile.rowsSampled == 1 ? "" : "s")"
             line("    # typed from \(sampled)")
             for note in plan.notes { line("    # \(note)") }
             line("    path: \(yamlScalar(plan.source.path))")
