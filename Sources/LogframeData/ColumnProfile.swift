@@ -367,12 +367,20 @@ extension TableProfiler {
                                   hint: "Export the submissions without a DOCTYPE (ODK and KoboToolbox exports have none)."))
                 continue
             }
+            guard let context = xmlNewParserCtxt() else { continue }
+            defer { xmlFreeParserCtxt(context) }
             let parsed = data.withUnsafeBytes { bytes in
-                xmlReadMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), path, nil, options)
+                xmlCtxtReadMemory(context, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), path, nil, options)
             }
-            guard let document = parsed, let root = xmlDocGetRootElement(document) else {
+            // An undeclared namespace prefix is an error for the reader too (not only for libxml2's DOM).
+            guard let document = parsed, context.pointee.wellFormed != 0, context.pointee.nsWellFormed != 0,
+                  let root = xmlDocGetRootElement(document) else {
                 if let parsed { xmlFreeDoc(parsed) }
-                log.append(.error("xml-malformed", at: SourceLocation(file: path), "\(path) is not a well-formed XML file"))
+                let error = context.pointee.lastError
+                let reason = error.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
+                let line = error.line > 0 ? Int(error.line) : nil
+                log.append(.error("xml-malformed", at: SourceLocation(file: path, line: line),
+                                  "\(path) is not a well-formed XML file" + (reason.map { ": \($0)" } ?? "")))
                 continue
             }
             trees.append((path, XMLNodeTree(root)))
