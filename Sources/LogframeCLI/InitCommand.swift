@@ -42,15 +42,19 @@ struct InitCommand: ParsableCommand {
         let xml = data.filter { $0.lowercased().hasSuffix(".xml") }
         let xlsx = data.filter { $0.lowercased().hasSuffix(".xlsx") }
         var forms: [(form: XLSForm, path: String, pathIsGuess: Bool)] = []
+        // A file that cannot be read at all stops init; bad rows in a readable file do not.
+        var unreadable = false
         for path in xlsx {
             let (form, problems) = XLSForm.read(path: path)
             log.merge(problems)
             // With submissions given too, the form types them and they give the path.
+            if form == nil { unreadable = true }
             if let form { forms.append((form, xml.isEmpty ? "submissions/*.xml" : InitSkeleton.xmlPath(xml, from: base), xml.isEmpty)) }
         }
         for path in data where !path.lowercased().hasSuffix(".xml") && !path.lowercased().hasSuffix(".xlsx") {
             let (profile, problems) = TableProfiler.profileCSV(path: path, sampleRows: sample)
             log.merge(problems)
+            if profile == nil { unreadable = true }
             if let profile {
                 sources.append(.init(profile: profile, path: InitSkeleton.relativePath(path, from: base)))
             }
@@ -58,12 +62,13 @@ struct InitCommand: ParsableCommand {
         if !xml.isEmpty, xlsx.isEmpty {
             let (profiles, problems) = TableProfiler.profileXML(paths: xml, sampleRows: sample)
             log.merge(problems)
+            if problems.errorCount > 0 { unreadable = true }
             let path = InitSkeleton.xmlPath(xml, from: base)
             for profile in profiles { sources.append(.init(profile: profile, path: path)) }
         }
         let text = DiagnosticText.render(log)
         if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
-        guard log.errorCount == 0, !sources.isEmpty || !forms.isEmpty else { throw ExitCode(1) }
+        guard !unreadable, !sources.isEmpty || !forms.isEmpty else { throw ExitCode(1) }
 
         var skeleton = InitSkeleton(sources: sources, relativeTo: output == nil ? "the current folder" : nil)
         skeleton.forms = forms
@@ -93,6 +98,11 @@ struct InitCommand: ParsableCommand {
             FileHandle.standardError.write(Data("wrote \(output); review its TODO comments, then run: logframe validate \(output)\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(yaml.utf8))
+        }
+        if log.errorCount > 0 {
+            // The rows above were left out of the sample; validate will report them too.
+            FileHandle.standardError.write(Data("The skeleton was written from the readable rows; correct the rows above in the data.\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

@@ -276,6 +276,9 @@ struct InitSkeleton {
                 ? "the form's questions" : profile.truncated ? "the first \(profile.rowsSampled) \(profile.recordPath == nil ? "rows" : "records") (the file has more)"
                 : "\(profile.rowsSampled) \(profile.recordPath == nil ? "row" : "record")\(profile.rowsSampled == 1 ? "" : "s")"
             line("    # typed from \(sampled)")
+            if profile.rowsRejected > 0 {
+                line("    # TODO: \(profile.rowsRejected) malformed row\(profile.rowsRejected == 1 ? " was" : "s were") left out (init's messages say where); validate rejects \(profile.rowsRejected == 1 ? "it" : "them") too")
+            }
             for note in plan.notes { line("    # \(note)") }
             line("    path: \(yamlScalar(plan.source.path))")
             if let record = plan.record ?? profile.recordPath { line("    record: \(yamlScalar(record))") }

@@ -270,6 +270,8 @@ public struct TableProfile: Sendable {
     public var columns: [ColumnProfile]
     /// Data rows read into the profile.
     public var rowsSampled = 0
+    /// CSV only: malformed rows (ragged, bad quotes) left out of the sample; the log says which.
+    public var rowsRejected = 0
     /// The file has rows past the sample.
     public var truncated = false
     /// CSV only: the delimiter, when it is not a comma.
@@ -317,7 +319,7 @@ public enum TableProfiler {
         while true {
             let outcome = scanner.nextRow(log: &log)
             if outcome == .end { break }
-            guard outcome == .row else { continue }
+            guard outcome == .row else { profile.rowsRejected += 1; continue }
             if profile.rowsSampled == sampleRows { profile.truncated = true; break }
             profile.rowsSampled += 1
             for (index, field) in scanner.fields.enumerated() where index < profile.columns.count {
