@@ -305,3 +305,67 @@ def test_init_on_an_xlsform_validates_with_its_submissions(tmp):
     checked = logframe("validate", "defs.yml", cwd=tmp)
     assert checked.returncode == 0, text + checked.stderr.decode()
     assert b"0 rejected" in checked.stdout
+
+
+def test_a_unique_date_column_is_never_the_key(tmp):
+    # Two spellings of one instant would be one key for a person and two for the reader.
+    (tmp / "t.csv").write_text("when,kind\n2021-01-01,a\n2021-01-02,a\n2021-01-03,b\n2021-01-04,b\n", encoding="utf-8")
+    made = logframe("init", "t.csv", "-o", "defs.yml", cwd=tmp)
+    assert made.returncode == 0, made.stderr.decode()
+    text = (tmp / "defs.yml").read_text(encoding="utf-8")
+    assert not re.search(r"^    key:", text, re.M), text
+    assert re.search(r"^    date: when\b", text, re.M), text
+    assert logframe("validate", "defs.yml", cwd=tmp).returncode == 0
+
+
+def test_one_odk_submission_keys_on_its_instance_id(tmp):
+    made = logframe("init", sorted(MEETINGS.glob("*.xml"))[0], "-o", "defs.yml", cwd=tmp)
+    assert made.returncode == 0, made.stderr.decode()
+    text = (tmp / "defs.yml").read_text(encoding="utf-8")
+    key = re.search(r"^    key: (\S+)", text, re.M)
+    assert key, text
+    assert re.search(rf"^      {re.escape(key.group(1))}: \{{path: \"?meta/instanceID", text, re.M), text
+    assert re.search(r'submission: \{path: "?\.\./\.\./meta/instanceID', text), text
+    checked = logframe("validate", "defs.yml", cwd=tmp)
+    assert checked.returncode == 0, text + checked.stderr.decode()
+
+
+def test_a_repeat_holding_only_repeats_is_no_source(tmp):
+    # As kobocat's double_repeat instance: bed_net repeats and holds only the member repeat, and
+    # the submission has no instanceID or date to hand down, so bed_net would have no fields.
+    xml = ('<?xml version="1.0"?>\n<data id="double_repeat">'
+           "<bed_net><member><member_name>Aynur</member_name><age>30</age></member>"
+           "<member><member_name>Tural</member_name><age>4</age></member></bed_net>"
+           "<bed_net><member><member_name>Samirə</member_name><age>61</age></member></bed_net></data>\n")
+    (tmp / "s.xml").write_text(xml, encoding="utf-8")
+    made = logframe("init", "s.xml", "-o", "defs.yml", cwd=tmp)
+    assert made.returncode == 0, made.stderr.decode()
+    text = (tmp / "defs.yml").read_text(encoding="utf-8")
+    records = re.findall(r'^    record: "?([^"\s]+)"?', text, re.M)
+    assert records == ["/data", "/data/bed_net/member"], text
+    checked = logframe("validate", "defs.yml", cwd=tmp)
+    assert checked.returncode == 0, text + checked.stderr.decode()
+    assert b"member: 3 rows read, 3 used, 0 rejected" in checked.stdout
+
+
+def test_xml_with_an_undeclared_namespace_prefix_is_refused_as_validate_refuses_it(tmp):
+    (tmp / "s.xml").write_text('<?xml version="1.0"?>\n<data id="f">\n  <jr:x>1</jr:x>\n</data>\n', encoding="utf-8")
+    made = logframe("init", "s.xml", "-o", "defs.yml", cwd=tmp)
+    assert made.returncode == 1
+    assert b"[xml-malformed]" in made.stderr and b"s.xml:3" in made.stderr, made.stderr
+    assert not (tmp / "defs.yml").exists()
+
+
+def test_malformed_rows_are_reported_and_the_skeleton_is_still_written(tmp):
+    (tmp / "r.csv").write_text("id,kind\n1,a\n2,a,extra\n3,b\n4,b\n5,a\n", encoding="utf-8")
+    made = logframe("init", "r.csv", "-o", "defs.yml", cwd=tmp)
+    assert made.returncode == 1  # problems in the user's file, as report exits 1 with its report
+    assert b"r.csv:3:1: error:" in made.stderr and b"[csv-ragged-row]" in made.stderr
+    text = (tmp / "defs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^    # TODO: 1 malformed row was left out", text, re.M), text
+    assert "in: [a, b]" in text
+    # The definitions load; validate points at the same row, and only at it.
+    checked = logframe("validate", "defs.yml", cwd=tmp)
+    assert checked.returncode == 1
+    assert b"5 rows read, 4 used, 1 rejected" in checked.stdout
+    assert checked.stderr.decode().count("error:") == 1
