@@ -43,6 +43,17 @@ def field_lines(text, source):
     return fields
 
 
+def local(path, tmp):
+    """A copy of a sample file (or folder) inside tmp: definitions may only read data in their own
+    project folder (docs/validation.md), so a skeleton written in tmp reads data copied there."""
+    target = tmp / path.name
+    if path.is_dir():
+        shutil.copytree(path, target)
+    else:
+        shutil.copy(path, target)
+    return target
+
+
 @pytest.fixture()
 def tmp():
     path = Path(tempfile.mkdtemp(prefix="logframe-init-"))
@@ -52,6 +63,7 @@ def tmp():
 
 @pytest.mark.parametrize("csv", SAMPLE_CSVS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_init_on_every_sample_csv_validates(csv, tmp):
+    csv = local(csv, tmp)
     out = tmp / "defs.yml"
     made = logframe("init", csv, "-o", out, cwd=tmp)
     assert made.returncode == 0, made.stderr.decode()
@@ -108,7 +120,7 @@ def test_init_writes_the_same_file_twice(tmp):
 
 
 def test_init_never_overwrites_without_force(tmp):
-    csv = ROOT / "samples/right-to-the-city/coalitions.csv"
+    csv = local(ROOT / "samples/right-to-the-city/coalitions.csv", tmp)
     out = tmp / "defs.yml"
     out.write_text("mine\n", encoding="utf-8")
     refused = logframe("init", csv, "-o", out, cwd=tmp)
@@ -171,7 +183,7 @@ def test_month_first_dates_are_recognised(tmp):
 
 
 def test_init_on_odk_submissions_validates(tmp):
-    files = sorted(MEETINGS.glob("*.xml"))
+    files = sorted(local(MEETINGS, tmp).glob("*.xml"))
     # One submission ...
     made = logframe("init", files[0], "-o", "one.yml", cwd=tmp)
     assert made.returncode == 0, made.stderr.decode()
@@ -319,7 +331,7 @@ def test_a_unique_date_column_is_never_the_key(tmp):
 
 
 def test_one_odk_submission_keys_on_its_instance_id(tmp):
-    made = logframe("init", sorted(MEETINGS.glob("*.xml"))[0], "-o", "defs.yml", cwd=tmp)
+    made = logframe("init", sorted(local(MEETINGS, tmp).glob("*.xml"))[0], "-o", "defs.yml", cwd=tmp)
     assert made.returncode == 0, made.stderr.decode()
     text = (tmp / "defs.yml").read_text(encoding="utf-8")
     key = re.search(r"^    key: (\S+)", text, re.M)
