@@ -66,6 +66,17 @@ struct InitCommand: ParsableCommand {
             let path = InitSkeleton.xmlPath(xml, from: base)
             for profile in profiles { sources.append(.init(profile: profile, path: path)) }
         }
+        // Definitions read only inside their project folder (docs/validation.md): say so now
+        // rather than at the first validate.
+        let policy = PathPolicy(definitionsDirectory: base)
+        for path in data {
+            let canonical = PathPolicy.canonical(path) ?? path
+            if !policy.allows(canonical) {
+                log.append(.warning("path-outside-project", at: SourceLocation(file: path),
+                                    "\(path) is outside the project folder of the definitions (\(policy.projectRoot)): validate and report will refuse it",
+                                    hint: "Write the definitions inside the data's project (e.g. -o beside the data), or run them with --allow-outside \((canonical as NSString).deletingLastPathComponent)."))
+            }
+        }
         let text = DiagnosticText.render(log)
         if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
         guard !unreadable, !sources.isEmpty || !forms.isEmpty else { throw ExitCode(1) }
@@ -89,8 +100,13 @@ struct InitCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("\(output): error: cannot write the definitions: the folder \(folder) does not exist [output-unwritable]\n".utf8))
                 throw ExitCode(1)
             }
+            // The CLI's safe writer: never over a data file named on this command line, atomic.
             do {
-                try AtomicFile.write(Data(yaml.utf8), to: output)
+                let sink = try SafeOutput(path: output, inputs: data)
+                try sink.commit(Data(yaml.utf8))
+            } catch let failure as SafeOutput.Failure {
+                FileHandle.standardError.write(Data("\(output): error: \(failure.message) [\(failure.code)]\n".utf8))
+                throw ExitCode(1)
             } catch {
                 FileHandle.standardError.write(Data("\(output): error: cannot write the definitions: \(error.localizedDescription) [output-unwritable]\n".utf8))
                 throw ExitCode(1)

@@ -301,6 +301,10 @@ public enum TableProfiler {
             log.append(.error("file-unreadable", at: SourceLocation(file: path), "\(path) is a folder, not a file",
                               hint: "Name one data file, e.g. \(path)/services.csv."))
             return (nil, log)
+        case .failure(.notRegular):
+            log.append(.error("file-unreadable", at: SourceLocation(file: path), "\(path) is not a regular file",
+                              hint: "Give init a data file saved on disk, not a device or a pipe."))
+            return (nil, log)
         case .failure(.unreadable(let reason)):
             log.append(.error("file-unreadable", at: SourceLocation(file: path), "Cannot read \(path): \(reason)"))
             return (nil, log)

@@ -27,11 +27,16 @@ struct HeaderLocator {
         var columns: [Int] = []
         var failed = false
         let tags = hashtags.map { $0.map(HXLTag.init) }
+        // Linear in the header, however wide (a hostile file may have 100k columns): each label
+        // folded once and looked up by key.
+        let folded = header.map { $0.folding(options: [.caseInsensitive], locale: nil) }
+        var byFolded: [String: [Int]] = [:]
+        for (index, key) in folded.enumerated() { byFolded[key, default: []].append(index) }
         for field in source.fields {
             let index: Int?
             switch field.selector {
             case .name:
-                index = byName(field, log: &log)
+                index = byName(field, byFolded: byFolded, folded: folded, log: &log)
             case .hashtag(let tag):
                 index = byHashtag(field, tag, tags, log: &log)
             case .position(let position):
@@ -42,24 +47,30 @@ struct HeaderLocator {
         return failed ? nil : columns
     }
 
-    /// Column number (1-based, Unicode scalars) of where cell `index` of the header starts.
-    private func textColumn(_ index: Int, in cells: [String]) -> Int {
-        cells[..<index].reduce(1) { $0 + $1.unicodeScalars.count + 1 }
+    /// Column number (1-based, Unicode scalars) of where each cell of the header starts: built
+    /// once per error, so reporting every repeat of a 100k-column header stays linear.
+    private func textColumns(_ cells: [String]) -> [Int] {
+        var starts: [Int] = []
+        starts.reserveCapacity(cells.count)
+        var column = 1
+        for cell in cells { starts.append(column); column += cell.unicodeScalars.count + 1 }
+        return starts
     }
 
     private func label(_ index: Int) -> String {
         header[index].isEmpty ? "column \(index + 1)" : "column \(index + 1) (\"\(header[index])\")"
     }
 
-    private func byName(_ field: FieldDefinition, log: inout DiagnosticLog) -> Int? {
+    private func byName(_ field: FieldDefinition, byFolded: [String: [Int]], folded: [String], log: inout DiagnosticLog) -> Int? {
         let wanted = TextNormalization.nfc(field.column).trimmingSpaces()
-        if let index = header.firstIndex(of: wanted)
-            ?? header.firstIndex(where: { $0.compare(wanted, options: [.caseInsensitive]) == .orderedSame }) {
+        let sameName = byFolded[wanted.folding(options: [.caseInsensitive], locale: nil)] ?? []
+        if let index = sameName.first(where: { header[$0] == wanted }) ?? sameName.first {
             // The same declared name twice: which column holds the data is anyone's guess.
-            let repeats = header.indices.filter { $0 > index && header[$0].compare(header[index], options: [.caseInsensitive]) == .orderedSame }
+            let repeats = (byFolded[folded[index]] ?? []).filter { $0 > index }
             guard repeats.isEmpty else {
+                let starts = textColumns(header)
                 for again in repeats {
-                    log.append(.error("duplicate-column", at: SourceLocation(file: display, line: headerLine, column: textColumn(again, in: header)),
+                    log.append(.error("duplicate-column", at: SourceLocation(file: display, line: headerLine, column: starts[again]),
                                       "Column \"\(header[again])\" appears more than once in the header of \(display) (column \(index + 1) and column \(again + 1)), so field \(field.id) of source \(source.id) is ambiguous; no rows of this file were read",
                                       hint: hashtags == nil ? "Rename or remove the repeated column, or choose it by number with `position: \(again + 1)`."
                                                             : "Rename or remove the repeated column, choose it by its HXL hashtag (`column: \"#...\"`), or by number with `position: \(again + 1)`."))
@@ -117,7 +128,7 @@ struct HeaderLocator {
             return nil
         }
         let listed = matching.map { "\(label($0)) tagged \(hashtags[$0])" }.joined(separator: ", ")
-        log.append(.error("duplicate-column", at: SourceLocation(file: display, line: hashtagLine, column: textColumn(matching[1], in: hashtags)),
+        log.append(.error("duplicate-column", at: SourceLocation(file: display, line: hashtagLine, column: textColumns(hashtags)[matching[1]]),
                           "The HXL hashtag \(tag) of field \(field.id) (source \(source.id)) fits \(matching.count) columns of \(display): \(listed); no rows of this file were read",
                           hint: exact.isEmpty ? "Add attributes to the hashtag so that it fits one column, or choose the column by number with `position: N`."
                                               : "The hashtag is repeated in the file: choose the column by number instead, e.g. `position: \(matching[0] + 1)`."))

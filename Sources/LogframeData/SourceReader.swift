@@ -82,7 +82,7 @@ public final class SourceReader {
     public init(source: SourceDefinition, definitions: Definitions) {
         self.source = source
         self.definitions = definitions
-        decoders = source.fields.map { FieldDecoder(field: $0) }
+        decoders = source.fields.map { FieldDecoder(field: $0, maxCellBytes: definitions.maxCellBytes) }
         slots = source.fields.enumerated().map { index, field in source.scope.field(named: field.id)?.slot ?? index }
         slotCount = max(source.fields.count, (source.scope.fields.map(\.slot).max() ?? -1) + 1, (slots.max() ?? -1) + 1)
         keySlots = source.key.compactMap { id in source.fieldIndex(id).map { source.scope.field(named: id)?.slot ?? $0 } }
@@ -156,8 +156,14 @@ public final class SourceReader {
 
     private func resolvePaths(_ log: inout DiagnosticLog) -> [ResolvedPath] {
         let joined = SourcePaths.join(definitions.baseDirectory, source.path)
+        let policy = definitions.allowOutside.map { PathPolicy(definitionsDirectory: definitions.baseDirectory, allowOutside: $0) }
         var paths: [String]
         if SourcePaths.hasGlob(source.path) && !FileManager.default.fileExists(atPath: joined) {
+            // The folder a pattern starts from must be inside before anything is listed.
+            if let policy, policy.check(PathPolicy.fixedPrefix(ofGlob: joined)) == .outside {
+                log.append(outside(SourcePaths.normalize(joined)))
+                return []
+            }
             paths = SourcePaths.expand(joined)
             if paths.isEmpty {
                 log.append(.error("file-not-found", at: source.location,
@@ -167,7 +173,31 @@ public final class SourceReader {
         } else {
             paths = [joined]
         }
-        return paths.map { ResolvedPath(open: $0, display: SourcePaths.normalize($0)) }
+        return paths.compactMap { path in
+            let display = SourcePaths.normalize(path)
+            switch policy?.check(path) ?? .missing {
+            case .inside(let canonical): return ResolvedPath(open: canonical, display: display)
+            case .missing: return ResolvedPath(open: path, display: display)
+            case .outside:
+                log.append(outside(display))
+                return nil
+            }
+        }
+    }
+
+    /// A source path that leads outside the project folder: refused unopened, so the diagnostic
+    /// can quote nothing of the file.
+    private func outside(_ display: String) -> Diagnostic {
+        .error("path-outside-project", at: source.location,
+               "The path \(display) of source \(source.id) leads outside the project folder (the git work tree of the definitions file; without git, the folder above the definitions file's folder); logframe reads no file there",
+               hint: "Keep data files inside the project (the git work tree of the definitions file), or, if you trust this definitions file, pass --allow-outside with the folder to read.")
+    }
+
+    /// The files this source would read (globs expanded, symbolic links resolved), leaving out
+    /// those the path policy refuses; for the CLI's check that no output overwrites an input.
+    public func inputPaths() -> [String] {
+        var log = DiagnosticLog()
+        return resolvePaths(&log).map(\.open)
     }
 
     private var displayBase: String {
@@ -189,6 +219,11 @@ public final class SourceReader {
             result.log.append(.error("file-unreadable", at: source.location,
                                      "\(path.display) (source \(source.id)) is a folder, not a file",
                                      hint: "Use a glob such as \(path.display)/*.csv to read every file in it."))
+            return
+        case .failure(.notRegular):
+            result.log.append(.error("file-unreadable", at: source.location,
+                                     "\(path.display) (source \(source.id)) is not a regular file (a device, pipe or socket); logframe reads only regular files",
+                                     hint: "Save the data to a file and point `path:` at it."))
             return
         case .failure(.unreadable(let reason)):
             result.log.append(.error("file-unreadable", at: source.location,

@@ -24,6 +24,15 @@ public struct Definitions: Sendable {
     public var file: String
     /// Directory against which source paths are resolved.
     public var baseDirectory: String
+    /// Paths outside the project folder that sources may read (`--allow-outside`; see
+    /// `PathPolicy` in LogframeData). Definitions read from a file (`DefinitionsLoader`) start
+    /// with `[]`: their sources are confined to the project folder. nil (definitions built in
+    /// code, as in tests) confines nothing.
+    public var allowOutside: [String]? = nil
+    /// The longest cell (in bytes) a source may have; a longer one is a `cell-too-large` error
+    /// (`--max-cell-bytes` sets it).
+    public var maxCellBytes = Definitions.defaultMaxCellBytes
+    public static let defaultMaxCellBytes = 1 << 20
     public var programme: Programme
     public var sources: [SourceDefinition]
     public var dimensions: [DimensionDefinition]
