@@ -32,7 +32,9 @@ let package = Package(
         // libxml2 (system library) for streaming XML sources.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Activity logs: CSV and XML readers, field typing and constraints, parent joins, row reconciliation.
-        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeDefinitions", "CLibXML2"],
+        // ZIPFoundation: `logframe init` reads XLSForm workbooks.
+        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeDefinitions", "CLibXML2",
+                                                     .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: hotPath),
         // One pass over the data: accumulators per indicator x period x breakdown cell.
         .target(name: "LogframeEngine", dependencies: [
