@@ -128,10 +128,14 @@ public struct SourceDefinition: Sendable {
     /// Slot layout of this source's rows (own fields, then parent fields); see `RowScope`.
     public var scope: RowScope
     public var location: SourceLocation
+    /// `table:` the database table (or `schema.table`) holding this source's rows for
+    /// `logframe sql`; nil = a table named as the source id. Ignored by the local reader.
+    public var table: String?
 
     public init(id: String, path: String, format: Format, delimiter: UInt8?, key: [String], dateField: String?,
                 record: String?, fields: [FieldDefinition], rules: [RuleDefinition], parent: ParentLink?,
-                scope: RowScope, location: SourceLocation) {
+                scope: RowScope, location: SourceLocation, table: String? = nil) {
+        self.table = table
         self.id = id; self.path = path; self.format = format; self.delimiter = delimiter; self.key = key
         self.dateField = dateField; self.record = record; self.fields = fields; self.rules = rules
         self.parent = parent; self.scope = scope; self.location = location

@@ -65,6 +65,7 @@ struct RawSource {
     var key: [Located<String>] = []
     var date: Located<String>?
     var record: String?
+    var table: String?
     var fields: [RawField] = []
     var rules: [RawRule] = []
     var parentSource: Located<String>?
@@ -120,7 +121,7 @@ enum Keys {
     static let budget = ["total", "donor"]
     static let status = ["on_track", "at_risk"]
     static let period = ["id", "start", "end"]
-    static let source = ["path", "format", "delimiter", "key", "date", "record", "fields", "rules", "parent"]
+    static let source = ["path", "format", "delimiter", "key", "date", "record", "table", "fields", "rules", "parent"]
     static let field = ["type", "column", "path", "format", "required", "in", "min", "max", "pattern"]
     static let rule = ["check", "severity", "message"]
     static let parent = ["source", "key"]
@@ -224,6 +225,7 @@ struct RawReader {
         if let n = map["key"] { s.key = c.stringList(n, "`key`") }
         if let n = map["date"], let d = c.nonEmptyString(n, "`date`") { s.date = Located(d, c.location(n)) }
         if let n = map["record"] { s.record = c.nonEmptyString(n, "`record`") }
+        if let n = map["table"] { s.table = c.nonEmptyString(n, "`table`") }
         if let n = map["fields"], let fields = MappingReader(n, "the fields of source `\(id.value)`", keys: [], context: c) {
             for entry in fields.entries {
                 if let f = field(id: Located(entry.key, c.location(entry.keyNode)), entry.value) { s.fields.append(f) }

@@ -223,7 +223,8 @@ struct Resolver {
             }
             result.append(SourceDefinition(id: raw.id.value, path: path, format: format, delimiter: raw.delimiter,
                                            key: raw.key.map(\.value), dateField: raw.date?.value, record: raw.record,
-                                           fields: fields, rules: rules, parent: parent, scope: scope, location: raw.id.location))
+                                           fields: fields, rules: rules, parent: parent, scope: scope, location: raw.id.location,
+                                           table: raw.table))
         }
         return result
     }
