@@ -91,6 +91,16 @@ public struct SQLDialect: Sendable {
         "make_date(\(year), \(month), \(day))"
     }
 
+    /// Text of digits (or an empty string, which DuckDB's and Spark's regexp_extract give for no
+    /// match) as an integer, null rather than an error for anything else.
+    public func tryInteger(_ sql: String) -> String {
+        switch name {
+        case .duckdb: return "TRY_CAST(\(sql) AS INTEGER)"
+        case .spark: return "try_cast(\(sql) AS INT)"
+        case .postgres: return "CAST(NULLIF(\(sql), '') AS INTEGER)"
+        }
+    }
+
     /// Days from `a` to `b`.
     public func daysBetween(_ a: String, _ b: String) -> String {
         switch name {

@@ -174,7 +174,9 @@ private struct Compiler {
             value = "CASE WHEN \(D.fullMatch(t, "[+-]?[0-9]+")) AND length(\(D.replaceAll(t, "^[+-]?0*", ""))) <= \(ExactDecimal.maxIntegerDigits) THEN CAST(\(t) AS \(D.integerDecimalType)) END"
             valid.append("\(v) IS NOT NULL")
         case .number:
-            value = "CASE WHEN \(D.fullMatch(t, "[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)")) THEN CAST(\(t) AS \(D.decimalType)) END"
+            // At most 18 digits before the point, as ExactDecimal reads data.
+            valid.append("ABS(\(v)) < CAST(\(D.string("1" + String(repeating: "0", count: ExactDecimal.maxIntegerDigits))) AS \(D.decimalType))")
+            value = "CASE WHEN \(D.fullMatch(t, "[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?")) THEN CAST(\(t) AS \(D.decimalType)) END"
             valid.append("\(v) IS NOT NULL")
         case .boolean:
             let yes = ["true", "yes", "y", "1"].map(D.string).joined(separator: ", ")
@@ -245,13 +247,15 @@ private struct Compiler {
             if i < 2 { pattern += regexEscape(String(UnicodeScalar(format.separators[i]))) }
         }
         pattern += format == .iso ? "([T ].*)?$" : "$"
-        let y = "CAST(\(D.regexGroup(t, pattern, group[.year]!)) AS INTEGER)"
-        let m = "CAST(\(D.regexGroup(t, pattern, group[.month]!)) AS INTEGER)"
-        let d = "CAST(\(D.regexGroup(t, pattern, group[.day]!)) AS INTEGER)"
+        let y = D.tryInteger(D.regexGroup(t, pattern, group[.year]!))
+        let m = D.tryInteger(D.regexGroup(t, pattern, group[.month]!))
+        let d = D.tryInteger(D.regexGroup(t, pattern, group[.day]!))
         let monthLength = "CASE WHEN \(m) IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN \(m) IN (4, 6, 9, 11) THEN 30 " +
             "WHEN (\(y) % 4 = 0 AND \(y) % 100 <> 0) OR \(y) % 400 = 0 THEN 29 ELSE 28 END"
-        let real = "\(D.fullMatch(t, String(pattern.dropFirst().dropLast()))) AND \(y) >= 1 AND \(m) BETWEEN 1 AND 12 AND \(d) BETWEEN 1 AND \(monthLength)"
-        return "CASE WHEN \(real) THEN \(D.makeDate(year: y, month: m, day: d)) END"
+        // Nested CASE, not AND: SQL does not promise to evaluate AND from left to right, and only
+        // text of the right shape may reach the integer casts and make_date.
+        let real = "\(y) >= 1 AND \(m) BETWEEN 1 AND 12 AND \(d) BETWEEN 1 AND \(monthLength)"
+        return "CASE WHEN \(D.fullMatch(t, String(pattern.dropFirst().dropLast()))) THEN CASE WHEN \(real) THEN \(D.makeDate(year: y, month: m, day: d)) END END"
     }
 
     /// Field name -> typed column of a compiled source's rows.

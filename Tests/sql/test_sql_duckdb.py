@@ -48,9 +48,9 @@ def test_traps_truth_tables_and_rejections():
     assert wrong == [], wrong[:10]
     assert compared > 500
     people = rep["sources"][0]
-    # 9 planted dirty rows (impossible date, duplicate key, bad number, rule, outside, no date, ...)
-    assert (people["rowsRead"], people["rowsUsed"], people["rowsRejected"]) == (19, 10, 9)
-    assert got.source[("people", "rejected")] == 9
+    # 11 planted dirty rows (impossible date, duplicate key, bad number, rule, outside, no date, ...)
+    assert (people["rowsRead"], people["rowsUsed"], people["rowsRejected"]) == (22, 11, 11)
+    assert got.source[("people", "rejected")] == 11
     # The truth tables themselves, not only "equal to the report": x / y with y = 0 is null (false),
     # x / 2 == 0.5 holds for x = 1 (no integer division), x not in [1, null] is true for x = 2.
     def cell(ind, x, flag):
@@ -61,7 +61,7 @@ def test_traps_truth_tables_and_rejections():
     assert cell("T10", "1", None) == 0           # not null = null: not kept
     assert cell("T11", None, "true") == 1        # x >= 1 is false for null x: not (true and false) = true
     assert cell("T11", "1", None) == 0           # not (null and true) = not null = null: not kept
-    assert cell("T20", "1", None) == 0 and cell("T20", "1", "false") == 1
+    assert cell("T20", "1", None) == 0 and cell("T20", "1", "false") == 2   # P6 and P100
 
 
 def test_empty_strings_load_like_nulls():
