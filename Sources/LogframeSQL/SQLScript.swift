@@ -179,9 +179,10 @@ private struct Compiler {
             value = "CASE WHEN \(D.fullMatch(t, "[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?")) THEN CAST(\(t) AS \(D.decimalType)) END"
             valid.append("\(v) IS NOT NULL")
         case .boolean:
+            // İ lowercases to i + U+0307 (written as a literal: Spark's chr() is byte-sized).
             let yes = ["true", "yes", "y", "1"].map(D.string).joined(separator: ", ")
             let no = ["false", "no", "n", "0", "xeyr"].map(D.string).joined(separator: ", ")
-            value = "CASE WHEN lower(\(t)) IN (\(yes)) THEN TRUE WHEN lower(\(t)) IN (\(no)) THEN FALSE WHEN replace(lower(\(t)), chr(775), '') = \(D.string("bəli")) THEN TRUE END"
+            value = "CASE WHEN lower(\(t)) IN (\(yes)) THEN TRUE WHEN lower(\(t)) IN (\(no)) THEN FALSE WHEN replace(lower(\(t)), \(D.string("\u{307}")), '') = \(D.string("bəli")) THEN TRUE END"
             valid.append("\(v) IS NOT NULL")
         case .date:
             value = dateSQL(t, format: f.dateFormat)

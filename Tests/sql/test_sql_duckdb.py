@@ -49,7 +49,7 @@ def test_traps_truth_tables_and_rejections():
     assert compared > 500
     people = rep["sources"][0]
     # 11 planted dirty rows (impossible date, duplicate key, bad number, rule, outside, no date, ...)
-    assert (people["rowsRead"], people["rowsUsed"], people["rowsRejected"]) == (22, 11, 11)
+    assert (people["rowsRead"], people["rowsUsed"], people["rowsRejected"]) == (23, 12, 11)
     assert got.source[("people", "rejected")] == 11
     # The truth tables themselves, not only "equal to the report": x / y with y = 0 is null (false),
     # x / 2 == 0.5 holds for x = 1 (no integer division), x not in [1, null] is true for x = 2.
@@ -61,6 +61,7 @@ def test_traps_truth_tables_and_rejections():
     assert cell("T10", "1", None) == 0           # not null = null: not kept
     assert cell("T11", None, "true") == 1        # x >= 1 is false for null x: not (true and false) = true
     assert cell("T11", "1", None) == 0           # not (null and true) = not null = null: not kept
+    assert cell("T09", "2", "true") == 3          # P8, P98 ("TRUE") and P102 ("BƏLİ") read as true
     assert cell("T20", "1", None) == 0 and cell("T20", "1", "false") == 2   # P6 and P100
 
 
