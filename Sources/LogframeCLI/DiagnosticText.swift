@@ -32,10 +32,16 @@ enum DiagnosticText {
         if let location = diagnostic.location, let line = location.line, let text = lines.line(line, of: location.file) {
             let number = String(line)
             let gutter = String(repeating: " ", count: number.count)
-            out += " \(number) | \(text)\n"
+            // Control characters of the line are shown escaped (a tab stays a tab).
+            let shown = String(String.UnicodeScalarView(text.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
+                scalar == "\t" || !ControlCharacters.isUnsafe(scalar) ? [scalar] : Array(ControlCharacters.escaped(scalar).unicodeScalars)
+            }))
+            out += " \(number) | \(shown)\n"
             if let column = location.column, column >= 1 {
                 // Keep tabs so the caret lines up under the same characters.
-                let prefix = text.unicodeScalars.prefix(column - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+                let prefix = text.unicodeScalars.prefix(column - 1).map { scalar -> String in
+                    scalar == "\t" ? "\t" : ControlCharacters.isUnsafe(scalar) ? String(repeating: " ", count: ControlCharacters.escaped(scalar).count) : " "
+                }.joined()
                 out += " \(gutter) | \(prefix)^\n"
             }
         }

@@ -11,11 +11,14 @@ struct Frontend {
 
     init(strict: Bool) { self.strict = strict }
 
-    /// Loads the definitions; on errors prints them and returns nil.
-    mutating func loadDefinitions(_ path: String) -> Definitions? {
+    /// Loads the definitions; on errors prints them and returns nil. `allowOutside` are the
+    /// `--allow-outside` paths sources may read besides the project folder (`PathPolicy`).
+    mutating func loadDefinitions(_ path: String, allowOutside: [String] = [], maxCellBytes: Int? = nil) -> Definitions? {
         let (definitions, problems) = DefinitionsLoader.load(path: path)
         diagnostics.append(contentsOf: problems)
-        guard let definitions, !problems.contains(where: { $0.severity == .error }) else { return nil }
+        guard var definitions, !problems.contains(where: { $0.severity == .error }) else { return nil }
+        definitions.allowOutside = allowOutside
+        if let maxCellBytes { definitions.maxCellBytes = maxCellBytes }
         return definitions
     }
 
@@ -64,21 +67,5 @@ final class ProgressLine: @unchecked Sendable {
 
     func finish() {
         if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
-}
-
-/// Writes a file atomically: a temporary file in the same folder, then a rename, so an
-/// interrupted run never leaves a half-written report.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        try data.write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: reason])
-        }
     }
 }

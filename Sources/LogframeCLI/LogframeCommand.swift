@@ -40,4 +40,18 @@ struct DefinitionsOptions: ParsableArguments {
 
     @Flag(help: "Treat warnings as errors (exit code 1).")
     var strict = false
+
+    @Option(name: .customLong("allow-outside"), help: ArgumentHelp(
+        "Let sources read files in this folder (or this file) although it is outside the project folder. Repeatable.",
+        valueName: "path"))
+    var allowOutside: [String] = []
+
+    @Option(name: .customLong("max-cell-bytes"), help: ArgumentHelp(
+        "The longest cell a data file may have, in bytes (default 1048576, 1 MiB); a longer cell is an error.",
+        valueName: "bytes"))
+    var maxCellBytes: Int?
+
+    func validate() throws {
+        if let maxCellBytes, maxCellBytes < 1 { throw ValidationError("--max-cell-bytes must be a positive number of bytes.") }
+    }
 }

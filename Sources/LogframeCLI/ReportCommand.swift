@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LogframeCore
+import LogframeData
 import LogframeDefinitions
 import LogframeEngine
 import LogframeReport
@@ -24,7 +25,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Language: en or az.")
     var lang: String = "en"
 
-    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    @Option(help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
     var output: String?
 
     static let formats = ["json", "md", "csv", "html", "xlsx"]
@@ -59,11 +60,31 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         var frontend = Frontend(strict: options.strict)
-        guard let definitions = frontend.loadDefinitions(options.definitions) else {
+        guard let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes) else {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }
-        let result = frontend.compute(definitions, asOf: asOf)
+        // Checked (and the temporary file created) before the computation; see SafeOutput.
+        var sink: SafeOutput?
+        if let output {
+            do {
+                sink = try SafeOutput(path: output, inputs: SafeOutput.inputs(of: definitions))
+            } catch let failure as SafeOutput.Failure {
+                frontend.printDiagnostics()
+                FileHandle.standardError.write(Data("\(output): error: \(failure.message) [\(failure.code)]\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        defer { sink?.discard() }
+        var result = frontend.compute(definitions, asOf: asOf)
+        // A report names data files as the definitions do, relative to the definitions file
+        // (absolute when written so), so it is the same byte for byte whatever the working
+        // directory and however the definitions file was named on the command line.
+        for s in result.sources.indices where !(definitions.source(result.sources[s].id)?.path.hasPrefix("/") ?? true) {
+            for f in result.sources[s].files.indices {
+                result.sources[s].files[f].path = PathPolicy.relative(result.sources[s].files[f].path, toFolder: definitions.baseDirectory)
+            }
+        }
 
         let bytes: Data
         switch resolvedFormat ?? "md" {
@@ -79,6 +100,10 @@ struct ReportCommand: ParsableCommand {
             case "xlsx":
                 do {
                     bytes = try XLSXRenderer.render(document)
+                } catch let tooLarge as XLSXRenderer.TooLarge {
+                    frontend.printDiagnostics()
+                    FileHandle.standardError.write(Data("error: cannot build the XLSX workbook: \(tooLarge) [xlsx-too-large]\n  = hint: Use --format csv or html, or fewer (longer) periods.\n".utf8))
+                    throw ExitCode(1)
                 } catch {
                     frontend.printDiagnostics()
                     FileHandle.standardError.write(Data("error: cannot build the XLSX workbook: \(error) [xlsx-failed]\n".utf8))
@@ -88,11 +113,11 @@ struct ReportCommand: ParsableCommand {
             }
         }
         frontend.printDiagnostics()
-        if let output {
+        if let sink {
             do {
-                try AtomicFile.write(bytes, to: output)
-            } catch {
-                FileHandle.standardError.write(Data("\(output): error: cannot write the report: \(error.localizedDescription) [output-unwritable]\n".utf8))
+                try sink.commit(bytes)
+            } catch let failure as SafeOutput.Failure {
+                FileHandle.standardError.write(Data("\(sink.path): error: \(failure.message) [\(failure.code)]\n".utf8))
                 throw ExitCode(1)
             }
         } else {

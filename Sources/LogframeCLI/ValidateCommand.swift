@@ -8,7 +8,7 @@ import LogframeDefinitions
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check the definitions and every data file; compute nothing.")
+        abstract: "Check the definitions and every data file; write no report.")
 
     @OptionGroup var options: DefinitionsOptions
 
@@ -16,6 +16,8 @@ struct ValidateCommand: ParsableCommand {
     var format: String = "text"
 
     static let formats = ["text", "json", "github", "junit"]
+    /// Diagnostics only the engine's pass raises (Finalize.swift), which validate must raise too.
+    static let passOnlyCodes: Set<String> = ["dimension-too-many-categories", "sum-overflow"]
 
     func validate() throws {
         guard Self.formats.contains(format) else {
@@ -26,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var frontend = Frontend(strict: options.strict)
         var summary = ValidationSummary(definitionsFile: options.definitions, strict: options.strict)
-        let definitions = frontend.loadDefinitions(options.definitions)
+        let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes)
         if let definitions {
             summary.definitionsFile = definitions.file
             for source in definitions.sources {
@@ -39,6 +41,15 @@ struct ValidateCommand: ParsableCommand {
                 frontend.diagnostics.merge(result.log)
                 summary.sources.append(.init(id: source.id, files: result.files, rowsRead: result.rowsRead,
                                              rowsUsed: result.rowsUsed, rowsRejected: result.rowsRejected))
+            }
+        }
+        if let definitions {
+            // What only the computation finds (a dimension with too many categories, a sum too
+            // large to keep exactly) would fail `report`: validate runs the pass too, over the
+            // whole programme, and keeps those diagnostics (the reader's are already there).
+            let pass = Engine.run(definitions: definitions, asOf: definitions.programme.end, options: Frontend.engineOptions)
+            for diagnostic in pass.log.sorted where ValidateCommand.passOnlyCodes.contains(diagnostic.code) {
+                frontend.diagnostics.append(diagnostic)
             }
         }
         let log = frontend.diagnostics

@@ -19,12 +19,15 @@ public struct Diagnostic: Sendable, Hashable {
     public var message: String
     public var hint: String?
 
+    /// The message, hint and file name are made safe to print here, once for every format:
+    /// control characters escaped and lengths bounded (`ControlCharacters`), since they may quote
+    /// anything a data file or a file name holds.
     public init(_ severity: Severity, _ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) {
         self.severity = severity
         self.code = code
-        self.location = location
-        self.message = message
-        self.hint = hint
+        self.location = location.map { SourceLocation(file: ControlCharacters.message($0.file), line: $0.line, column: $0.column) }
+        self.message = ControlCharacters.message(message)
+        self.hint = hint.map(ControlCharacters.message)
     }
 
     public static func error(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) -> Diagnostic {

@@ -60,6 +60,8 @@ public struct CSVScanner {
     public private(set) var headerLine = 0
     /// Line of the HXL hashtag row, when there is one.
     public private(set) var hashtagLine: Int?
+    /// Cells of the HXL hashtag row (trimmed, empty where a column has no tag), when there is one.
+    public private(set) var hashtags: [String]?
 
     private var position = 0
     /// Physical line at `position`.
@@ -104,7 +106,11 @@ public struct CSVScanner {
 
     /// Reads the header row (and an HXL row under it). Returns false, with `csv-empty-file`
     /// logged, when the file has no header.
-    public mutating func readHeader(log: inout DiagnosticLog) -> Bool {
+    ///
+    /// With `headerRow` (`header_row:`), the rows starting above that physical line are skipped
+    /// unread (a title, notes, a row of group labels), and the header must start on it.
+    public mutating func readHeader(log: inout DiagnosticLog, headerRow: Int? = nil) -> Bool {
+        if let headerRow, !skipPreamble(to: headerRow, log: &log) { return false }
         skipBlankLines()
         guard position < bytes.count else {
             log.append(.error("csv-empty-file", at: SourceLocation(file: file),
@@ -120,6 +126,12 @@ public struct CSVScanner {
                               "\(file) is empty: it has no header row"))
             return false
         }
+        if let headerRow, rowLine != headerRow {
+            log.append(.error("csv-header-row", at: SourceLocation(file: file, line: headerRow, column: 1),
+                              "Line \(headerRow) of \(file) is blank, so it cannot be the header row (`header_row: \(headerRow)`); the next row starts on line \(rowLine); no rows of this file were read",
+                              hint: "Set `header_row` to the line where the column names are, as a text editor numbers the lines."))
+            return false
+        }
         headerLine = rowLine
         header = fields.map { TextNormalization.nfc(decode($0)).trimmingSpaces() }
         expectedFieldCount = fields.count
@@ -131,9 +143,39 @@ public struct CSVScanner {
         var scratch = DiagnosticLog()
         if nextRow(log: &scratch) == .row, isHashtagRow() {
             hashtagLine = rowLine
+            hashtags = fields.map { decode($0).trimmingSpaces() }
         } else {
             position = savedPosition
             line = savedLine
+        }
+        return true
+    }
+
+    /// Skips the rows that start before physical line `headerRow` (cells and widths unchecked,
+    /// quotes honoured). False, with `csv-header-row` logged, when a quoted cell runs over that
+    /// line or the file ends before it.
+    private mutating func skipPreamble(to headerRow: Int, log: inout DiagnosticLog) -> Bool {
+        var scratch = DiagnosticLog()
+        while line < headerRow {
+            if nextRow(log: &scratch) == .end { break }
+            if rowLine >= headerRow {
+                // A row of empty cells (`,,,`) made `nextRow` read on: give back the row found.
+                position = rowStart
+                line = rowLine
+                break
+            }
+            if line > headerRow {
+                log.append(.error("csv-header-row", at: SourceLocation(file: file, line: rowLine, column: 1),
+                                  "Line \(headerRow) of \(file) is inside a quoted cell of the row that starts on line \(rowLine), so it cannot be the header row (`header_row: \(headerRow)`); no rows of this file were read",
+                                  hint: "Set `header_row` to the line where the column names start, as a text editor numbers the lines."))
+                return false
+            }
+        }
+        guard position < bytes.count else {
+            log.append(.error("csv-header-row", at: SourceLocation(file: file, line: 1, column: 1),
+                              "\(file) has no row on line \(headerRow) or below, where the header row was expected (`header_row: \(headerRow)`); no rows of this file were read",
+                              hint: "Check `header_row`: it is the line number of the column names, as a text editor shows it."))
+            return false
         }
         return true
     }

@@ -14,6 +14,8 @@ enum FieldProblem: Sendable, Hashable {
     case aboveMaximum
     /// The text does not match `pattern:` as a whole.
     case pattern
+    /// The cell has more bytes than the limit (`Definitions.maxCellBytes`).
+    case tooLarge
 
     /// The diagnostic code this problem is reported with (known before the message is built).
     var code: String {
@@ -23,6 +25,7 @@ enum FieldProblem: Sendable, Hashable {
         case .notInList: return "field-not-in-list"
         case .belowMinimum, .aboveMaximum: return "field-out-of-range"
         case .pattern: return "field-pattern"
+        case .tooLarge: return "cell-too-large"
         }
     }
 }
@@ -38,7 +41,8 @@ final class FieldDecoder {
     private let allowedSet: Set<Value>?
     /// The `in:` values as shown to the user, in declaration order.
     let allowedTexts: [String]
-    private let regex: NSRegularExpression?
+    /// `pattern:`, matched without backtracking (`LinearPattern`).
+    private let regex: LinearPattern?
     /// Set when `pattern:` is not a valid regular expression (reported once by the reader).
     private(set) var invalidPattern: String?
     private var cache: ByteKeyedCache<(Value, FieldProblem?)>?
@@ -47,9 +51,22 @@ final class FieldDecoder {
     /// record id, gains nothing from the cache and is decoded directly once that is clear.
     private var windowLookups = 0
     private var windowHits = 0
+    /// How cells are decoded: by the field's type, or `.adjusted` when `missing`, `thousands`
+    /// or `decimal` apply (decided once, so a field without them pays nothing per cell).
+    let mode: Mode
+    /// The type's own mode, used by the `.adjusted` path once a cell is normalised.
+    let plainMode: Mode
+    /// `missing` texts and the number format (NumberFormat.swift); nil when none apply.
+    let reading: CellReading?
 
-    init(field: FieldDefinition, cacheLimit: Int = 1 << 16) {
+    enum Mode { case text, choices, integer, number, date, boolean, invalid, adjusted }
+
+    /// Cells longer than this are refused unread (`cell-too-large`).
+    let maxCellBytes: Int
+
+    init(field: FieldDefinition, cacheLimit: Int = 1 << 16, maxCellBytes: Int = Definitions.defaultMaxCellBytes) {
         self.field = field
+        self.maxCellBytes = maxCellBytes
         if let allowed = field.allowed {
             allowedSet = Set(allowed.map { FieldDecoder.normalized($0) })
             allowedTexts = allowed.map(\.description)
@@ -58,13 +75,28 @@ final class FieldDecoder {
             allowedTexts = []
         }
         if let pattern = field.pattern {
-            regex = try? NSRegularExpression(pattern: "^(?:" + pattern + ")$", options: [])
-            if regex == nil { invalidPattern = pattern }
+            do {
+                regex = try LinearPattern(pattern)
+            } catch {
+                regex = nil
+                invalidPattern = "\(pattern) (\(error.reason))"
+            }
         } else {
             regex = nil
         }
         cache = (field.type == .text || field.type == .choices) ? ByteKeyedCache(maxEntries: cacheLimit) : nil
         scratch.reserveCapacity(64)
+        switch field.type {
+        case .text: plainMode = .text
+        case .choices: plainMode = .choices
+        case .integer: plainMode = .integer
+        case .number: plainMode = .number
+        case .date: plainMode = .date
+        case .boolean: plainMode = .boolean
+        case .list, .null: plainMode = .invalid
+        }
+        reading = CellReading(field)
+        mode = reading == nil ? plainMode : .adjusted
     }
 
     private static func normalized(_ value: Value) -> Value {
@@ -78,7 +110,16 @@ final class FieldDecoder {
     func decode(_ raw: UnsafeBufferPointer<UInt8>) -> (Value, FieldProblem?) {
         let bytes = FieldDecoder.trimmed(raw)
         if bytes.isEmpty { return (.null, field.required ? .required : nil) }
-        switch field.type {
+        if bytes.count > maxCellBytes { return (.null, .tooLarge) }
+        return decode(trimmed: bytes, mode)
+    }
+
+    /// A non-empty trimmed cell, decoded in `mode`.
+    @inline(__always)
+    func decode(trimmed bytes: UnsafeBufferPointer<UInt8>, _ mode: Mode) -> (Value, FieldProblem?) {
+        switch mode {
+        case .adjusted:
+            return decodeAdjusted(bytes)
         case .text, .choices:
             guard let cache else {
                 return field.type == .text ? decodeText(bytes) : decodeChoices(bytes)
@@ -120,7 +161,7 @@ final class FieldDecoder {
         case .boolean:
             guard let flag = FieldDecoder.parseBoolean(bytes) else { return (.null, .type) }
             return checkOther(.bool(flag), bytes)
-        case .list, .null:
+        case .invalid:
             return (.null, .type)
         }
     }
@@ -172,9 +213,8 @@ final class FieldDecoder {
         return (value, nil)
     }
 
-    static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
-        let range = NSRange(text.startIndex..., in: text)
-        return regex.firstMatch(in: text, options: [], range: range) != nil
+    static func matches(_ regex: LinearPattern, _ text: String) -> Bool {
+        regex.matches(text)
     }
 
     // MARK: - Byte-level parsers
@@ -294,16 +334,26 @@ final class FieldDecoder {
         let text = String(decoding: FieldDecoder.trimmed(raw), as: UTF8.self)
         let line = location.line ?? 0
         let column = field.column
-        let quoted = "\"\(text)\""
+        // At most a few hundred characters of the cell, control characters escaped.
+        let quoted = "\"\(ControlCharacters.quote(text))\""
         switch problem {
+        case .tooLarge:
+            return .error("cell-too-large", at: location,
+                          "The cell in column \(column) (line \(line)) has \(raw.count) bytes; the limit is \(maxCellBytes) bytes",
+                          hint: "A value this long is not a field of an activity log; check the quotes on this line. If it is meant, raise the limit with --max-cell-bytes.")
         case .type:
+            if let limit = digitsBeyondLimit(text) {
+                return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is too large: \(limit)",
+                              hint: "Check the value; identifiers such as phone or ID numbers belong in a text field.")
+            }
             let (what, hint) = typeExpectation(text)
-            return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is not \(what)", hint: hint)
+            return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is not \(what)",
+                          hint: CellReading.placeholderHint(text) ?? hint)
         case .required:
             return .error("field-required", at: location, "Column \(column) (line \(line)) is empty, but a value is required")
         case .notInList(let option):
             let offending = option ?? TextNormalization.nfc(text)
-            let subject = option.map { "The option \"\($0)\" in column \(column) (line \(line))" } ?? "\(quoted) in column \(column) (line \(line))"
+            let subject = option.map { "The option \"\(ControlCharacters.quote($0))\" in column \(column) (line \(line))" } ?? "\(quoted) in column \(column) (line \(line))"
             let hint = Suggestions.closest(to: offending, among: allowedTexts).map { "Did you mean \"\($0)\"?" }
                 ?? "Use one of the values listed, spelled exactly as in the definitions file."
             return .error("field-not-in-list", at: location,
@@ -320,7 +370,25 @@ final class FieldDecoder {
         }
     }
 
+    /// For a number written with more digits before the point than logframe keeps exactly (18),
+    /// what the limit is; nil for any other text.
+    private func digitsBeyondLimit(_ text: String) -> String? {
+        guard field.type == .integer || field.type == .number else { return nil }
+        var scalars = Substring(text).unicodeScalars[...]
+        if let first = scalars.first, first == "-" || first == "+" { scalars = scalars.dropFirst() }
+        let whole = scalars.prefix { ("0"..."9").contains($0) }
+        let rest = scalars.dropFirst(whole.count)
+        let fraction = rest.first == "." && field.type == .number ? rest.dropFirst() : rest
+        guard fraction.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        let significant = whole.drop { $0 == "0" }.count
+        guard significant > 18 else { return nil }
+        return field.type == .integer ? "whole numbers have at most 18 digits" : "numbers have at most 18 digits before the decimal point"
+    }
+
     private func typeExpectation(_ text: String) -> (String, String?) {
+        if field.type.isNumeric, let hint = CellReading.numberHint(field, text) {
+            return (field.type == .integer ? "a whole number" : "a number", hint)
+        }
         switch field.type {
         case .integer:
             return ("a whole number", "Write whole numbers with digits only, e.g. 42.")

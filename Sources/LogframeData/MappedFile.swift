@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The bytes of one input file, memory-mapped read-only when it is a regular file, read into
-/// memory otherwise (pipes, `/dev/stdin`, files that refuse `mmap`).
+/// The bytes of one input file, memory-mapped read-only, or read into memory when the file
+/// refuses `mmap` (empty files, some file systems). Only regular files are opened: devices,
+/// FIFOs, sockets and `/dev/stdin` are refused (`Failure.notRegular`).
 ///
 /// The mapping is private and read-only: input files are never modified. A file truncated by
 /// another process while it is mapped would fault; activity logs are not written while we read.
@@ -13,6 +14,9 @@ final class MappedFile: @unchecked Sendable {  // immutable after init; the byte
     enum Failure: Error, Equatable {
         case notFound
         case isDirectory
+        /// A device, FIFO or socket: refused before any byte is read (it could block forever or
+        /// never end).
+        case notRegular
         case unreadable(String)
     }
 
@@ -62,7 +66,13 @@ final class MappedFile: @unchecked Sendable {  // immutable after init; the byte
     }
 
     static func open(_ path: String) -> Result<MappedFile, Failure> {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        // A socket cannot even be opened: look before opening.
+        var before = stat()
+        if stat(path, &before) == 0, (before.st_mode & S_IFMT) != S_IFREG, (before.st_mode & S_IFMT) != S_IFDIR {
+            return .failure(.notRegular)
+        }
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway.
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { return .failure(.notFound) }
@@ -72,6 +82,9 @@ final class MappedFile: @unchecked Sendable {  // immutable after init; the byte
         var info = stat()
         guard fstat(fd, &info) == 0 else { return .failure(.unreadable(errorText(errno))) }
         if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(.isDirectory) }
+        if (info.st_mode & S_IFMT) != S_IFREG { return .failure(.notRegular) }
+        // Back to blocking reads for the (regular) file.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         if (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 {
             let size = Int(info.st_size)
             if let pointer = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), pointer != UnsafeMutableRawPointer(bitPattern: -1) {

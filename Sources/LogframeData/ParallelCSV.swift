@@ -106,7 +106,7 @@ extension SourceReader {
                   display: String, fileIndex: Int, consume: ([Value]) -> Void, isCancelled: () -> Bool) -> HalfRead.Outcome {
         let bytes = file.bytes
         var scanner = CSVScanner(bytes: bytes, file: display, delimiter: delimiter, fieldCount: fieldCount, startingAt: start)
-        let decoders = source.fields.map { FieldDecoder(field: $0) }
+        let decoders = source.fields.map { FieldDecoder(field: $0, maxCellBytes: definitions.maxCellBytes) }
         // Borrowed per cell, not retained (`decoders` holds them until the end).
         let decoderRefs = decoders.map { Unmanaged.passUnretained($0) }
         var row = [Value](repeating: .null, count: slotCount)

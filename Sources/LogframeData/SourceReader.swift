@@ -66,6 +66,9 @@ public final class SourceReader {
     let slotCount: Int
     let keySlots: [Int]
     private let dateFieldIndex: Int?
+    /// Slot of a parent's date field the rows are dated by (`date: households.survey_date`),
+    /// checked after the join (ParentDate.swift).
+    let parentDateSlot: Int?
     /// Parent join: the child's slot holding the parent key, and (parent slot, child slot) pairs.
     private var parentKeySlot: Int?
     private var parentSlots: [(from: Int, to: Int)] = []
@@ -79,11 +82,12 @@ public final class SourceReader {
     public init(source: SourceDefinition, definitions: Definitions) {
         self.source = source
         self.definitions = definitions
-        decoders = source.fields.map { FieldDecoder(field: $0) }
+        decoders = source.fields.map { FieldDecoder(field: $0, maxCellBytes: definitions.maxCellBytes) }
         slots = source.fields.enumerated().map { index, field in source.scope.field(named: field.id)?.slot ?? index }
         slotCount = max(source.fields.count, (source.scope.fields.map(\.slot).max() ?? -1) + 1, (slots.max() ?? -1) + 1)
         keySlots = source.key.compactMap { id in source.fieldIndex(id).map { source.scope.field(named: id)?.slot ?? $0 } }
         dateFieldIndex = source.dateField.flatMap { source.fieldIndex($0) }
+        parentDateSlot = source.isDatedByParent ? source.dateField.flatMap { source.scope.field(named: $0)?.slot } : nil
     }
 
     /// Streams every record of every file of the source. `body` receives only accepted rows,
@@ -152,8 +156,14 @@ public final class SourceReader {
 
     private func resolvePaths(_ log: inout DiagnosticLog) -> [ResolvedPath] {
         let joined = SourcePaths.join(definitions.baseDirectory, source.path)
+        let policy = definitions.allowOutside.map { PathPolicy(definitionsDirectory: definitions.baseDirectory, allowOutside: $0) }
         var paths: [String]
         if SourcePaths.hasGlob(source.path) && !FileManager.default.fileExists(atPath: joined) {
+            // The folder a pattern starts from must be inside before anything is listed.
+            if let policy, policy.check(PathPolicy.fixedPrefix(ofGlob: joined)) == .outside {
+                log.append(outside(SourcePaths.normalize(joined)))
+                return []
+            }
             paths = SourcePaths.expand(joined)
             if paths.isEmpty {
                 log.append(.error("file-not-found", at: source.location,
@@ -163,7 +173,31 @@ public final class SourceReader {
         } else {
             paths = [joined]
         }
-        return paths.map { ResolvedPath(open: $0, display: SourcePaths.normalize($0)) }
+        return paths.compactMap { path in
+            let display = SourcePaths.normalize(path)
+            switch policy?.check(path) ?? .missing {
+            case .inside(let canonical): return ResolvedPath(open: canonical, display: display)
+            case .missing: return ResolvedPath(open: path, display: display)
+            case .outside:
+                log.append(outside(display))
+                return nil
+            }
+        }
+    }
+
+    /// A source path that leads outside the project folder: refused unopened, so the diagnostic
+    /// can quote nothing of the file.
+    private func outside(_ display: String) -> Diagnostic {
+        .error("path-outside-project", at: source.location,
+               "The path \(display) of source \(source.id) leads outside the project folder (the git work tree of the definitions file; without git, the folder above the definitions file's folder); logframe reads no file there",
+               hint: "Keep data files inside the project (the git work tree of the definitions file), or, if you trust this definitions file, pass --allow-outside with the folder to read.")
+    }
+
+    /// The files this source would read (globs expanded, symbolic links resolved), leaving out
+    /// those the path policy refuses; for the CLI's check that no output overwrites an input.
+    public func inputPaths() -> [String] {
+        var log = DiagnosticLog()
+        return resolvePaths(&log).map(\.open)
     }
 
     private var displayBase: String {
@@ -185,6 +219,11 @@ public final class SourceReader {
             result.log.append(.error("file-unreadable", at: source.location,
                                      "\(path.display) (source \(source.id)) is a folder, not a file",
                                      hint: "Use a glob such as \(path.display)/*.csv to read every file in it."))
+            return
+        case .failure(.notRegular):
+            result.log.append(.error("file-unreadable", at: source.location,
+                                     "\(path.display) (source \(source.id)) is not a regular file (a device, pipe or socket); logframe reads only regular files",
+                                     hint: "Save the data to a file and point `path:` at it."))
             return
         case .failure(.unreadable(let reason)):
             result.log.append(.error("file-unreadable", at: source.location,
@@ -232,8 +271,8 @@ public final class SourceReader {
         let bytes = file.bytes
         guard encodingIsUsable(bytes, display: display, log: &log, checked: file.release(below:), file: file) else { return }
         var scanner = CSVScanner(bytes: bytes, file: display, delimiter: source.delimiter)
-        guard scanner.readHeader(log: &log) else { return }
-        guard let columns = matchColumns(scanner.header, display: display, headerLine: scanner.headerLine, log: &log) else { return }
+        guard scanner.readHeader(log: &log, headerRow: source.headerRow) else { return }
+        guard let columns = matchColumns(scanner, display: display, log: &log) else { return }
 
         var unquoted = UnquoteBuffer()
         var nextRelease = MappedFile.releaseStride
@@ -354,6 +393,9 @@ public final class SourceReader {
             }
         }
         if !rejected, parentRows != nil, !joinParent(&row, line: line, display: display, log: &log) {
+            rejected = true
+        }
+        if !rejected, let slot = parentDateSlot, !checkJoinedDate(row[slot], line: line, display: display, log: &log) {
             rejected = true
         }
         if !rejected {
@@ -522,39 +564,11 @@ public final class SourceReader {
         }
     }
 
-    /// For each declared field, the index of its column in the header: exact name first, then
-    /// ignoring letter case. Nil (with one `missing-column` error per missing column) when any
-    /// declared column is absent.
-    private func matchColumns(_ header: [String], display: String, headerLine: Int, log: inout DiagnosticLog) -> [Int]? {
-        var columns: [Int] = []
-        var missing = false
-        for field in source.fields {
-            let wanted = TextNormalization.nfc(field.column).trimmingSpaces()
-            if let index = header.firstIndex(of: wanted)
-                ?? header.firstIndex(where: { $0.compare(wanted, options: [.caseInsensitive]) == .orderedSame }) {
-                // The same declared name twice: which column holds the data is anyone's guess.
-                let repeats = header.indices.filter { $0 > index && header[$0].compare(header[index], options: [.caseInsensitive]) == .orderedSame }
-                if !repeats.isEmpty {
-                    missing = true
-                    for again in repeats {
-                        let column = header[..<again].reduce(1) { $0 + $1.unicodeScalars.count + 1 }
-                        log.append(.error("duplicate-column", at: SourceLocation(file: display, line: headerLine, column: column),
-                                          "Column \"\(header[again])\" appears more than once in the header of \(display) (column \(index + 1) and column \(again + 1)), so field \(field.id) of source \(source.id) is ambiguous; no rows of this file were read",
-                                          hint: "Rename or remove the repeated column."))
-                    }
-                    continue
-                }
-                columns.append(index)
-                continue
-            }
-            missing = true
-            let hint = Suggestions.closest(to: wanted, among: header.filter { !$0.isEmpty }).map { "Did you mean \"\($0)\"? The header has: \(Suggestions.list(header))" }
-                ?? "The header has: \(Suggestions.list(header))"
-            log.append(.error("missing-column", at: SourceLocation(file: display, line: headerLine, column: 1),
-                              "Column \"\(field.column)\" (field \(field.id) of source \(source.id)) is missing from the header of \(display); no rows of this file were read",
-                              hint: hint))
-        }
-        return missing ? nil : columns
+    /// For each declared field, the index of its column in the header (by label, HXL hashtag or
+    /// position; `HeaderLocator`). Nil, with an error per field, when any cannot be placed.
+    private func matchColumns(_ scanner: CSVScanner, display: String, log: inout DiagnosticLog) -> [Int]? {
+        HeaderLocator(source: source, display: display, header: scanner.header, headerLine: scanner.headerLine,
+                      hashtags: scanner.hashtags, hashtagLine: scanner.hashtagLine).columns(log: &log)
     }
 }
 

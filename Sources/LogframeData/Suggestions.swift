@@ -12,12 +12,16 @@ enum Suggestions {
             .trimmingCharacters(in: .whitespaces).unicodeScalars)
     }
 
+    /// Candidates compared at most: a header of a million columns gets a suggestion from its
+    /// first 10,000 names, not a minute of edit distances.
+    static let maxCandidates = 10_000
+
     /// The closest candidate within a small distance, or nil.
     static func closest(to text: String, among candidates: [String]) -> String? {
         let target = fold(text)
         guard !target.isEmpty else { return nil }
         var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
+        for candidate in candidates.prefix(maxCandidates) {
             let folded = fold(candidate)
             let distance = folded == target ? 0 : levenshtein(target, folded)
             let allowed = max(1, min(3, max(target.count, folded.count) / 3))
@@ -31,7 +35,7 @@ enum Suggestions {
 
     /// `"a", "b" or "c"` for messages.
     static func list(_ items: [String], limit: Int = 12) -> String {
-        let shown = items.prefix(limit).map { "\"\($0)\"" }
+        let shown = items.prefix(limit).map { "\"\(ControlCharacters.quote($0, limit: 100))\"" }
         let more = items.count > limit ? " (and \(items.count - limit) more)" : ""
         return shown.joined(separator: ", ") + more
     }

@@ -68,7 +68,9 @@ public enum DefinitionsLoader {
         let raw = RawReader(c: context).document(root)
         let directory = (path as NSString).deletingLastPathComponent
         let resolver = Resolver(c: context, baseDirectory: directory.isEmpty ? "." : directory)
-        let definitions = resolver.resolve(raw)
+        var definitions = resolver.resolve(raw)
+        // Read from a file: its sources may read only inside the project folder (PathPolicy).
+        definitions?.allowOutside = []
         var seen: Set<Diagnostic> = []
         let diagnostics = context.diagnostics.filter { seen.insert($0).inserted }
         return (diagnostics.contains { $0.severity == .error } ? nil : definitions, diagnostics)

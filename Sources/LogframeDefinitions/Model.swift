@@ -24,6 +24,15 @@ public struct Definitions: Sendable {
     public var file: String
     /// Directory against which source paths are resolved.
     public var baseDirectory: String
+    /// Paths outside the project folder that sources may read (`--allow-outside`; see
+    /// `PathPolicy` in LogframeData). Definitions read from a file (`DefinitionsLoader`) start
+    /// with `[]`: their sources are confined to the project folder. nil (definitions built in
+    /// code, as in tests) confines nothing.
+    public var allowOutside: [String]? = nil
+    /// The longest cell (in bytes) a source may have; a longer one is a `cell-too-large` error
+    /// (`--max-cell-bytes` sets it).
+    public var maxCellBytes = Definitions.defaultMaxCellBytes
+    public static let defaultMaxCellBytes = 1 << 20
     public var programme: Programme
     public var sources: [SourceDefinition]
     public var dimensions: [DimensionDefinition]
@@ -128,17 +137,27 @@ public struct SourceDefinition: Sendable {
     /// Slot layout of this source's rows (own fields, then parent fields); see `RowScope`.
     public var scope: RowScope
     public var location: SourceLocation
+    /// CSV: the physical line (1-based, as a text editor numbers lines) on which the header row
+    /// starts; the lines above it are skipped. Nil: the first non-blank line.
+    public var headerRow: Int?
     /// `table:` the database table (or `schema.table`) holding this source's rows for
     /// `logframe sql`; nil = a table named as the source id. Ignored by the local reader.
     public var table: String?
 
     public init(id: String, path: String, format: Format, delimiter: UInt8?, key: [String], dateField: String?,
                 record: String?, fields: [FieldDefinition], rules: [RuleDefinition], parent: ParentLink?,
-                scope: RowScope, location: SourceLocation, table: String? = nil) {
+                scope: RowScope, location: SourceLocation, headerRow: Int? = nil, table: String? = nil) {
         self.table = table
         self.id = id; self.path = path; self.format = format; self.delimiter = delimiter; self.key = key
         self.dateField = dateField; self.record = record; self.fields = fields; self.rules = rules
-        self.parent = parent; self.scope = scope; self.location = location
+        self.parent = parent; self.scope = scope; self.location = location; self.headerRow = headerRow
+    }
+
+    /// The date field is a parent field joined to each row (`date: households.survey_date`), not
+    /// one of the source's own fields.
+    public var isDatedByParent: Bool {
+        guard let dateField else { return false }
+        return fieldIndex(dateField) == nil && scope.field(named: dateField) != nil
     }
 
     public func fieldIndex(_ id: String) -> Int? { fields.firstIndex { $0.id == id } }
@@ -172,13 +191,97 @@ public struct FieldDefinition: Sendable {
     /// `pattern:` a regular expression the whole text value must match.
     public var pattern: String?
     public var location: SourceLocation
+    /// CSV: how the column is found in the header (by name, by HXL hashtag, or by position).
+    public var selector: ColumnSelector
+    /// `integer` and `number` fields: thousands separator and decimal mark of the data (field
+    /// keys over source keys); nil: plain digits with a point for decimals.
+    public var numberFormat: NumberFormat?
+    /// Cell texts read as "no value" (null), besides the empty cell (`missing:`, the field's
+    /// list over the source's), NFC, trimmed of spaces, compared exactly.
+    public var missing: [String]
 
     public init(id: String, column: String, xmlPath: String, type: ValueType, dateFormat: CivilDate.Format = .iso,
                 required: Bool = false, allowed: [Value]? = nil, min: ExactDecimal? = nil, max: ExactDecimal? = nil,
-                pattern: String? = nil, location: SourceLocation) {
+                pattern: String? = nil, location: SourceLocation, selector: ColumnSelector? = nil,
+                numberFormat: NumberFormat? = nil, missing: [String] = []) {
         self.id = id; self.column = column; self.xmlPath = xmlPath; self.type = type; self.dateFormat = dateFormat
         self.required = required; self.allowed = allowed; self.min = min; self.max = max; self.pattern = pattern
-        self.location = location
+        self.location = location; self.selector = selector ?? .name(column)
+        self.numberFormat = numberFormat; self.missing = missing
+    }
+}
+
+/// How a CSV field's column is found in the header.
+public enum ColumnSelector: Sendable, Hashable {
+    /// The header label (exact, then ignoring letter case).
+    case name(String)
+    /// An HXL hashtag with attributes, from the hashtag row under the header: `#targeted+total`.
+    case hashtag(HXLTag)
+    /// The column's number, counting from 1 at the left (`position: 21`), for repeated labels.
+    case position(Int)
+}
+
+/// An HXL hashtag (`#adm1+code`): a tag name and a set of attributes, lowercase, spaces removed.
+public struct HXLTag: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public var attributes: Set<String>
+
+    /// Parses `#tag+attr+attr` (letters, digits and `_`, spaces ignored, any letter case); nil
+    /// for anything else.
+    public init?(_ text: String) {
+        let compact = String(text.unicodeScalars.filter { $0 != " " && $0 != "\t" }).lowercased()
+        guard compact.hasPrefix("#") else { return nil }
+        let parts = compact.dropFirst().split(separator: "+", omittingEmptySubsequences: false)
+        func valid(_ part: Substring) -> Bool {
+            guard let first = part.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+            return part.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        }
+        guard let head = parts.first, valid(head), parts.dropFirst().allSatisfy(valid) else { return nil }
+        name = String(head)
+        attributes = Set(parts.dropFirst().map(String.init))
+    }
+
+    /// `#name+a+b`, attributes sorted.
+    public var description: String { "#" + ([name] + attributes.sorted()).joined(separator: "+") }
+
+    /// HXL matching: the same tag name, and at least this tag's attributes (`#affected` matches
+    /// `#affected+total`).
+    public func matches(_ column: HXLTag) -> Bool { name == column.name && attributes.isSubset(of: column.attributes) }
+}
+
+/// How numbers are written in a source's cells: `80 418`, `1.234,5`, `1,234.5`.
+public struct NumberFormat: Sendable, Hashable {
+    public enum Separator: String, Sendable, Hashable, CaseIterable {
+        /// A space, a no-break space (U+00A0) or a narrow no-break space (U+202F).
+        case space, comma, dot, apostrophe
+    }
+    public enum Mark: String, Sendable, Hashable { case dot, comma }
+
+    /// Nil: no thousands separator.
+    public var thousands: Separator?
+    public var decimal: Mark
+
+    public init(thousands: Separator?, decimal: Mark) {
+        self.thousands = thousands
+        self.decimal = decimal
+    }
+
+    /// The character as shown to a user: `" "`, `,`, `.`, `'`.
+    public static func symbol(_ separator: Separator) -> String {
+        switch separator {
+        case .space: return " "
+        case .comma: return ","
+        case .dot: return "."
+        case .apostrophe: return "'"
+        }
+    }
+
+    public static func symbol(_ mark: Mark) -> String { mark == .dot ? "." : "," }
+
+    /// `1 234 567,5` written in this format.
+    public var example: String {
+        let t = thousands.map(NumberFormat.symbol) ?? ""
+        return "1\(t)234\(t)567\(NumberFormat.symbol(decimal))5"
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import LogframeCore
 import Yams
 
@@ -40,7 +41,8 @@ struct RawField {
     var id: Located<String>
     var type: ValueType = .text
     var typeLocation: SourceLocation
-    var column: String?
+    var column: Located<String>?
+    var position: Located<Int>?
     var path: String?
     var format: Located<CivilDate.Format>?
     var required = false
@@ -48,6 +50,15 @@ struct RawField {
     var min: Located<ExactDecimal>?
     var max: Located<ExactDecimal>?
     var pattern: Located<String>?
+    var number = RawNumberKeys()
+    var missing: [String]?
+}
+
+/// `thousands`, `decimal` as written on a source or a field.
+struct RawNumberKeys {
+    var thousands: Located<NumberFormat.Separator>?
+    var decimal: Located<NumberFormat.Mark>?
+    var isEmpty: Bool { thousands == nil && decimal == nil }
 }
 
 struct RawRule {
@@ -71,6 +82,11 @@ struct RawSource {
     var parentSource: Located<String>?
     var parentKey: Located<String>?
     var parentLocation: SourceLocation?
+    var headerRow: Located<Int>?
+    var number = RawNumberKeys()
+    var missing: [String]?
+    /// `date: none`: undated on purpose (no `undated-source` warning).
+    var undatedOnPurpose = false
 }
 
 struct RawDimension {
@@ -121,8 +137,10 @@ enum Keys {
     static let budget = ["total", "donor"]
     static let status = ["on_track", "at_risk"]
     static let period = ["id", "start", "end"]
-    static let source = ["path", "format", "delimiter", "key", "date", "record", "table", "fields", "rules", "parent"]
-    static let field = ["type", "column", "path", "format", "required", "in", "min", "max", "pattern"]
+    static let source = ["path", "format", "delimiter", "key", "date", "record", "table", "fields", "rules", "parent",
+                         "header_row", "thousands", "decimal", "missing"]
+    static let field = ["type", "column", "position", "path", "format", "required", "in", "min", "max", "pattern",
+                        "thousands", "decimal", "missing"]
     static let rule = ["check", "severity", "message"]
     static let parent = ["source", "key"]
     static let dimension = ["field", "title", "labels", "bands", "expr"]
@@ -223,7 +241,12 @@ struct RawReader {
             }
         }
         if let n = map["key"] { s.key = c.stringList(n, "`key`") }
-        if let n = map["date"], let d = c.nonEmptyString(n, "`date`") { s.date = Located(d, c.location(n)) }
+        if let n = map["date"], let d = c.nonEmptyString(n, "`date`") {
+            if d == "none" { s.undatedOnPurpose = true } else { s.date = Located(d, c.location(n)) }
+        }
+        if let n = map["header_row"], let row = c.integer(n, "`header_row`", in: 1...1_000_000) { s.headerRow = Located(row, c.location(n)) }
+        s.number = numberKeys(map)
+        if let n = map["missing"] { s.missing = missingList(n) }
         if let n = map["record"] { s.record = c.nonEmptyString(n, "`record`") }
         if let n = map["table"] { s.table = c.nonEmptyString(n, "`table`") }
         if let n = map["fields"], let fields = MappingReader(n, "the fields of source `\(id.value)`", keys: [], context: c) {
@@ -266,7 +289,16 @@ struct RawReader {
             f.type = ValueType(rawValue: t)!
             f.typeLocation = c.location(n)
         }
-        f.column = map["column"].flatMap { c.nonEmptyString($0, "`column`") }
+        if let n = map["column"], c.isNull(n) {
+            // `column: #adm1+name` unquoted: YAML reads the hashtag as a comment.
+            c.error("invalid-value", at: c.location(n), "`column` of field `\(id.value)` is empty.",
+                    hint: "An HXL hashtag must be quoted, because YAML reads an unquoted # as the start of a comment: column: \"#adm1+name\".")
+        } else if let n = map["column"], let text = c.nonEmptyString(n, "`column`") {
+            f.column = Located(text, c.location(n))
+        }
+        if let n = map["position"], let p = c.integer(n, "`position`", in: 1...100_000) { f.position = Located(p, c.location(n)) }
+        f.number = numberKeys(map)
+        if let n = map["missing"] { f.missing = missingList(n) }
         f.path = map["path"].flatMap { c.nonEmptyString($0, "`path`") }
         if let n = map["format"], let text = c.nonEmptyString(n, "`format`") {
             if f.type != .date {
@@ -294,6 +326,47 @@ struct RawReader {
         }
         if let n = map["pattern"], let p = c.string(n, "`pattern`") { f.pattern = Located(p, c.location(n)) }
         return f
+    }
+
+    /// `thousands` and `decimal` of a source or field mapping.
+    func numberKeys(_ map: MappingReader) -> RawNumberKeys {
+        var keys = RawNumberKeys()
+        if let n = map["thousands"], let text = c.string(n, "`thousands`") {
+            let names: [String: NumberFormat.Separator] = [
+                " ": .space, "space": .space, "\u{00A0}": .space, "nbsp": .space, "\u{202F}": .space,
+                ",": .comma, "comma": .comma, ".": .dot, "dot": .dot, "point": .dot, "'": .apostrophe, "apostrophe": .apostrophe]
+            if let separator = names[text] ?? names[text.lowercased().trimmingCharacters(in: .whitespaces)] {
+                keys.thousands = Located(separator, c.location(n))
+            } else {
+                c.error("invalid-value", at: c.location(n), "`thousands` must be one of space, nbsp, comma, dot or apostrophe (or the character itself, quoted), not `\(text)`.",
+                        hint: "For numbers written like 80 418 use `thousands: space`; like 80,418 use `thousands: \",\"`.")
+            }
+        }
+        if let n = map["decimal"], let text = c.string(n, "`decimal`") {
+            let names: [String: NumberFormat.Mark] = [".": .dot, "dot": .dot, "point": .dot, ",": .comma, "comma": .comma]
+            if let mark = names[text.lowercased().trimmingCharacters(in: .whitespaces)] {
+                keys.decimal = Located(mark, c.location(n))
+            } else {
+                c.error("invalid-value", at: c.location(n), "`decimal` must be `.` (dot) or `,` (comma), not `\(text)`.")
+            }
+        }
+        return keys
+    }
+
+    /// `missing: ["-", "N/A", ""]` (or one text): cell texts that mean "no value", NFC, trimmed.
+    func missingList(_ node: Node) -> [String]? {
+        let items: [Node]
+        if case .sequence(let sequence) = node { items = Array(sequence) } else if case .scalar = node { items = [node] } else {
+            c.error("invalid-value", at: c.location(node), "`missing` must be a list of texts, like [\"-\", \"N/A\"], not \(c.describe(node)).")
+            return nil
+        }
+        var texts: [String] = []
+        for item in items {
+            guard let text = c.string(item, "A value in `missing`") else { continue }
+            let clean = TextNormalization.nfc(text).trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            if !texts.contains(clean) { texts.append(clean) }
+        }
+        return texts
     }
 
     // MARK: Dimensions

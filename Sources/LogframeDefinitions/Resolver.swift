@@ -52,6 +52,7 @@ struct Resolver {
         checkCycles(indicators.map(\.id), references)
         if let programme { checkTargetDates(indicators, programme) }
         checkUnused(sources: sources, dimensions: dimensions, indicators: indicators)
+        if let programme { checkUndated(sources: sources, raws: doc.sources, indicators: indicators, programme: programme) }
 
         guard !c.hasErrors, let programme else { return nil }
         return Definitions(file: c.file, baseDirectory: baseDirectory, programme: programme, sources: sources,
@@ -161,7 +162,10 @@ struct Resolver {
     func resolveSources(_ raws: [RawSource]) -> [SourceDefinition] {
         let ids = raws.map(\.id.value)
         var fieldsById: [String: [FieldDefinition]] = [:]
-        for raw in raws { fieldsById[raw.id.value] = raw.fields.compactMap { resolveField($0) } }
+        for raw in raws {
+            checkReading(raw)
+            fieldsById[raw.id.value] = raw.fields.compactMap { resolveField($0, of: raw) }
+        }
         var result: [SourceDefinition] = []
         for raw in raws {
             let fields = fieldsById[raw.id.value] ?? []
@@ -176,10 +180,7 @@ struct Resolver {
                 return true
             }
             for k in raw.key { _ = checkField(k, "key field") }
-            if let date = raw.date, checkField(date, "date field"),
-               let f = raw.fields.first(where: { $0.id.value == date.value }), f.type != .date {
-                c.error("invalid-value", at: date.location, "The date field `\(date.value)` must have type `date`, not `\(f.type)`.")
-            }
+            if let date = raw.date { checkDateField(date, of: raw, among: raws) }
             var parent: ParentLink?
             var scopeFields = fields.enumerated().map { RowScope.Field(name: $0.element.id, slot: $0.offset, type: $0.element.type) }
             if let ps = raw.parentSource {
@@ -215,21 +216,20 @@ struct Resolver {
                                                 message: rawRule.message ?? check.text, location: rawRule.location))
                 }
             }
-            let path = raw.path?.value ?? ""
-            let format = raw.format ?? (path.lowercased().hasSuffix(".xml") ? .xml : .csv)
+            let format = Self.format(of: raw)
             if format == .xml, raw.record == nil, raw.path != nil {
                 c.error("missing-key", at: raw.id.location, "XML source `\(raw.id.value)` is missing the required key `record`.",
                         hint: "Give the path of the element that is one record, such as /meetings/meeting.")
             }
-            result.append(SourceDefinition(id: raw.id.value, path: path, format: format, delimiter: raw.delimiter,
+            result.append(SourceDefinition(id: raw.id.value, path: raw.path?.value ?? "", format: format, delimiter: raw.delimiter,
                                            key: raw.key.map(\.value), dateField: raw.date?.value, record: raw.record,
                                            fields: fields, rules: rules, parent: parent, scope: scope, location: raw.id.location,
-                                           table: raw.table))
+                                           headerRow: raw.headerRow?.value, table: raw.table))
         }
         return result
     }
 
-    func resolveField(_ raw: RawField) -> FieldDefinition? {
+    func resolveField(_ raw: RawField, of source: RawSource) -> FieldDefinition? {
         var allowed: [Value]?
         if let values = raw.allowed {
             allowed = []
@@ -247,14 +247,23 @@ struct Resolver {
         if let pattern = raw.pattern {
             if raw.type != .text && raw.type != .choices {
                 c.error("invalid-value", at: pattern.location, "`pattern` applies only to text fields; field `\(raw.id.value)` is \(raw.type).")
-            } else if (try? NSRegularExpression(pattern: pattern.value)) == nil {
-                c.error("invalid-value", at: pattern.location, "The pattern `\(pattern.value)` is not a valid regular expression.")
+            } else {
+                do {
+                    _ = try LinearPattern(pattern.value)
+                } catch {
+                    c.error("invalid-value", at: pattern.location, "The pattern `\(pattern.value)` is not a valid regular expression: \(error.reason).",
+                            hint: "Patterns support characters, ., \\d \\w \\s, [a-z] classes, (groups), |, * + ? {n,m}, ^ and $ (docs/definitions.md).")
+                }
             }
         }
-        return FieldDefinition(id: raw.id.value, column: raw.column ?? raw.id.value, xmlPath: raw.path ?? raw.id.value,
+        // A column chosen by position is named by its number in messages ("in column 20").
+        let column = raw.column?.value ?? raw.position.map { String($0.value) } ?? raw.id.value
+        let reading = fieldReading(raw, of: source)
+        return FieldDefinition(id: raw.id.value, column: column, xmlPath: raw.path ?? raw.id.value,
                                type: raw.type, dateFormat: raw.format?.value ?? .iso, required: raw.required,
                                allowed: allowed, min: raw.min?.value, max: raw.max?.value, pattern: raw.pattern?.value,
-                               location: raw.id.location)
+                               location: raw.id.location, selector: reading.selector ?? .name(column),
+                               numberFormat: reading.numberFormat, missing: reading.missing)
     }
 
     /// Converts a value written in the definitions (`in:` lists) to a field's type.
@@ -483,30 +492,74 @@ struct Resolver {
         }
     }
 
-    /// Reports each cycle of `$ID` references once, as `A -> B -> A`, at the first reference.
+    /// The longest chain of `$ID` references an indicator may start (the engine inlines each
+    /// referenced formula, so deeper chains would recurse and grow without bound).
+    static let maxReferenceDepth = 30
+    /// The most formulas one indicator may inline, counted with repeats (`$A + $A` inlines A
+    /// twice): a chain of doubled references would otherwise grow exponentially.
+    static let maxInlinedFormulas = 10_000
+
+    /// Reports each cycle of `$ID` references once, as `A -> B -> A`, at the first reference;
+    /// without cycles, reports reference chains deeper than `maxReferenceDepth` or inlining more
+    /// than `maxInlinedFormulas` formulas. Iterative: a chain of thousands of indicators must
+    /// not exhaust the stack.
     func checkCycles(_ ids: [String], _ references: [String: [(String, SourceLocation)]]) {
         var state: [String: Int] = [:]  // 1 = on the stack, 2 = done
-        var stack: [String] = []
         var reported: Set<Set<String>> = []
-        func visit(_ id: String) {
-            state[id] = 1
-            stack.append(id)
-            for (next, location) in references[id] ?? [] {
-                if state[next] == 1, let start = stack.firstIndex(of: next) {
-                    let cycle = Array(stack[start...])
-                    if reported.insert(Set(cycle)).inserted {
-                        let text = (cycle + [next]).joined(separator: " -> ")
-                        c.error("indicator-cycle", at: location, "These indicators refer to each other in a circle: \(text).",
-                                hint: "An indicator cannot depend on itself, directly or through others.")
+        var depth: [String: Int] = [:]
+        var size: [String: Int] = [:]
+        var cycles = false
+        for root in ids where state[root] == nil {
+            var stack = [root]
+            var cursor = [0]
+            state[root] = 1
+            while let id = stack.last {
+                let edges = references[id] ?? []
+                let index = cursor[cursor.count - 1]
+                if index < edges.count {
+                    cursor[cursor.count - 1] += 1
+                    let (next, location) = edges[index]
+                    if state[next] == 1, let start = stack.firstIndex(of: next) {
+                        cycles = true
+                        let cycle = Array(stack[start...])
+                        if reported.insert(Set(cycle)).inserted {
+                            let text = (cycle + [next]).joined(separator: " -> ")
+                            c.error("indicator-cycle", at: location, "These indicators refer to each other in a circle: \(text).",
+                                    hint: "An indicator cannot depend on itself, directly or through others.")
+                        }
+                    } else if state[next] == nil {
+                        state[next] = 1
+                        stack.append(next)
+                        cursor.append(0)
                     }
-                } else if state[next] == nil {
-                    visit(next)
+                    continue
+                }
+                stack.removeLast()
+                cursor.removeLast()
+                state[id] = 2
+                guard !cycles else { continue }
+                var deepest = 0, inlined = 1, childTooBig = false
+                var deepestAt: SourceLocation?
+                for (next, location) in edges {
+                    let d = (depth[next] ?? 0) + 1
+                    if d > deepest { deepest = d; deepestAt = location }
+                    inlined = min(inlined + (size[next] ?? 1), Self.maxInlinedFormulas + 1)
+                    if (depth[next] ?? 0) > Self.maxReferenceDepth || (size[next] ?? 1) > Self.maxInlinedFormulas { childTooBig = true }
+                }
+                depth[id] = deepest
+                size[id] = inlined
+                guard !childTooBig, let at = deepestAt ?? edges.first?.1 else { continue }
+                if deepest > Self.maxReferenceDepth {
+                    c.error("indicator-references-too-deep", at: at,
+                            "Indicator `\(id)` starts a chain of more than \(Self.maxReferenceDepth) `$ID` references to indicators that refer to others.",
+                            hint: "Refer to the aggregates directly instead of through long chains of indicators.")
+                } else if inlined > Self.maxInlinedFormulas {
+                    c.error("indicator-references-too-deep", at: at,
+                            "Indicator `\(id)` would inline more than \(Self.maxInlinedFormulas) formulas through its `$ID` references (references repeated at every level multiply).",
+                            hint: "Refer to the aggregates directly instead of repeating references to indicators that repeat theirs.")
                 }
             }
-            stack.removeLast()
-            state[id] = 2
         }
-        for id in ids where state[id] == nil { visit(id) }
     }
 
     // MARK: Expressions

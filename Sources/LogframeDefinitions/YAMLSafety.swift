@@ -5,8 +5,9 @@ import LogframeCore
 ///
 /// The scan runs libyaml's event parser (the same parser Yams uses) once over the text and
 /// refuses, in bounded time and memory:
-/// - more than `maxAliases` aliases, or aliases whose expansion would exceed `maxExpandedNodes`
-///   nodes (`yaml-alias-bomb`, the "billion laughs" shape);
+/// - more than `maxAliases` aliases, or aliases whose expansion would add more than
+///   `maxExpandedNodes` nodes (`yaml-alias-bomb`, the "billion laughs" shape). Only what aliases
+///   add is counted: a large file without aliases is bounded by its size (10 MB), not refused;
 /// - mappings/sequences nested deeper than `maxDepth` (`yaml-too-deep`);
 /// - YAML syntax errors (`yaml-syntax`), located at libyaml's problem mark;
 /// - the same key twice in one mapping (`duplicate-key`), located at the second occurrence.
@@ -39,7 +40,8 @@ enum YAMLSafety {
             var frames: [Frame] = []
             var anchors: [String: Int] = [:]
             var aliases = 0
-            var total = 0
+            /// Nodes the aliases would add when expanded (nested aliases included).
+            var expanded = 0
 
             func location(_ mark: yaml_mark_t) -> SourceLocation {
                 SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
@@ -52,7 +54,6 @@ enum YAMLSafety {
                 return isKey
             }
             func add(_ size: Int) {
-                total += size
                 if !frames.isEmpty { frames[frames.count - 1].size += size }
             }
             func cString(_ pointer: UnsafeMutablePointer<UInt8>?) -> String? {
@@ -87,7 +88,6 @@ enum YAMLSafety {
                     }
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                     _ = begin()
-                    total += 1
                     let isMapping = event.type == YAML_MAPPING_START_EVENT
                     let anchor = isMapping ? cString(event.data.mapping_start.anchor) : cString(event.data.sequence_start.anchor)
                     frames.append(Frame(anchor: anchor, isMapping: isMapping))
@@ -106,6 +106,7 @@ enum YAMLSafety {
                     aliases += 1
                     let size = cString(event.data.alias.anchor).flatMap { anchors[$0] } ?? 1
                     add(size)
+                    expanded += size
                     if aliases > maxAliases {
                         diagnostics.append(.error("yaml-alias-bomb", at: location(mark),
                             "The definitions use more than \(maxAliases) YAML aliases (`*name`).",
@@ -115,7 +116,7 @@ enum YAMLSafety {
                 default:
                     break
                 }
-                if total > maxExpandedNodes {
+                if expanded > maxExpandedNodes {
                     diagnostics.append(.error("yaml-alias-bomb", at: location(mark),
                         "The YAML aliases here would expand to more than \(maxExpandedNodes) values.",
                         hint: "A definitions file this large is almost certainly an alias bomb; write the values out."))

@@ -21,6 +21,13 @@ struct Parser {
     }
 
     static func parse(_ text: String) -> Result<Syntax, ExpressionError> {
+        if text.utf8.count > Syntax.maxLength {
+            return .failure(ExpressionError(
+                code: "expression-too-long",
+                message: "the expression is too long: \(text.utf8.count) bytes, the limit is \(Syntax.maxLength)",
+                hint: "split it into several indicators and combine them with $ID, or list many values with `in [...]`",
+                range: 0..<0))
+        }
         var parser = Parser(text)
         do {
             let syntax = try parser.parseExpression()
@@ -34,7 +41,7 @@ struct Parser {
             }
             return .success(syntax)
         } catch let error as SyntaxError {
-            return .failure(ExpressionError(code: "expression-syntax", message: error.message, hint: error.hint, range: error.range))
+            return .failure(ExpressionError(code: error.code, message: error.message, hint: error.hint, range: error.range))
         } catch {
             fatalError("unreachable")
         }
@@ -44,6 +51,30 @@ struct Parser {
         var message: String
         var hint: String?
         var range: Range<Int>
+        var code = "expression-syntax"
+    }
+
+    /// How many parentheses, brackets, calls, `not` and unary `-` are open.
+    private var nesting = 0
+
+    /// Enters one more level of nesting at `token`; throws past `Syntax.maxNesting`.
+    private mutating func enter(_ token: Token) throws {
+        nesting += 1
+        if nesting > Syntax.maxNesting {
+            throw SyntaxError(message: "the expression is too deep: more than \(Syntax.maxNesting) levels of parentheses, calls, `not` or `-` inside each other",
+                              hint: "simplify the expression or split it into several indicators combined with $ID",
+                              range: token.range, code: "expression-too-deep")
+        }
+    }
+
+    /// A node built by an operator chain; throws when the tree is deeper than `Syntax.maxDepth`.
+    private func checked(_ node: Syntax, at token: Token) throws -> Syntax {
+        if node.depth > Syntax.maxDepth {
+            throw SyntaxError(message: "the expression is too deep: more than \(Syntax.maxDepth) operators nested or chained",
+                              hint: "split it into several indicators combined with $ID, or test many values with `in [...]`",
+                              range: token.range, code: "expression-too-deep")
+        }
+        return node
     }
 
     // MARK: Tokens
@@ -92,26 +123,28 @@ struct Parser {
 
     private mutating func parseOr() throws -> Syntax {
         var left = try parseAnd()
-        while try accept(.or) != nil {
+        while let token = try accept(.or) {
             let right = try parseAnd()
-            left = Syntax(.binary(.or, left, right), range: left.range.lowerBound ..< right.range.upperBound)
+            left = try checked(Syntax(.binary(.or, left, right), range: left.range.lowerBound ..< right.range.upperBound), at: token)
         }
         return left
     }
 
     private mutating func parseAnd() throws -> Syntax {
         var left = try parseNot()
-        while try accept(.and) != nil {
+        while let token = try accept(.and) {
             let right = try parseNot()
-            left = Syntax(.binary(.and, left, right), range: left.range.lowerBound ..< right.range.upperBound)
+            left = try checked(Syntax(.binary(.and, left, right), range: left.range.lowerBound ..< right.range.upperBound), at: token)
         }
         return left
     }
 
     private mutating func parseNot() throws -> Syntax {
         if let not = try accept(.not) {
+            try enter(not)
+            defer { nesting -= 1 }
             let operand = try parseNot()
-            return Syntax(.unary(.not, operand), range: not.range.lowerBound ..< operand.range.upperBound)
+            return try checked(Syntax(.unary(.not, operand), range: not.range.lowerBound ..< operand.range.upperBound), at: not)
         }
         return try parseComparison()
     }
@@ -146,16 +179,14 @@ struct Parser {
         if let (op, width) = comparisonOperator() {
             let opToken = advance()
             if width == 2 { _ = advance() }
-            _ = opToken
             let right = try parseAdditive()
-            result = Syntax(.binary(op, left, right), range: left.range.lowerBound ..< right.range.upperBound)
+            result = try checked(Syntax(.binary(op, left, right), range: left.range.lowerBound ..< right.range.upperBound), at: opToken)
         } else if let isToken = try accept(.is) {
             let negated = try accept(.not) != nil
             guard let nullToken = try accept(.null) else {
                 throw unexpected(try current(), expected: "expected `null` or `not null` after `is`", hint: "test for a missing value with `x is null` or `x is not null`")
             }
-            _ = isToken
-            result = Syntax(.isNull(left, negated: negated), range: left.range.lowerBound ..< nullToken.range.upperBound)
+            result = try checked(Syntax(.isNull(left, negated: negated), range: left.range.lowerBound ..< nullToken.range.upperBound), at: isToken)
         } else {
             return left
         }
@@ -176,9 +207,10 @@ struct Parser {
         var left = try parseMultiplicative()
         while true {
             let op: BinaryOperator
+            let token = try current()
             if try accept(.plus) != nil { op = .add } else if try accept(.minus) != nil { op = .subtract } else { break }
             let right = try parseMultiplicative()
-            left = Syntax(.binary(op, left, right), range: left.range.lowerBound ..< right.range.upperBound)
+            left = try checked(Syntax(.binary(op, left, right), range: left.range.lowerBound ..< right.range.upperBound), at: token)
         }
         return left
     }
@@ -187,17 +219,20 @@ struct Parser {
         var left = try parseUnary()
         while true {
             let op: BinaryOperator
+            let token = try current()
             if try accept(.star) != nil { op = .multiply } else if try accept(.slash) != nil { op = .divide } else { break }
             let right = try parseUnary()
-            left = Syntax(.binary(op, left, right), range: left.range.lowerBound ..< right.range.upperBound)
+            left = try checked(Syntax(.binary(op, left, right), range: left.range.lowerBound ..< right.range.upperBound), at: token)
         }
         return left
     }
 
     private mutating func parseUnary() throws -> Syntax {
         if let minus = try accept(.minus) {
+            try enter(minus)
+            defer { nesting -= 1 }
             let operand = try parseUnary()
-            return Syntax(.unary(.negate, operand), range: minus.range.lowerBound ..< operand.range.upperBound)
+            return try checked(Syntax(.unary(.negate, operand), range: minus.range.lowerBound ..< operand.range.upperBound), at: minus)
         }
         return try parsePrimary()
     }
@@ -228,6 +263,8 @@ struct Parser {
             return Syntax(.indicator(id), range: token.range)
         case .symbol(.leftParen):
             _ = advance()
+            try enter(token)
+            defer { nesting -= 1 }
             let inner = try parseExpression()
             guard let close = try accept(.rightParen) else {
                 throw unexpected(try current(), expected: "expected ')' to close '('")
@@ -236,6 +273,8 @@ struct Parser {
             return Syntax(inner.kind, range: token.range.lowerBound ..< close.range.upperBound)
         case .symbol(.leftBracket):
             _ = advance()
+            try enter(token)
+            defer { nesting -= 1 }
             var elements: [Syntax] = []
             if let close = try accept(.rightBracket) {
                 return Syntax(.list([]), range: token.range.lowerBound ..< close.range.upperBound)
@@ -243,7 +282,7 @@ struct Parser {
             while true {
                 elements.append(try parseExpression())
                 if let close = try accept(.rightBracket) {
-                    return Syntax(.list(elements), range: token.range.lowerBound ..< close.range.upperBound)
+                    return try checked(Syntax(.list(elements), range: token.range.lowerBound ..< close.range.upperBound), at: token)
                 }
                 guard try accept(.comma) != nil else {
                     throw unexpected(try current(), expected: "expected ',' or ']' in the list")
@@ -254,6 +293,8 @@ struct Parser {
             guard try accept(.leftParen) != nil else {
                 return Syntax(.field(name), range: token.range)
             }
+            try enter(token)
+            defer { nesting -= 1 }
             return try parseCall(name: name, nameToken: token)
         case .keyword(let keyword):
             let hint: String? = switch keyword {
@@ -297,6 +338,6 @@ struct Parser {
         guard let close = try accept(.rightParen) else {
             throw unexpected(token, expected: closeMessage)
         }
-        return Syntax(.call(name: name, arguments: arguments, filter: filter), range: nameToken.range.lowerBound ..< close.range.upperBound)
+        return try checked(Syntax(.call(name: name, arguments: arguments, filter: filter), range: nameToken.range.lowerBound ..< close.range.upperBound), at: nameToken)
     }
 }

@@ -22,11 +22,31 @@ public indirect enum SyntaxKind: Sendable, Hashable {
 public struct Syntax: Sendable, Hashable {
     public var kind: SyntaxKind
     public var range: Range<Int>
+    /// Levels of the tree below and including this node (a literal is 1). Every pass over the
+    /// tree recurses this deep, so the parser refuses trees deeper than `Syntax.maxDepth`.
+    public private(set) var depth: Int
 
     public init(_ kind: SyntaxKind, range: Range<Int>) {
         self.kind = kind
         self.range = range
+        switch kind {
+        case .literal, .field, .indicator: depth = 1
+        case .list(let items): depth = 1 + items.reduce(0) { max($0, $1.depth) }
+        case .unary(_, let a), .isNull(let a, _): depth = 1 + a.depth
+        case .binary(_, let a, let b): depth = 1 + max(a.depth, b.depth)
+        case .call(_, let arguments, let filter):
+            depth = 1 + max(arguments.reduce(0) { max($0, $1.depth) }, filter?.depth ?? 0)
+        }
     }
+
+    /// The deepest tree an expression may have (a chain of 200 `+` or `or`, or 200 levels of
+    /// nesting): every later pass (binder, type checker, evaluator, formula builder, printer)
+    /// recurses once per level, and this keeps them far from the end of the stack.
+    public static let maxDepth = 200
+    /// The most parentheses, brackets, calls, `not` and unary `-` open at once.
+    public static let maxNesting = 64
+    /// The longest expression text, in UTF-8 bytes.
+    public static let maxLength = 100_000
 }
 
 public enum UnaryOperator: String, Sendable, Hashable {

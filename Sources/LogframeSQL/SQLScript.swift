@@ -90,6 +90,18 @@ private struct Compiler {
                 "Source \(source.id) joins a parent source: parent joins are not built in logframe sql yet, so it and the indicators that read it are left out of the script"))
             return
         }
+        // Reading options of the local CSV reader that the script does not reproduce yet.
+        var unsupported: [String] = []
+        if source.headerRow != nil { unsupported.append("`header_row`") }
+        for f in source.fields {
+            if case .name = f.selector {} else { unsupported.append("field \(f.id) chosen by hashtag or position") }
+            if f.numberFormat != nil { unsupported.append("field \(f.id)'s number format (`thousands`/`decimal`)") }
+            if !f.missing.isEmpty { unsupported.append("field \(f.id)'s `missing` texts") }
+        }
+        if !unsupported.isEmpty {
+            refuse(source, unsupported.joined(separator: ", ") + " (not built in logframe sql yet)", at: source.location)
+            return
+        }
         let p = "s\(s)"
         let table = source.table ?? source.id
         // 1. Raw text: trimmed, NFC, empty -> NULL (the local reader's cell rules).

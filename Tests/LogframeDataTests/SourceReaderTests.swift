@@ -153,7 +153,8 @@ let centres: [Value] = [text("Füzuli"), text("Ağcabədi"), text("Tərtər")]
         (.integer, "1e3", "\"1e3\" in column v (line 2) is not a whole number", "Write whole numbers with digits only, e.g. 42."),
         (.number, "\"12,5\"", "\"12,5\" in column v (line 2) is not a number",
          "Use a point as the decimal separator and no thousands separators, e.g. 1234.5."),
-        (.number, "n/a", "\"n/a\" in column v (line 2) is not a number", "Write numbers with digits and a point for decimals, e.g. 1234.5."),
+        // A usual "no value" text: the hint names `missing` (docs/definitions.md).
+        (.number, "n/a", "\"n/a\" in column v (line 2) is not a number", "If \"n/a\" means no value here, add `missing: [\"n/a\"]` to the field or its source."),
         (.date, "2021-02-30", "\"2021-02-30\" in column v (line 2) is not a date in the format yyyy-MM-dd", nil),
         (.date, "31.03.2021", "\"31.03.2021\" in column v (line 2) is not a date in the format yyyy-MM-dd", nil),
         (.boolean, "maybe", "\"maybe\" in column v (line 2) is not a yes/no value", "Use true/false, yes/no, 1/0 or bəli/xeyr."),

@@ -34,7 +34,7 @@ Real differences between the two readings, and what the test does about them:
   logframe has no function to split it, so gps is not compared.
 - Dates: the instances have no date question; the export's `_submission_time` is server-side
   (forced to 2013-02-18T15:54:01 by the upstream test). Both readings are therefore undated
-  sources: every figure is in the current value and every cumulative period value, no period value.
+  sources (`date: none`, so no `undated-source` warning): every figure is in the current value and every cumulative period value, no period value.
 """
 import csv
 import json
@@ -122,6 +122,7 @@ programme: {{id: KOBO-NESTED, title: Kobo nested_repeats read twice, start: 2013
 sources:
   xml_submissions:
     path: "{XML_GLOB}"
+    date: none
     record: /nested_repeats
     key: instance_id
     fields:
@@ -133,6 +134,7 @@ sources:
       nested_age: {{path: kids/nested_group/nested_age, type: integer}}
   xml_kids:
     path: "{XML_GLOB}"
+    date: none
     record: /nested_repeats/kids/kids_details
     fields:
       submission: {{path: ../../meta/instanceID, required: true}}
@@ -141,6 +143,7 @@ sources:
       kids_age: {{type: integer}}
   xml_immunizations:
     path: "{XML_GLOB}"
+    date: none
     record: /nested_repeats/kids/kids_details/kids_immunization
     fields:
       submission: {{path: ../../../meta/instanceID, required: true}}
@@ -148,6 +151,7 @@ sources:
       immunization_info: {{required: true}}
   csv_submissions:
     path: "{EXPORT}"
+    date: none
     key: instance_id
     fields:
       instance_id: {{column: meta/instanceID, required: true, pattern: "uuid:[0-9a-f-]{{36}}"}}
@@ -158,6 +162,7 @@ sources:
     for i in kid_slots:
         y += f"""  csv_kids_{i}:
     path: "{EXPORT}"
+    date: none
     parent: {{source: csv_submissions, key: submission}}
     fields:
       submission: {{column: meta/instanceID, required: true}}
@@ -170,6 +175,7 @@ sources:
     for i, j in imm_slots:
         y += f"""  csv_imm_{i}_{j}:
     path: "{EXPORT}"
+    date: none
     parent: {{source: csv_submissions, key: submission}}
     fields:
       submission: {{column: meta/instanceID, required: true}}
@@ -240,7 +246,8 @@ def run(tmp_path_factory):
     text, pair_ids = definitions()
     defs = folder / "kobo.yml"
     defs.write_text(text, encoding="utf-8")
-    proc = subprocess.run([binary(), "report", str(defs), "--format", "json", "--as-of", AS_OF],
+    # The fixture lives outside this folder: a trusted run names it with --allow-outside.
+    proc = subprocess.run([binary(), "report", str(defs), "--format", "json", "--as-of", AS_OF, "--allow-outside", str(KOBO)],
                           cwd=folder, capture_output=True, text=True)
     # Exit 1: the n/a padding rows of the wide export are rejected (data problems); anything else fails.
     assert proc.returncode in (0, 1) and proc.stdout, proc.stderr

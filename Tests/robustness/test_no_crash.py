@@ -1,6 +1,7 @@
 """Malformed input never crashes logframe: seeded mutations of a definitions file, a CSV log and
 an XML log (bytes flipped, truncated, duplicated, spliced), each run through `validate`,
-`report` and `explain`. Every run must end with exit code 0 or 1 (1 = problems found in the user's files),
+`report` and `explain`. The splices include deep and long expressions (thousands of
+parentheses, `not`, `-`, chained `+`/`or`). Every run must end with exit code 0 or 1 (1 = problems found in the user's files),
 never a signal, a stack trace or exit 2, and within a time limit."""
 import os
 import random
@@ -100,7 +101,13 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
 
 SPLICES = [b"\x00", b"\xff\xfe", b"\"", b"\n", b"\r", b",", b":", b"- ", b"&", b"<", b"<!DOCTYPE x [<!ENTITY a \"b\">]>",
            b"*alias", b"&anchor ", b"{", b"[", b"]]", b"\xc3", b"\xe2\x80", b"9" * 40, b"-", b"\t", b"#", b"'", b"$",
-           b"where", b"(((((", b"))", b"count(", b"1e999", b"2021-13-45", b"\xef\xbb\xbf"]
+           b"where", b"(((((", b"))", b"count(", b"1e999", b"2021-13-45", b"\xef\xbb\xbf",
+           # Deep and long expressions (issue 16): each must give a diagnostic, never a crash.
+           b"(" * 5000, b")" * 5000, b"not " * 20000, b"-" * 20000, b"[" * 3000, b"abs(" * 3000,
+           b" + count()" * 3000, b" or age == 1" * 20000, b" and has(help, \"cash\")" * 2000, b"$OP1.4 + " * 500]
+DEEP = SPLICES[-10:]
+# Where an expression starts in the definitions: deep splices also land there, so they reach the parser.
+EXPRESSION_STARTS = [b"value: ", b"check: ", b"value: distinct(", b"where "]
 
 
 def mutate(data: bytes, rng: random.Random) -> bytes:
@@ -108,7 +115,11 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     for _ in range(rng.randint(1, 4)):
         choice = rng.random()
         pos = rng.randrange(len(data) + 1)
-        if choice < 0.25 and data:
+        start = data.find(rng.choice(EXPRESSION_STARTS))
+        if rng.random() < 0.15 and start >= 0:
+            end = start + len(b"value: ")
+            data[end:end] = rng.choice(DEEP)                      # a deep or long expression
+        elif choice < 0.25 and data:
             data[rng.randrange(len(data))] = rng.randrange(256)
         elif choice < 0.45:
             data[pos:pos] = rng.choice(SPLICES)

@@ -36,13 +36,14 @@ def report(defs, as_of=None):
     return json.loads(run.stdout, parse_float=Decimal)
 
 
-def csv_sources(rep):
-    """(table, path) of the report's CSV sources (tables are named as the source ids here)."""
+def csv_sources(rep, defs):
+    """(table, path) of the report's CSV sources (tables are named as the source ids here); the
+    report names files relative to the definitions file."""
     out = []
     for src in rep["sources"]:
         paths = [f["path"] for f in src["files"]]
         if len(paths) == 1 and paths[0].lower().endswith(".csv"):
-            out.append((src["id"], str(ROOT / paths[0])))
+            out.append((src["id"], str((Path(defs).parent / paths[0]).resolve())))
     return out
 
 

@@ -24,7 +24,7 @@ def run_duckdb(defs, as_of, sql=None, sources=None):
     if sql is None:
         sql, _ = sql_script(defs, "duckdb", as_of)
     con = duckdb.connect()
-    load_duckdb(con, sources if sources is not None else csv_sources(rep))
+    load_duckdb(con, sources if sources is not None else csv_sources(rep, defs))
     return rep, Parts(parts(con, sql))
 
 

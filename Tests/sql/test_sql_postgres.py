@@ -24,7 +24,7 @@ def test_postgres_equals_local_report(name):
         sources = None
     rep = report(defs, as_of)
     db = "lf_" + name.replace("-", "_")
-    load_postgres(db, sources if sources is not None else csv_sources(rep))
+    load_postgres(db, sources if sources is not None else csv_sources(rep, defs))
     sql, _ = sql_script(defs, "postgres", as_of)
     compared, wrong = mismatches(rep, Parts(parts_postgres(db, sql)))
     assert compared > 100, compared

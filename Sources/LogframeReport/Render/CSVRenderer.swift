@@ -39,10 +39,11 @@ public enum CSVRenderer {
 
     static func field(_ cell: Cell) -> String {
         switch cell {
-        case .text(let s): return neutralise(s)
+        // Line breaks and other control characters of user text become visible escapes.
+        case .text(let s): return neutralise(ControlCharacters.escape(s))
         case .number(let v, let d), .percent(let v, let d), .change(let v, let d, _): return v.formatted(decimals: max(d, 0))
         case .date(let d): return d.description
-        case .status(let word, _): return neutralise(word)
+        case .status(let word, _): return neutralise(ControlCharacters.escape(word))
         case .progress(let v, _): return v.formatted(decimals: 1)
         case .notAvailable: return "n/a"
         case .empty, .spanned: return ""

@@ -59,8 +59,9 @@ public enum HTMLRenderer {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                // Control characters other than tab and newline have no business in a report.
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
+                // Control characters other than tab and newline (C0, C1, DEL), and bidirectional
+                // overrides that would reorder the text shown, have no business in a report.
+                if ControlCharacters.isUnsafe(ch) && ch != "\n" && ch != "\t" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
             }
         }
         return out

@@ -114,7 +114,8 @@ public enum MarkdownRenderer {
     }
 
     /// Escapes user text for a Markdown table cell or paragraph: no HTML, no table breaks, no
-    /// emphasis, links or code; line breaks become spaces. At a line start, `#`, `>`, `-`, `+`
+    /// emphasis, links or code; line breaks become spaces, other control characters visible
+    /// escapes (`ControlCharacters`). At a line start, `#`, `>`, `-`, `+`
     /// and `1.` would start a block, so they are escaped too.
     public static func escape(_ text: String, lineStart: Bool = false) -> String {
         var out = ""
@@ -126,7 +127,13 @@ public enum MarkdownRenderer {
             case "&": out += "&amp;"
             case "\n", "\r", "\r\n": out += " "
             case "*", "_", "`", "[", "]", "\\", "~": out += "\\" + String(ch)
-            default: out.append(ch)
+            default:
+                // ESC/OSC sequences, other C0/C1 controls and bidi overrides: shown escaped.
+                if ch.unicodeScalars.contains(where: ControlCharacters.isUnsafe) {
+                    out += ControlCharacters.escape(String(ch))
+                } else {
+                    out.append(ch)
+                }
             }
         }
         if lineStart, let first = out.first, "#-+=".contains(first) { out = "\\" + out }

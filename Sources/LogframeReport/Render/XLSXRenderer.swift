@@ -7,9 +7,29 @@ import LogframeCore
 /// document gives the same bytes (fixed part order, fixed zip dates, no timestamps).
 /// See docs/xlsx-reports.md.
 public enum XLSXRenderer {
+    /// Excel's limits: a sheet has at most 1,048,576 rows and 16,384 columns (XFD).
+    public static let maxRows = 1_048_576
+    public static let maxColumns = 16_384
+
+    /// A sheet would exceed Excel's limits: no workbook is written (Excel would refuse or cut it).
+    public struct TooLarge: Error, CustomStringConvertible {
+        public var sheet: String
+        public var rows: Int
+        public var columns: Int
+        public var description: String {
+            "the sheet \"\(sheet)\" would have \(rows) rows and \(columns) columns; Excel allows at most \(XLSXRenderer.maxRows) rows and \(XLSXRenderer.maxColumns) columns"
+        }
+    }
+
     public static func render(_ document: ReportDocument) throws -> Data {
         var layout = XLSXWorkbookLayout(document: document)
         let sheets = layout.build()
+        for sheet in sheets {
+            let columns = sheet.rows.reduce(0) { Swift.max($0, ($1.keys.max() ?? -1) + 1) }
+            if sheet.rowCount > maxRows || columns > maxColumns {
+                throw TooLarge(sheet: sheet.name, rows: sheet.rowCount, columns: columns)
+            }
+        }
         return try XLSXPackage.write(sheets: sheets, styles: layout.styles, title: document.title, language: document.language)
     }
 }
