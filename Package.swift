@@ -45,9 +45,11 @@ let package = Package(
             "LogframeCore", "LogframeDefinitions", "LogframeEngine",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // Definitions compiled to one SQL script of exact building blocks (docs/sql.md).
+        .target(name: "LogframeSQL", dependencies: ["LogframeCore", "LogframeExpressions", "LogframeDefinitions"]),
         // Thin commands over the stages.
         .target(name: "LogframeCLI", dependencies: [
-            "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport",
+            "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport", "LogframeSQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "logframe", dependencies: ["LogframeCLI"]),
@@ -62,6 +64,8 @@ let package = Package(
         .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
         .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport", "LogframeTestSupport"]),
         .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
+        .testTarget(name: "LogframeSQLTests", dependencies: ["LogframeSQL", "LogframeDefinitions", "LogframeExpressions"],
+                    exclude: ["Golden"]),
         .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine", "LogframeTestSupport",
                                                             .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     exclude: ["Golden"]),
