@@ -7,14 +7,30 @@ BIN_RELEASE := .build/release/logframe
 PYTHON ?= python3
 REPORTS ?= reports
 INDICATORS := $(wildcard indicators/*.yml)
+# make install: copies BIN to $(DESTDIR)$(PREFIX)/bin/logframe. BIN is the release build unless
+# given (the tests install the debug binary: make install BIN=.build/debug/logframe PREFIX=/tmp/x).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+BIN ?= $(BIN_RELEASE)
 
-.PHONY: build release test test-swift test-python report bench clean
+.PHONY: build release install uninstall test test-swift test-python report bench clean
 
 build:
 	$(SWIFT) build
 
 release:
 	$(SWIFT) build -c release
+
+# The release build is made only when BIN is the release binary (the default).
+install:
+	@if [ "$(BIN)" = "$(BIN_RELEASE)" ]; then $(SWIFT) build -c release; fi
+	@test -x "$(BIN)" || { echo "make install: $(BIN) is not a built logframe binary" >&2; exit 1; }
+	install -d "$(DESTDIR)$(BINDIR)"
+	install -m 755 "$(BIN)" "$(DESTDIR)$(BINDIR)/logframe"
+	@echo "installed $(DESTDIR)$(BINDIR)/logframe"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/logframe"
 
 # Unit and integration tests (Swift Testing), then (pytest) the independent DuckDB cross-check
 # and the published figures of the five sample programmes.
@@ -25,7 +41,7 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python: build
-	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld -q
+	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld Tests/init Tests/sql -q
 
 # Writes each sample programme's report in its donor's default style (Markdown, HTML, CSV, XLSX)
 # and the JSON report to $(REPORTS)/.

@@ -32,8 +32,10 @@ let package = Package(
         // libxml2 (system library) for streaming XML sources.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Activity logs: CSV and XML readers, field typing and constraints, parent joins, row reconciliation.
-        // It evaluates the sources' rules, so it reads the expression language too.
-        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeExpressions", "LogframeDefinitions", "CLibXML2"],
+        // It evaluates the sources' rules, so it reads the expression language too;
+        // ZIPFoundation: `logframe init` reads XLSForm workbooks.
+        .target(name: "LogframeData", dependencies: ["LogframeCore", "LogframeExpressions", "LogframeDefinitions", "CLibXML2",
+                                                     .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: hotPath),
         // One pass over the data: accumulators per indicator x period x breakdown cell.
         .target(name: "LogframeEngine", dependencies: [
@@ -44,9 +46,11 @@ let package = Package(
             "LogframeCore", "LogframeDefinitions", "LogframeEngine",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // Definitions compiled to one SQL script of exact building blocks (docs/sql.md).
+        .target(name: "LogframeSQL", dependencies: ["LogframeCore", "LogframeExpressions", "LogframeDefinitions"]),
         // Thin commands over the stages.
         .target(name: "LogframeCLI", dependencies: [
-            "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport",
+            "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport", "LogframeSQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "logframe", dependencies: ["LogframeCLI"]),
@@ -61,6 +65,8 @@ let package = Package(
         .testTarget(name: "LogframeDataTests", dependencies: ["LogframeData"]),
         .testTarget(name: "LogframeEngineTests", dependencies: ["LogframeEngine", "LogframeReport", "LogframeTestSupport"]),
         .testTarget(name: "LogframeCLITests", dependencies: ["LogframeCLI"]),
+        .testTarget(name: "LogframeSQLTests", dependencies: ["LogframeSQL", "LogframeDefinitions", "LogframeExpressions"],
+                    exclude: ["Golden"]),
         .testTarget(name: "LogframeReportTests", dependencies: ["LogframeReport", "LogframeDefinitions", "LogframeEngine", "LogframeTestSupport",
                                                             .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     exclude: ["Golden"]),

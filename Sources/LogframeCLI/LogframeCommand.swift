@@ -8,7 +8,7 @@ public struct LogframeCommand: ParsableCommand {
         commandName: "logframe",
         abstract: "Compute a programme's indicators from its activity logs and write donor progress reports.",
         version: "0.1.0",
-        subcommands: [ReportCommand.self, ValidateCommand.self, ExplainCommand.self])
+        subcommands: [InitCommand.self, ReportCommand.self, ValidateCommand.self, ExplainCommand.self, SQLCommand.self])
 
     public init() {}
 

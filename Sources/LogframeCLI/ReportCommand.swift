@@ -25,7 +25,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Language: en or az.")
     var lang: String = "en"
 
-    @Option(help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
+    @Option(name: [.customShort("o"), .long], help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
     var output: String?
 
     static let formats = ["json", "md", "csv", "html", "xlsx"]
@@ -43,6 +43,11 @@ struct ReportCommand: ParsableCommand {
         }
         if !["en", "az"].contains(lang) {
             throw ValidationError("Unknown language \"\(lang)\"; use en or az.")
+        }
+        // An XLSX workbook is binary: printed on a terminal it is noise and can garble it.
+        // A usage error (exit 2, SPEC section 2): nothing was read yet.
+        if resolvedFormat == "xlsx", output == nil, isatty(1) != 0 {
+            throw ValidationError("An XLSX workbook cannot be shown on a terminal. Write it to a file with -o, for example: -o report.xlsx (or redirect: > report.xlsx).")
         }
     }
 

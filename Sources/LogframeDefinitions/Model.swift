@@ -140,10 +140,14 @@ public struct SourceDefinition: Sendable {
     /// CSV: the physical line (1-based, as a text editor numbers lines) on which the header row
     /// starts; the lines above it are skipped. Nil: the first non-blank line.
     public var headerRow: Int?
+    /// `table:` the database table (or `schema.table`) holding this source's rows for
+    /// `logframe sql`; nil = a table named as the source id. Ignored by the local reader.
+    public var table: String?
 
     public init(id: String, path: String, format: Format, delimiter: UInt8?, key: [String], dateField: String?,
                 record: String?, fields: [FieldDefinition], rules: [RuleDefinition], parent: ParentLink?,
-                scope: RowScope, location: SourceLocation, headerRow: Int? = nil) {
+                scope: RowScope, location: SourceLocation, headerRow: Int? = nil, table: String? = nil) {
+        self.table = table
         self.id = id; self.path = path; self.format = format; self.delimiter = delimiter; self.key = key
         self.dateField = dateField; self.record = record; self.fields = fields; self.rules = rules
         self.parent = parent; self.scope = scope; self.location = location; self.headerRow = headerRow

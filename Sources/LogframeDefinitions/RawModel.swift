@@ -76,6 +76,7 @@ struct RawSource {
     var key: [Located<String>] = []
     var date: Located<String>?
     var record: String?
+    var table: String?
     var fields: [RawField] = []
     var rules: [RawRule] = []
     var parentSource: Located<String>?
@@ -136,7 +137,7 @@ enum Keys {
     static let budget = ["total", "donor"]
     static let status = ["on_track", "at_risk"]
     static let period = ["id", "start", "end"]
-    static let source = ["path", "format", "delimiter", "key", "date", "record", "fields", "rules", "parent",
+    static let source = ["path", "format", "delimiter", "key", "date", "record", "table", "fields", "rules", "parent",
                          "header_row", "thousands", "decimal", "missing"]
     static let field = ["type", "column", "position", "path", "format", "required", "in", "min", "max", "pattern",
                         "thousands", "decimal", "missing"]
@@ -247,6 +248,7 @@ struct RawReader {
         s.number = numberKeys(map)
         if let n = map["missing"] { s.missing = missingList(n) }
         if let n = map["record"] { s.record = c.nonEmptyString(n, "`record`") }
+        if let n = map["table"] { s.table = c.nonEmptyString(n, "`table`") }
         if let n = map["fields"], let fields = MappingReader(n, "the fields of source `\(id.value)`", keys: [], context: c) {
             for entry in fields.entries {
                 if let f = field(id: Located(entry.key, c.location(entry.keyNode)), entry.value) { s.fields.append(f) }

@@ -232,7 +232,7 @@ struct Resolver {
             result.append(SourceDefinition(id: raw.id.value, path: raw.path?.value ?? "", format: format, delimiter: raw.delimiter,
                                            key: raw.key.map(\.value), dateField: raw.date?.value, record: raw.record,
                                            fields: fields, rules: rules, parent: parent, scope: scope, location: raw.id.location,
-                                           headerRow: raw.headerRow?.value))
+                                           headerRow: raw.headerRow?.value, table: raw.table))
         }
         return result
     }
