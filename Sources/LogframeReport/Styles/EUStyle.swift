@@ -7,19 +7,19 @@ import LogframeEngine
 /// Assumptions, grouped Impact, Outcomes, Outputs, Activities; F/M values under each figure of
 /// an indicator with a sex breakdown.
 enum EUStyle {
-    static func build(_ input: ReportInput) -> ReportDocument {
-        let kit = StyleKit(input)
+    static func build(_ model: ReportModel) -> ReportDocument {
+        let kit = StyleKit(model)
         let codes = kit.euCodes()
         let header = [[
             HeaderCell(kit.t(.resultsChain)), HeaderCell(kit.t(.indicators)), HeaderCell(kit.t(.baselineYear)),
-            HeaderCell(kit.t(.currentValueDate) + ": " + kit.date(input.result.asOf)), HeaderCell(kit.t(.targetsYear)),
+            HeaderCell(kit.t(.currentValueDate) + ": " + kit.date(model.asOf)), HeaderCell(kit.t(.targetsYear)),
             HeaderCell(kit.t(.sourcesVerification)), HeaderCell(kit.t(.assumptions)),
         ]]
         var rows: [Row] = []
         var footnotes: [String] = []
         let groups: [(ResultLevel, LabelKey)] = [(.impact, .euImpact), (.outcome, .euOutcome), (.output, .euOutputs), (.activity, .euActivities)]
         for (level, label) in groups {
-            let results = input.definitions.results.filter { $0.level == level }
+            let results = model.definitions.results.filter { $0.level == level }
             guard !results.isEmpty else { continue }
             rows.append(Row(.group(depth: 0), [.text(kit.t(label))] + Array(repeating: .spanned, count: 6)))
             for r in results {
@@ -29,7 +29,7 @@ enum EUStyle {
                 if indicators.isEmpty {
                     rows.append(Row(.data, [.text(chainText), .text(kit.t(.noIndicators)), .empty, .empty, .empty, .empty, .empty]))
                 }
-                for (n, (indicator, figures)) in indicators.enumerated() {
+                for (n, (indicator, figures, _)) in indicators.enumerated() {
                     // The results chain cell heads its first indicator only (merged, as in the EU template).
                     let chain = n == 0 ? chainText : ""
                     let targets = kit.targetSchedule(indicator).map { item in

@@ -8,12 +8,12 @@ import LogframeEngine
 /// means of verification, frequency, baseline, targets and known data limitations; then a
 /// summary table (one row per indicator), which is the CSV export.
 enum PIRSStyle {
-    static func build(_ input: ReportInput) -> ReportDocument {
-        let kit = StyleKit(input)
+    static func build(_ model: ReportModel) -> ReportDocument {
+        let kit = StyleKit(model)
         var sections: [Section] = []
         var rows: [Row] = []
         let frequency = kit.frequency()
-        for (indicator, figures) in kit.indicators {
+        for (indicator, figures, _) in kit.indicators {
             let result = kit.resultDefinition(indicator.result)
             let words = indicator.expressionText.map { ExpressionWords.describe($0, language: kit.language) } ?? kit.t(.reportedByHand)
             let disaggregations = indicator.breakdowns.map(kit.dimensionNames).joined(separator: "; ")
@@ -22,7 +22,7 @@ enum PIRSStyle {
             var sourceIds: [String] = []
             if case .computed(_, let ids) = indicator.computation {
                 sourceIds = ids
-                let files = input.result.sources.filter { ids.contains($0.id) }.flatMap { s in s.files.map { "\(s.id): \($0.path) (SHA-256 \($0.sha256.prefix(12)))" } }
+                let files = model.sources.filter { ids.contains($0.id) }.flatMap { s in s.files.map { "\(s.id): \($0.path) (SHA-256 \($0.sha256.prefix(12)))" } }
                 sources += " [" + (files.isEmpty ? ids.joined(separator: ", ") : files.joined(separator: "; ")) + "]"
             }
             let targets = kit.targetSchedule(indicator).map { item in
@@ -90,7 +90,7 @@ extension StyleKit {
     func limitations(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures, sourceIds: [String]) -> [String] {
         var out: [String] = []
         if case .reported = indicator.computation { out.append(t(.reportedByHand)) }
-        for s in result.sources where sourceIds.contains(s.id) && s.rowsRejected > 0 {
+        for s in model.sources where sourceIds.contains(s.id) && s.rowsRejected > 0 {
             out.append(t(.rejectedInSource, s.id, format.number(ExactDecimal(s.rowsRejected)), format.number(ExactDecimal(s.rowsRead))))
         }
         for b in figures.breakdowns where b.dimensions.count == 1 {
