@@ -36,16 +36,16 @@ public enum TrafficLight: String, Sendable {
 
 /// Every verdict a report prints about one indicator.
 public struct IndicatorVerdict: Sendable {
-    /// The indicator's status (SPEC section 5; the engine's thresholds).
+    /// The indicator's one status, printed by every style in its own words: the engine's
+    /// thresholds (or the tolerance rule when the programme sets `status.tolerance`); at and
+    /// after the programme end a missed target is `notAchieved`, never on track.
     public var status: Status
     /// 100 x (current - baseline) / (target - baseline).
     public var progress: ExactDecimal?
-    /// Life-of-programme % met: current / target x 100 (a decrease: the share of the way from
-    /// baseline to target).
-    public var percentMet: ExactDecimal?
     /// % met of each reported period that has a target due (nil where none is due).
     public var periodPercentMet: [ExactDecimal?]
-    /// On track within the tolerance `1 - status.on_track` of the expected value.
+    /// On track within `status.tolerance` of the expected value (the IPTT's rule); the status
+    /// follows it only when the programme sets `status.tolerance`.
     public var track: TrackVerdict
     /// The milestones and final target in date order.
     public var schedule: [ScheduledTarget]
@@ -54,9 +54,10 @@ public struct IndicatorVerdict: Sendable {
     public var milestoneIsNext: Bool
     /// 100 x (current - baseline) / (milestone - baseline); without a usable baseline, current / milestone.
     public var percentOfMilestone: ExactDecimal?
-    /// green: milestone reached; amber: 50-99 %; red: under 50 %; grey: insufficient data.
+    /// The status as a traffic light: green achieved or on track, amber at risk, red off track or
+    /// not achieved, grey no target or no data.
     public var light: TrafficLight
-    /// % of the final target achieved: current / target x 100 (a decrease: progress).
+    /// % of the final target achieved: the life-of-programme % met (every style prints this one).
     public var percentOfTarget: ExactDecimal?
     /// Cumulative value of the last reported period minus that of the one before.
     public var change: ExactDecimal?
@@ -79,24 +80,25 @@ public enum Verdicts {
            let before = figures.periods[figures.periods.count - 2].cumulative.value {
             change = now - before
         }
+        let track = track(current: current, expected: figures.expected, direction: indicator.direction,
+                          tolerance: programme.statusTolerance ?? ExactDecimal(1) - programme.onTrackThreshold)
+        let status = status(figures.status, track: track, programme: programme, asOf: asOf)
         return IndicatorVerdict(
-            status: figures.status,
+            status: status,
             progress: figures.progress,
-            percentMet: percentMet(current, target, direction: indicator.direction, baseline: indicator.baseline?.value),
             periodPercentMet: figures.periods.map { period in
                 period.target.flatMap {
                     percentMet(indicator.cumulative ? period.cumulative.value : period.value.value, $0,
                                direction: indicator.direction, baseline: indicator.baseline?.value)
                 }
             },
-            track: track(current: current, expected: figures.expected, direction: indicator.direction,
-                         tolerance: ExactDecimal(1) - programme.onTrackThreshold),
+            track: track,
             schedule: schedule,
             milestone: reference,
             milestoneIsNext: due == nil && reference != nil,
             percentOfMilestone: share,
-            light: light(share),
-            percentOfTarget: percentOfTarget(current, target, progress: figures.progress, direction: indicator.direction),
+            light: light(status),
+            percentOfTarget: percentMet(current, target, direction: indicator.direction, baseline: indicator.baseline?.value),
             change: change)
     }
 
@@ -144,17 +146,29 @@ public enum Verdicts {
         return q * hundred
     }
 
-    public static func light(_ share: ExactDecimal?) -> TrafficLight {
-        guard let share else { return .grey }
-        if share >= hundred { return .green }
-        if share >= ExactDecimal(50) { return .amber }
-        return .red
+    /// The one status. The engine's decides `achieved`, `no-target` and `no-data`; otherwise the
+    /// thresholds' on-track / at-risk / off-track, or with `status.tolerance` on track within the
+    /// tolerance (or ahead) and off track below it. At and after the programme end a target not
+    /// achieved is `notAchieved`.
+    public static func status(_ engine: Status, track: TrackVerdict, programme: Programme, asOf: CivilDate) -> Status {
+        var status = engine
+        if programme.statusTolerance != nil, [.onTrack, .atRisk, .offTrack].contains(engine) {
+            switch track {
+            case .onTrack, .abovePlan: status = .onTrack
+            case .belowPlan: status = .offTrack
+            case .noTarget, .noData: status = engine   // nothing expected yet: the engine's verdict
+            }
+        }
+        if asOf >= programme.end, [.onTrack, .atRisk, .offTrack].contains(status) { status = .notAchieved }
+        return status
     }
 
-    /// current / target x 100 for an increase; for a decrease, progress.
-    public static func percentOfTarget(_ current: ExactDecimal?, _ target: ExactDecimal?, progress: ExactDecimal?, direction: Direction) -> ExactDecimal? {
-        if direction == .decrease { return progress }
-        guard let current, let target, !target.isZero, let q = current / target else { return nil }
-        return q * hundred
+    public static func light(_ status: Status) -> TrafficLight {
+        switch status {
+        case .achieved, .onTrack: return .green
+        case .atRisk: return .amber
+        case .offTrack, .notAchieved: return .red
+        case .noTarget, .noData: return .grey
+        }
     }
 }

@@ -65,26 +65,52 @@ struct VerdictsTests {
         #expect(Verdicts.percentOf(Self.d(c.0), Self.d(c.1), baseline: Self.d(c.2)) == Self.d(c.3))
     }
 
-    static let lightCases: [(String?, TrafficLight)] = [
-        ("100", .green), ("140", .green), ("99.9", .amber), ("50", .amber), ("49.99", .red), ("-3", .red), (nil, .grey),
+    static let lightCases: [(Status, TrafficLight)] = [
+        (.achieved, .green), (.onTrack, .green), (.atRisk, .amber), (.offTrack, .red), (.notAchieved, .red),
+        (.noTarget, .grey), (.noData, .grey),
     ]
 
-    @Test("UNDP traffic light from the % of milestone", arguments: 0..<lightCases.count)
+    @Test("Traffic light from the one status", arguments: 0..<lightCases.count)
     func light(_ i: Int) {
-        #expect(Verdicts.light(Self.d(Self.lightCases[i].0)) == Self.lightCases[i].1)
+        #expect(Verdicts.light(Self.lightCases[i].0) == Self.lightCases[i].1)
     }
 
-    // (current, target, progress, direction) -> % of target
-    static let percentOfTargetCases: [(String?, String?, String?, Direction, String?)] = [
-        ("30", "120", "10", .increase, "25"),
-        ("30", "0", nil, .increase, nil),
-        (nil, "120", nil, .increase, nil),
-        ("30", "10", "40", .decrease, "40"),              // a decrease reads its progress
+    static func programme(tolerance: String?) -> Programme {
+        Programme(id: "P", title: LocalizedText("P"), donor: nil, implementer: nil, country: nil,
+                  start: CivilDate(iso: "2021-01-01")!, end: CivilDate(iso: "2022-12-31")!, currency: nil, budgetTotal: nil,
+                  budgetDonor: nil, periods: [], yearStarts: 1, onTrackThreshold: d("0.85")!, atRiskThreshold: d("0.5")!,
+                  statusTolerance: d(tolerance))
+    }
+
+    // (engine status, IPTT track, status.tolerance, as of) -> the one status
+    static let statusCases: [(Status, TrackVerdict, String?, String, Status)] = [
+        // The thresholds decide during the programme; the track does not matter without a tolerance.
+        (.onTrack, .belowPlan, nil, "2022-06-30", .onTrack),
+        (.atRisk, .onTrack, nil, "2022-06-30", .atRisk),
+        (.offTrack, .abovePlan, nil, "2022-06-30", .offTrack),
+        // With `status.tolerance`, the IPTT rule decides: within or ahead on track, below off track.
+        (.atRisk, .onTrack, "0.15", "2022-06-30", .onTrack),
+        (.offTrack, .abovePlan, "0.15", "2022-06-30", .onTrack),
+        (.onTrack, .belowPlan, "0.15", "2022-06-30", .offTrack),
+        (.onTrack, .noTarget, "0.15", "2022-06-30", .onTrack),   // nothing expected yet
+        // Achieved, no target and no data are the engine's whatever the rule.
+        (.achieved, .belowPlan, "0.15", "2022-06-30", .achieved),
+        (.noTarget, .noTarget, nil, "2022-06-30", .noTarget),
+        (.noData, .noData, "0.15", "2022-06-30", .noData),
+        // At and after the programme end a missed target is not achieved, never on track.
+        (.onTrack, .onTrack, nil, "2022-12-31", .notAchieved),
+        (.atRisk, .onTrack, nil, "2023-03-31", .notAchieved),
+        (.offTrack, .belowPlan, "0.15", "2022-12-31", .notAchieved),
+        (.onTrack, .abovePlan, "0.15", "2023-01-01", .notAchieved),
+        (.onTrack, .onTrack, nil, "2022-12-30", .onTrack),       // the day before the end
+        (.achieved, .onTrack, nil, "2022-12-31", .achieved),
+        (.noData, .noData, nil, "2022-12-31", .noData),
+        (.noTarget, .noTarget, nil, "2023-01-01", .noTarget),
     ]
 
-    @Test("UNICEF % of target achieved", arguments: 0..<percentOfTargetCases.count)
-    func percentOfTarget(_ i: Int) {
-        let c = Self.percentOfTargetCases[i]
-        #expect(Verdicts.percentOfTarget(Self.d(c.0), Self.d(c.1), progress: Self.d(c.2), direction: c.3) == Self.d(c.4))
+    @Test("One status: thresholds, or the tolerance when set; not achieved at the end", arguments: 0..<statusCases.count)
+    func status(_ i: Int) {
+        let c = Self.statusCases[i]
+        #expect(Verdicts.status(c.0, track: c.1, programme: Self.programme(tolerance: c.2), asOf: CivilDate(iso: c.3)!) == c.4)
     }
 }

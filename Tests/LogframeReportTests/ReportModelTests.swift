@@ -102,6 +102,6 @@ struct ReportModelTests {
         #expect(op11.verdict.change == last - before)
         // A level without a target: nothing to judge.
         let op13 = try #require(model.indicator("OP1.3"))
-        #expect(op13.verdict.percentMet == nil && op13.verdict.light == .grey && op13.verdict.track == .noTarget)
+        #expect(op13.verdict.percentOfTarget == nil && op13.verdict.light == .grey && op13.verdict.status == .noTarget)
     }
 }

@@ -9,14 +9,16 @@ import LogframeEngine
 enum IPTTStyle {
     static func build(_ model: ReportModel) -> ReportDocument {
         let kit = StyleKit(model)
-        let tolerance = ExactDecimal(1) - model.definitions.programme.onTrackThreshold
-        let tolerancePercent = kit.format.number(tolerance * ExactDecimal(100))
+        // The status column words the one status; the IPTT's tolerance rule decides it only
+        // when the programme sets `status.tolerance`.
+        let programme = model.definitions.programme
+        let tolerancePercent = programme.statusTolerance.map { kit.format.number($0 * ExactDecimal(100)) }
         let fixed: [LabelKey] = [.number, .indicator, .level, .unit, .direction, .cumulativeOrNot, .numberOrPercent, .baseline]
         var top = fixed.map { HeaderCell(kit.t($0)) }
         var leaf = fixed.map { _ in HeaderCell("") }
         top.append(HeaderCell(kit.t(.lifeOfProgramme), span: 3))
         leaf += [HeaderCell(kit.t(.target)), HeaderCell(kit.t(.actual)), HeaderCell(kit.t(.percentMet))]
-        top.append(HeaderCell(kit.t(.onTrackColumn, tolerancePercent)))
+        top.append(HeaderCell(tolerancePercent.map { kit.t(.onTrackColumn, $0) } ?? kit.t(.status)))
         leaf.append(HeaderCell(""))
         for p in model.periods {
             top.append(HeaderCell(p.id, span: 3))
@@ -38,8 +40,8 @@ enum IPTTStyle {
                 kit.valueCell(indicator.baseline?.value, indicator, figures),
                 kit.valueCell(indicator.target?.value, indicator, figures),
                 kit.valueCell(figures.current.value, indicator, figures),
-                kit.shareCell(verdict.percentMet),
-                kit.trackCell(verdict.track),
+                kit.shareCell(verdict.percentOfTarget),
+                kit.statusCell(verdict.status, style: "iptt"),
             ]
             for (period, met) in zip(figures.periods, verdict.periodPercentMet) {
                 let actual = indicator.cumulative ? period.cumulative.value : period.value.value
@@ -52,23 +54,12 @@ enum IPTTStyle {
             }
             rows.append(Row(.data, cells))
         }
-        var footnotes = [kit.t(.ipttNote, tolerancePercent)]
+        var footnotes = [tolerancePercent.map { kit.t(.ipttNote, $0) }
+            ?? kit.t(.ipttNoteThresholds, kit.format.number(programme.onTrackThreshold * ExactDecimal(100)),
+                     kit.format.number(programme.atRiskThreshold * ExactDecimal(100)))]
         for (indicator, figures, _) in kit.indicators { footnotes += kit.breakdownNotes(indicator, figures) }
         var sections = [Section(heading: kit.t(.styleIPTT), blocks: [.table(Table(name: "iptt", header: [top, leaf], rows: rows, footnotes: footnotes))])]
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "iptt", styleTitle: .styleIPTT, sections: sections)
-    }
-}
-
-extension StyleKit {
-    /// The IPTT's on-track column in words and colour.
-    func trackCell(_ track: TrackVerdict) -> Cell {
-        switch track {
-        case .onTrack: return .status(word: t(.ipttOnTrack), colour: .green)
-        case .abovePlan: return .status(word: t(.ipttAbove), colour: .blue)
-        case .belowPlan: return .status(word: t(.ipttBelow), colour: .red)
-        case .noData: return .status(word: Localization.status(.noData, language), colour: .grey)
-        case .noTarget: return .status(word: Localization.status(.noTarget, language), colour: .grey)
-        }
     }
 }

@@ -13,7 +13,7 @@ enum PIRSStyle {
         var sections: [Section] = []
         var rows: [Row] = []
         let frequency = kit.frequency()
-        for (indicator, figures, _) in kit.indicators {
+        for (indicator, figures, verdict) in kit.indicators {
             let result = kit.resultDefinition(indicator.result)
             let words = indicator.expressionText.map { ExpressionWords.describe($0, language: kit.language) } ?? kit.t(.reportedByHand)
             let disaggregations = indicator.breakdowns.map(kit.dimensionNames).joined(separator: "; ")
@@ -48,6 +48,7 @@ enum PIRSStyle {
                 (kit.t(.frequency), frequency),
                 (kit.t(.baseline), kit.benchmarkText(indicator.baseline, indicator)),
                 (kit.t(.targetsMilestones), targets.isEmpty ? kit.format.notAvailable : targets.joined(separator: "; ")),
+                (kit.t(.status), "\(StatusWords.word(verdict.status, style: "pirs", language: kit.language)) (\(kit.date(model.asOf)))"),
                 (kit.t(.direction), kit.t(indicator.direction == .increase ? .increase : .decrease)),
                 (kit.t(.cumulativeOrNot), kit.t(indicator.cumulative ? .cumulative : .notCumulative)),
                 (kit.t(.sdgLinks), indicator.sdg.isEmpty ? kit.t(.none) : indicator.sdg.joined(separator: ", ")),
@@ -61,6 +62,7 @@ enum PIRSStyle {
                 .text(indicator.id), .text(indicator.title.text(kit.language)), .text(list[1].description), .text(kit.text(indicator.unit)),
                 .text(words), .text(indicator.expressionText ?? ""), .text(disaggregations), .text(sources), .text(frequency),
                 kit.valueCell(indicator.baseline?.value, indicator, figures), kit.valueCell(indicator.target?.value, indicator, figures),
+                kit.statusCell(verdict.status, style: "pirs"),
                 .text(limitations.joined(separator: " ")),
             ]))
         }
@@ -68,7 +70,7 @@ enum PIRSStyle {
             HeaderCell("ID"), HeaderCell(kit.t(.indicator)), HeaderCell(kit.t(.definition)), HeaderCell(kit.t(.unit)),
             HeaderCell(kit.t(.computationWords)), HeaderCell(kit.t(.computationWritten)), HeaderCell(kit.t(.disaggregations)),
             HeaderCell(kit.t(.sourcesVerification)), HeaderCell(kit.t(.frequency)), HeaderCell(kit.t(.baseline)),
-            HeaderCell(kit.t(.target)), HeaderCell(kit.t(.limitations)),
+            HeaderCell(kit.t(.target)), HeaderCell(kit.t(.status)), HeaderCell(kit.t(.limitations)),
         ]]
         sections.append(Section(heading: kit.t(.stylePIRS), blocks: [.table(Table(name: "pirs", header: header, rows: rows))]))
         return kit.document(style: "pirs", styleTitle: .stylePIRS, sections: sections)

@@ -31,7 +31,7 @@ enum SDGStyle {
                         .text(code), .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                         .text(result.map { "\(Localization.level($0.level, kit.language)) \($0.id)" } ?? indicator.result),
                         kit.valueCell(figures.current.value, indicator, figures), kit.valueCell(indicator.target?.value, indicator, figures),
-                        kit.shareCell(verdict.progress), kit.statusCell(verdict.status),
+                        kit.shareCell(verdict.progress), kit.statusCell(verdict.status, style: "sdg"),
                     ]))
                     bars.append((label: "\(code) · \(indicator.id)", value: verdict.progress))
                     lines.append("\(code) · \(indicator.id) \(indicator.title.text(kit.language)): \(kit.valueText(figures.current.value, indicator, figures)) / \(kit.valueText(indicator.target?.value, indicator, figures))")

@@ -99,18 +99,6 @@ struct StyleKit {
         return text
     }
 
-    func statusColour(_ status: Status) -> StatusColour {
-        switch status {
-        case .achieved: return .blue
-        case .onTrack: return .green
-        case .atRisk: return .amber
-        case .offTrack: return .red
-        case .noTarget, .noData: return .grey
-        }
-    }
-
-    func statusCell(_ status: Status) -> Cell { .status(word: Localization.status(status, language), colour: statusColour(status)) }
-
     // MARK: Results tree
 
     func resultDefinition(_ id: String) -> ResultDefinition? { definitions.results.first { $0.id == id } }

@@ -54,7 +54,7 @@ enum UNDPStyle {
                     .text(milestones.isEmpty ? kit.format.notAvailable : milestones.joined(separator: "; ")),
                     .text(achieved.joined(separator: "; ")),
                     kit.shareCell(verdict.percentOfMilestone),
-                    kit.lightCell(verdict.light),
+                    kit.statusCell(verdict.status, style: "undp"),
                 ]))
             }
         }
@@ -62,17 +62,5 @@ enum UNDPStyle {
         var sections = [Section(heading: kit.t(.results), blocks: [.table(Table(name: "results-framework", header: header, rows: rows, footnotes: footnotes))])]
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "undp", styleTitle: .styleUNDP, sections: sections)
-    }
-}
-
-extension StyleKit {
-    /// UNDP's traffic light in words and colour.
-    func lightCell(_ light: TrafficLight) -> Cell {
-        switch light {
-        case .green: return .status(word: t(.lightGreen), colour: .green)
-        case .amber: return .status(word: t(.lightAmber), colour: .amber)
-        case .red: return .status(word: t(.lightRed), colour: .red)
-        case .grey: return .status(word: t(.lightGrey), colour: .grey)
-        }
     }
 }

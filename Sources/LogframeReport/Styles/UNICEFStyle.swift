@@ -11,20 +11,21 @@ enum UNICEFStyle {
         let kit = StyleKit(model)
         let header = [[
             HeaderCell(kit.t(.indicator)), HeaderCell(kit.t(.target)), HeaderCell(kit.t(.cumulativeResults)),
-            HeaderCell(kit.t(.targetAchieved)), HeaderCell(kit.t(.changeSincePrevious)),
+            HeaderCell(kit.t(.targetAchieved)), HeaderCell(kit.t(.status)), HeaderCell(kit.t(.changeSincePrevious)),
         ]]
         var rows: [Row] = []
         var footnotes = [kit.t(.unicefNote)]
         for r in model.definitions.results {
             let indicators = kit.indicators.filter { $0.0.result == r.id }
             guard !indicators.isEmpty else { continue }
-            rows.append(Row(.group(depth: 0), [.text("\(Localization.level(r.level, kit.language)) \(r.id): \(r.title.text(kit.language))")] + Array(repeating: .spanned, count: 4)))
+            rows.append(Row(.group(depth: 0), [.text("\(Localization.level(r.level, kit.language)) \(r.id): \(r.title.text(kit.language))")] + Array(repeating: .spanned, count: 5)))
             for (indicator, figures, verdict) in indicators {
                 rows.append(Row(.data, [
                     .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                     kit.valueCell(indicator.target?.value, indicator, figures),
                     kit.valueCell(figures.current.value, indicator, figures),
                     kit.shareCell(verdict.percentOfTarget),
+                    kit.statusCell(verdict.status, style: "unicef"),
                     // Signed; percentages change in percentage points (`+7.1 pp`, `+7,1 f.b.`).
                     verdict.change.map { kit.changeCell($0, indicator, figures) } ?? .notAvailable,
                 ]))
@@ -32,13 +33,13 @@ enum UNICEFStyle {
                 // An indicator about children without a girls/boys split: say so (UNICEF asks for
                 // it). Indicators about adults, staff or families get no girls/boys line at all.
                 if girlsBoys.isEmpty, kit.countsOnlyChildren(indicator) {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty]))
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty, .empty]))
                 }
                 for (label, value) in girlsBoys {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(label)"), .empty, kit.valueCell(value, indicator, figures), .empty, .empty]))
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(label)"), .empty, kit.valueCell(value, indicator, figures), .empty, .empty, .empty]))
                 }
                 if let disabled = kit.childrenWithDisabilities(indicator, figures) {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.valueCell(disabled.value, indicator, figures), .empty, .empty]))
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.valueCell(disabled.value, indicator, figures), .empty, .empty, .empty]))
                     footnotes += kit.breakdownNotes(indicator, figures, only: [disabled.dimensions])
                 }
                 if let sex = kit.sexBreakdown(figures), !girlsBoys.isEmpty { footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions]) }
