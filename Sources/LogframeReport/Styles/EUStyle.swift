@@ -45,7 +45,7 @@ enum EUStyle {
                         .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                         .text(kit.benchmarkText(indicator.baseline, indicator, yearOnly: true)),
                         kit.valueCell(figures.current.value, indicator, figures),
-                        kit.statusCell(figures.status, style: "eu"),
+                        kit.statusCell(verdict.status, style: "eu"),
                         .text(targets.isEmpty ? kit.format.notAvailable : targets.joined(separator: "; ")),
                         .text(sources),
                         .text(kit.text(indicator.assumptions)),
