@@ -161,6 +161,11 @@ public enum Localization {
         .numerator: ("Numerator", "Surət"),
         .denominator: ("Denominator", "Məxrəc"),
         .disaggregations: ("Disaggregations", "Bölgülər"),
+        .breakdownAnnex: ("Annex: disaggregation", "Əlavə: bölgülər"),
+        .breakdownAnnexNote: ("Every breakdown declared for an indicator, cell by cell, with the records whose category was not recorded. Where people of a distinct count fall in several cells, their number is given on its own line: the cells then add up to more than the total.", "Göstərici üçün elan edilmiş hər bölgü xana-xana, kateqoriyası qeyd edilməmiş qeydlərlə birlikdə. Fərqli say göstəricisində şəxslər bir neçə xanaya düşdükdə onların sayı ayrıca sətirdə verilir: onda xanaların cəmi ümumi dəyərdən çox olur."),
+        .breakdownPeriodNote: ("Period columns give the value of the records dated in each period.", "Dövr sütunları hər dövrdə tarixlənmiş qeydlərin dəyərini göstərir."),
+        .overlapRow: ("counted in more than one cell", "birdən çox xanada sayılıb"),
+        .breakdownBy: ("Breakdown", "Bölgü"),
         .frequency: ("Frequency", "Dövrilik"),
         .targetsMilestones: ("Targets and milestones", "Hədəflər və aralıq hədəflər"),
         .limitations: ("Known data limitations", "Məlum məlumat məhdudiyyətləri"),
@@ -234,7 +239,7 @@ public enum LabelKey: String, Sendable, CaseIterable {
     case number, level, unit, direction, cumulativeOrNot, numberOrPercent, baseline, lifeOfProgramme, actual
     case percentMet, onTrackColumn, ipttOnTrack, ipttBelow, ipttNote, ipttNoteThresholds
     case definition, resultLabel, computationWords, computationWritten, countingUnit, numerator, denominator
-    case disaggregations, frequency, targetsMilestones, limitations, sdgLinks, none, reportedByHand
+    case disaggregations, breakdownAnnex, breakdownAnnexNote, breakdownPeriodNote, overlapRow, breakdownBy, frequency, targetsMilestones, limitations, sdgLinks, none, reportedByHand
     case monthly, quarterly, semesters, yearly, customPeriods, rejectedInSource, notRecordedShare, noLimitations
     case rowsMatched, meansOfVerificationNone, sourcesWord
     case sdgTarget, sdgIndicator, programmeIndicator, currentValue, progress, sdgContributions, notLinkedSDG, noSDG, sdgNote

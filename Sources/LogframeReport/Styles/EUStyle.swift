@@ -66,6 +66,7 @@ enum EUStyle {
         }
         footnotes = [kit.t(.sexNote), kit.t(.codeNote)] + footnotes
         var sections = [Section(heading: kit.t(.logframeMatrix), blocks: [.table(Table(name: "logframe", header: header, rows: rows, footnotes: footnotes))])]
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "eu", styleTitle: .styleEU, sections: sections)
     }

@@ -59,6 +59,8 @@ enum IPTTStyle {
                      kit.format.number(programme.atRiskThreshold * ExactDecimal(100)))]
         for (indicator, figures, _) in kit.indicators { footnotes += kit.breakdownNotes(indicator, figures) }
         var sections = [Section(heading: kit.t(.styleIPTT), blocks: [.table(Table(name: "iptt", header: [top, leaf], rows: rows, footnotes: footnotes))])]
+        // Per period, as the IPTT shows every figure.
+        if let annex = kit.breakdownSection(withPeriods: true) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "iptt", styleTitle: .styleIPTT, sections: sections)
     }

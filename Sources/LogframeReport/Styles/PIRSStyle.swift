@@ -73,6 +73,7 @@ enum PIRSStyle {
             HeaderCell(kit.t(.target)), HeaderCell(kit.t(.status)), HeaderCell(kit.t(.limitations)),
         ]]
         sections.append(Section(heading: kit.t(.stylePIRS), blocks: [.table(Table(name: "pirs", header: header, rows: rows))]))
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         return kit.document(style: "pirs", styleTitle: .stylePIRS, sections: sections)
     }
 }

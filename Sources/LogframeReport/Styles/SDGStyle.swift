@@ -48,6 +48,7 @@ enum SDGStyle {
         if !unlinked.isEmpty { footnotes.append(kit.t(.notLinkedSDG, unlinked.joined(separator: ", "))) }
         var main: [Block] = [.table(Table(name: "sdg", header: header, rows: rows, footnotes: footnotes))]
         if targets.isEmpty { main.insert(.paragraph(kit.t(.noSDG)), at: 0) }
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         return kit.document(style: "sdg", styleTitle: .styleSDG, sections: [Section(heading: kit.t(.sdgContributions), blocks: main)] + sections)
     }
 

@@ -60,6 +60,7 @@ enum UNDPStyle {
         }
         footnotes = [kit.t(.undpNote), [kit.t(.green), kit.t(.amber), kit.t(.red), kit.t(.grey)].joined(separator: "; ")] + footnotes
         var sections = [Section(heading: kit.t(.results), blocks: [.table(Table(name: "results-framework", header: header, rows: rows, footnotes: footnotes))])]
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "undp", styleTitle: .styleUNDP, sections: sections)
     }

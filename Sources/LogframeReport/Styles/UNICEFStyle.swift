@@ -46,6 +46,7 @@ enum UNICEFStyle {
             }
         }
         var sections = [Section(heading: kit.t(.results), blocks: [.table(Table(name: "results", header: header, rows: rows, footnotes: footnotes))])]
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "unicef", styleTitle: .styleUNICEF, sections: sections)
     }
