@@ -192,7 +192,9 @@ struct ExplainText {
         }
         out += "Expected by now:    \(n(figures.expected))\n"
         out += "Progress:           \(figures.progress.map { "\($0)%" } ?? "n/a")\n"
-        out += "Status:             \(figures.status.rawValue)\n"
+        // The one status every report prints (Verdicts.swift), not the engine's interim one.
+        let verdict = Verdicts.decide(indicator, figures, programme: definitions.programme, asOf: result.asOf)
+        out += "Status:             \(verdict.status.rawValue)\n"
 
         if let records {
             let total = records.reduce(0) { $0 + $1.matched }

@@ -91,14 +91,16 @@ struct ReportCommand: ParsableCommand {
             }
         }
 
+        // Built once; the JSON report is its serialisation and every style reads it.
+        let model = ReportModel(definitions: definitions, result: result, language: lang)
         let bytes: Data
         switch resolvedFormat ?? "md" {
         case "json":
             // The JSON report is the style-neutral model: --style does not apply.
-            bytes = Data(JSONReport.build(definitions: definitions, result: result, language: lang).serialized().utf8)
+            bytes = Data(JSONReport.build(model).serialized().utf8)
         case let format:
             let chosen = style ?? ReportStyles.defaultStyle(forDonor: definitions.programme.donor)
-            let document = ReportStyles.build(style: chosen, input: ReportInput(definitions: definitions, result: result, language: lang))
+            let document = ReportStyles.build(style: chosen, model: model)
             switch format {
             case "csv": bytes = Data(CSVRenderer.render(document).utf8)
             case "html": bytes = Data(HTMLRenderer.render(document).utf8)

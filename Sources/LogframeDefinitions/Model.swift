@@ -73,14 +73,19 @@ public struct Programme: Sendable {
     public var yearStarts: Int
     public var onTrackThreshold: ExactDecimal   // default 0.85
     public var atRiskThreshold: ExactDecimal    // default 0.5
+    /// `status.tolerance`: when set, status is judged by the IPTT rule (on track within this
+    /// share of the expected value, off track below it) instead of the two thresholds.
+    public var statusTolerance: ExactDecimal?
 
     public init(id: String, title: LocalizedText, donor: String?, implementer: String?, country: String?,
                 start: CivilDate, end: CivilDate, currency: String?, budgetTotal: ExactDecimal?, budgetDonor: ExactDecimal?,
-                periods: [Period], yearStarts: Int, onTrackThreshold: ExactDecimal, atRiskThreshold: ExactDecimal) {
+                periods: [Period], yearStarts: Int, onTrackThreshold: ExactDecimal, atRiskThreshold: ExactDecimal,
+                statusTolerance: ExactDecimal? = nil) {
         self.id = id; self.title = title; self.donor = donor; self.implementer = implementer; self.country = country
         self.start = start; self.end = end; self.currency = currency; self.budgetTotal = budgetTotal
         self.budgetDonor = budgetDonor; self.periods = periods; self.yearStarts = yearStarts
         self.onTrackThreshold = onTrackThreshold; self.atRiskThreshold = atRiskThreshold
+        self.statusTolerance = statusTolerance
     }
 
     /// The (fiscal) year id, e.g. "2021", containing a date.

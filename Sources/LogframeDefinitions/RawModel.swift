@@ -34,6 +34,7 @@ struct RawProgramme {
     var yearStarts: Int?
     var onTrack: Located<ExactDecimal>?
     var atRisk: Located<ExactDecimal>?
+    var tolerance: Located<ExactDecimal>?
     var location: SourceLocation
 }
 
@@ -135,7 +136,7 @@ enum Keys {
     static let programme = ["id", "title", "donor", "implementer", "country", "start", "end", "currency", "budget",
                             "periods", "year_starts", "status"]
     static let budget = ["total", "donor"]
-    static let status = ["on_track", "at_risk"]
+    static let status = ["on_track", "at_risk", "tolerance"]
     static let period = ["id", "start", "end"]
     static let source = ["path", "format", "delimiter", "key", "date", "record", "table", "fields", "rules", "parent",
                          "header_row", "thousands", "decimal", "missing"]
@@ -206,6 +207,7 @@ struct RawReader {
         if let n = map["status"], let status = MappingReader(n, "status", keys: Keys.status, context: c) {
             if let v = status["on_track"], let d = c.decimal(v, "`status.on_track`") { p.onTrack = Located(d, c.location(v)) }
             if let v = status["at_risk"], let d = c.decimal(v, "`status.at_risk`") { p.atRisk = Located(d, c.location(v)) }
+            if let v = status["tolerance"], let d = c.decimal(v, "`status.tolerance`") { p.tolerance = Located(d, c.location(v)) }
         }
         if let n = map["periods"] {
             if case .sequence(let items) = n {

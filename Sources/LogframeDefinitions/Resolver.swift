@@ -111,6 +111,16 @@ struct Resolver {
             c.error("invalid-value", at: raw.atRisk?.location ?? raw.onTrack?.location,
                     "`status.at_risk` (\(atRisk)) must not be above `status.on_track` (\(onTrack)).")
         }
+        if let tolerance = raw.tolerance {
+            if tolerance.value <= .zero || tolerance.value >= ExactDecimal(1) {
+                c.error("invalid-value", at: tolerance.location,
+                        "`status.tolerance` (\(tolerance.value)) must be above 0 and below 1, for example 0.15 for the IPTT's 15 % rule.")
+            } else if raw.onTrack != nil || raw.atRisk != nil {
+                c.error("invalid-value", at: tolerance.location,
+                        "`status.tolerance` replaces `status.on_track` and `status.at_risk`; give either the tolerance or the thresholds.",
+                        hint: "Remove `on_track` and `at_risk` to judge status within the tolerance, or remove `tolerance`.")
+            }
+        }
         guard let id = raw.id, let title = raw.title, let start = raw.start, let end = raw.end else { return nil }
         guard start.value <= end.value else {
             c.error("invalid-value", at: end.location, "The programme ends (\(end.value)) before it starts (\(start.value)).")
@@ -162,7 +172,7 @@ struct Resolver {
         return Programme(id: id, title: title, donor: raw.donor, implementer: raw.implementer, country: raw.country,
                          start: start.value, end: end.value, currency: raw.currency, budgetTotal: raw.budgetTotal,
                          budgetDonor: raw.budgetDonor, periods: periods, yearStarts: yearStarts,
-                         onTrackThreshold: onTrack, atRiskThreshold: atRisk)
+                         onTrackThreshold: onTrack, atRiskThreshold: atRisk, statusTolerance: raw.tolerance?.value)
     }
 
     // MARK: Sources

@@ -25,6 +25,8 @@ public enum Status: String, Sendable {
     case onTrack = "on-track"
     case atRisk = "at-risk"
     case offTrack = "off-track"
+    /// At or after the programme end, the final target was missed (decided in Verdicts.swift).
+    case notAchieved = "not-achieved"
     case noTarget = "no-target"
     case noData = "no-data"
 }

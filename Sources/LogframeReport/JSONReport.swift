@@ -10,8 +10,13 @@ public enum JSONReport {
     public static let formatVersion = "logframe-report/1"
 
     public static func build(definitions: Definitions, result: EngineResult, language: String = "en") -> JSON {
-        let programme = definitions.programme
-        let figuresById = Dictionary(result.indicators.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        build(ReportModel(definitions: definitions, result: result, language: language))
+    }
+
+    /// The serialisation of the report model.
+    public static func build(_ model: ReportModel) -> JSON {
+        let programme = model.programme
+        let language = model.language
         return .object([
             ("format", .string(formatVersion)),
             ("programme", .object([
@@ -27,12 +32,12 @@ public enum JSONReport {
                     ("total", number(programme.budgetTotal)), ("donor", number(programme.budgetDonor)),
                 ])),
             ])),
-            ("asOf", .string(result.asOf.description)),
-            ("periods", .array(result.periods.map { period in
+            ("asOf", .string(model.asOf.description)),
+            ("periods", .array(model.periods.map { period in
                 .object([("id", .string(period.id)), ("start", .string(period.start.description)),
                          ("end", .string(period.end.description))])
             })),
-            ("sources", .array(result.sources.map { source in
+            ("sources", .array(model.sources.map { source in
                 .object([
                     ("id", .string(source.id)),
                     ("files", .array(source.files.map { .object([("path", .string($0.path)), ("sha256", .string($0.sha256))]) })),
@@ -42,7 +47,7 @@ public enum JSONReport {
                     ("rowsAfterAsOf", .number(String(source.rowsAfterAsOf))),
                 ])
             })),
-            ("results", .array(definitions.results.map { resultDefinition in
+            ("results", .array(model.results.map { resultDefinition in
                 .object([
                     ("id", .string(resultDefinition.id)),
                     ("level", .string(resultDefinition.level.rawValue)),
@@ -50,18 +55,17 @@ public enum JSONReport {
                     ("parent", string(resultDefinition.parent)),
                 ])
             })),
-            ("indicators", .array(definitions.indicators.compactMap { indicator in
-                figuresById[indicator.id].map { indicatorJSON(indicator, $0, language) }
-            })),
+            ("indicators", .array(model.indicators.map { indicatorJSON($0, language) })),
             ("diagnostics", .object([
-                ("errors", .number(String(result.log.errorCount))),
-                ("warnings", .number(String(result.log.warningCount))),
+                ("errors", .number(String(model.errorCount))),
+                ("warnings", .number(String(model.warningCount))),
             ])),
         ])
     }
 
-    static func indicatorJSON(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures, _ language: String) -> JSON {
-        .object([
+    static func indicatorJSON(_ report: IndicatorReport, _ language: String) -> JSON {
+        let indicator = report.definition, figures = report.figures, verdict = report.verdict
+        return .object([
             ("id", .string(indicator.id)),
             ("result", .string(indicator.result)),
             ("title", .string(indicator.title.text(language))),
@@ -77,8 +81,8 @@ public enum JSONReport {
             ("milestones", .array(indicator.milestones.map { .object([("id", .string($0.id)), ("value", number($0.value))]) })),
             ("current", number(figures.current.value)),
             ("expected", number(figures.expected)),
-            ("progress", number(figures.progress)),
-            ("status", .string(figures.status.rawValue)),
+            ("progress", number(verdict.progress)),
+            ("status", .string(verdict.status.rawValue)),
             ("numerator", number(figures.current.numerator)),
             ("denominator", number(figures.current.denominator)),
             ("rowsMatched", .object(figures.rowsMatched.map { ($0.source, .number(String($0.rows))) })),

@@ -34,6 +34,7 @@ public enum Localization {
         case .onTrack: return text(.statusOnTrack, language)
         case .atRisk: return text(.statusAtRisk, language)
         case .offTrack: return text(.statusOffTrack, language)
+        case .notAchieved: return text(.statusNotAchieved, language)
         case .noTarget: return text(.statusNoTarget, language)
         case .noData: return text(.statusNoData, language)
         }
@@ -58,6 +59,7 @@ public enum Localization {
         .statusOnTrack: ("on track", "plan üzrə"),
         .statusAtRisk: ("at risk", "risk altında"),
         .statusOffTrack: ("off track", "plandan geri"),
+        .statusNotAchieved: ("not achieved", "hədəfə çatılmayıb"),
         .statusNoTarget: ("no target", "hədəf yoxdur"),
         .statusNoData: ("no data", "məlumat yoxdur"),
         .notAvailable: ("n/a", "n/a"),
@@ -108,11 +110,11 @@ public enum Localization {
         .achievedByYear: ("Achieved by year and cumulative", "İllər üzrə və kumulyativ nailiyyət"),
         .percentOfMilestone: ("% of milestone", "Aralıq hədəfin %-i"),
         .status: ("Status", "Status"),
-        .green: ("green: milestone reached", "yaşıl: aralıq hədəfə çatılıb"),
-        .amber: ("amber: 50-99 %", "sarı: 50-99 %"),
-        .red: ("red: under 50 %", "qırmızı: 50 %-dən az"),
-        .grey: ("grey: insufficient data", "boz: məlumat kifayət deyil"),
-        .undpNote: ("% of milestone compares the current value with the latest milestone due by the as-of date (the next one when none is due yet), measured from the baseline. Achieved by year is the value at the end of each year's last reported period.", "Aralıq hədəfin %-i cari dəyəri hesabat tarixinədək vaxtı çatmış sonuncu aralıq hədəflə (heç biri çatmayıbsa, növbəti ilə) başlanğıc səviyyədən hesablamaqla müqayisə edir. İllər üzrə nailiyyət hər ilin sonuncu hesabat dövrünün sonundakı dəyərdir."),
+        .green: ("green: achieved, or on track", "yaşıl: hədəfə çatılıb və ya plan üzrə"),
+        .amber: ("amber: at risk", "sarı: risk altında"),
+        .red: ("red: off track, or not achieved at the programme end", "qırmızı: plandan geri və ya proqramın sonunda hədəfə çatılmayıb"),
+        .grey: ("grey: no target or no data", "boz: hədəf və ya məlumat yoxdur"),
+        .undpNote: ("% of milestone compares the current value with the latest milestone due by the as-of date (the next one when none is due yet), measured from the baseline. Achieved by year is the value at the end of each year's last reported period. The traffic light is the indicator's status, the same in every style.", "Aralıq hədəfin %-i cari dəyəri hesabat tarixinədək vaxtı çatmış sonuncu aralıq hədəflə (heç biri çatmayıbsa, növbəti ilə) başlanğıc səviyyədən hesablamaqla müqayisə edir. İllər üzrə nailiyyət hər ilin sonuncu hesabat dövrünün sonundakı dəyərdir. Svetofor göstəricinin statusudur, bütün üslublarda eynidir."),
         .milestoneNext: ("%1: no milestone is due yet; % of milestone compares with the next one (%2).", "%1: hələ vaxtı çatmış aralıq hədəf yoxdur; aralıq hədəfin %-i növbəti ilə (%2) müqayisə edilir."),
         .undpStatusLegend: ("Status (UNDP traffic lights)", "Status (BMTİP svetoforu)"),
         .lightGreen: ("green", "yaşıl"),
@@ -146,9 +148,9 @@ public enum Localization {
         .percentMet: ("% met", "İcra %-i"),
         .onTrackColumn: ("On track (±%1 %)", "Plan üzrə (±%1 %)"),
         .ipttOnTrack: ("on track", "plan üzrə"),
-        .ipttAbove: ("above plan", "plandan yuxarı"),
         .ipttBelow: ("behind plan", "plandan geri"),
-        .ipttNote: ("Actuals of cumulative indicators are totals to the end of each period (recomputed from the records); of levels, the period's value. % met = actual / target x 100. On track: the current value is within %1 % of the target to date (the expected value on the straight line from baseline through the milestones to the target).", "Kumulyativ göstəricilərin faktiki dəyərləri hər dövrün sonunadək cəmlərdir (qeydlərdən yenidən hesablanır); səviyyə göstəricilərində dövrün dəyəridir. İcra %-i = faktiki / hədəf x 100. Plan üzrə: cari dəyər bu günədək hədəfdən (başlanğıc səviyyədən aralıq hədəflərdən keçərək hədəfə qədər düz xətt üzrə gözlənilən dəyər) %1 %-dən çox fərqlənmir."),
+        .ipttNote: ("Actuals of cumulative indicators are totals to the end of each period (recomputed from the records); of levels, the period's value. % met = actual / target x 100. On track: the current value is within %1 % of the target to date (the expected value on the straight line from baseline through the milestones to the target). At and after the programme end a target not met is not achieved.", "Kumulyativ göstəricilərin faktiki dəyərləri hər dövrün sonunadək cəmlərdir (qeydlərdən yenidən hesablanır); səviyyə göstəricilərində dövrün dəyəridir. İcra %-i = faktiki / hədəf x 100. Plan üzrə: cari dəyər bu günədək hədəfdən (başlanğıc səviyyədən aralıq hədəflərdən keçərək hədəfə qədər düz xətt üzrə gözlənilən dəyər) %1 %-dən çox fərqlənmir. Proqramın sonunda və ondan sonra çatılmamış hədəf hədəfə çatılmayıb sayılır."),
+        .ipttNoteThresholds: ("Actuals of cumulative indicators are totals to the end of each period (recomputed from the records); of levels, the period's value. % met = actual / target x 100. Status: on track when the progress since the baseline is at least %1 % of the progress expected by the as-of date (on the straight line from baseline through the milestones to the target), at risk from %2 %, behind plan below that; at and after the programme end a target not met is not achieved.", "Kumulyativ göstəricilərin faktiki dəyərləri hər dövrün sonunadək cəmlərdir (qeydlərdən yenidən hesablanır); səviyyə göstəricilərində dövrün dəyəridir. İcra %-i = faktiki / hədəf x 100. Status: başlanğıc səviyyədən irəliləyiş hesabat tarixinədək gözlənilən irəliləyişin (başlanğıc səviyyədən aralıq hədəflərdən keçərək hədəfə qədər düz xətt üzrə) ən azı %1 %-i olduqda plan üzrə, %2 %-dən risk altında, daha az olduqda plandan geri; proqramın sonunda və ondan sonra çatılmamış hədəf hədəfə çatılmayıb sayılır."),
 
         // PIRS.
         .definition: ("Definition", "Tərif"),
@@ -159,6 +161,11 @@ public enum Localization {
         .numerator: ("Numerator", "Surət"),
         .denominator: ("Denominator", "Məxrəc"),
         .disaggregations: ("Disaggregations", "Bölgülər"),
+        .breakdownAnnex: ("Annex: disaggregation", "Əlavə: bölgülər"),
+        .breakdownAnnexNote: ("Every breakdown declared for an indicator, cell by cell, with the records whose category was not recorded. Where people of a distinct count fall in several cells, their number is given on its own line: the cells then add up to more than the total.", "Göstərici üçün elan edilmiş hər bölgü xana-xana, kateqoriyası qeyd edilməmiş qeydlərlə birlikdə. Fərqli say göstəricisində şəxslər bir neçə xanaya düşdükdə onların sayı ayrıca sətirdə verilir: onda xanaların cəmi ümumi dəyərdən çox olur."),
+        .breakdownPeriodNote: ("Period columns give the value of the records dated in each period.", "Dövr sütunları hər dövrdə tarixlənmiş qeydlərin dəyərini göstərir."),
+        .overlapRow: ("counted in more than one cell", "birdən çox xanada sayılıb"),
+        .breakdownBy: ("Breakdown", "Bölgü"),
         .frequency: ("Frequency", "Dövrilik"),
         .targetsMilestones: ("Targets and milestones", "Hədəflər və aralıq hədəflər"),
         .limitations: ("Known data limitations", "Məlum məlumat məhdudiyyətləri"),
@@ -219,7 +226,7 @@ public enum Localization {
 
 public enum LabelKey: String, Sendable, CaseIterable {
     case levelImpact, levelOutcome, levelOutput, levelActivity
-    case statusAchieved, statusOnTrack, statusAtRisk, statusOffTrack, statusNoTarget, statusNoData
+    case statusAchieved, statusOnTrack, statusAtRisk, statusOffTrack, statusNotAchieved, statusNoTarget, statusNoData
     case notAvailable, notRecorded, yes, no, increase, decrease, cumulative, notCumulative, final
     case programme, donor, implementer, programmePeriod, asOf
     case styleEU, styleUNDP, styleUNICEF, styleIPTT, stylePIRS, styleSDG
@@ -230,9 +237,9 @@ public enum LabelKey: String, Sendable, CaseIterable {
     case indicator, target, cumulativeResults, targetAchieved, changeSincePrevious, percentagePoints, girls, boys
     case childrenWithDisabilities, notDisaggregatedSexAge, unicefNote
     case number, level, unit, direction, cumulativeOrNot, numberOrPercent, baseline, lifeOfProgramme, actual
-    case percentMet, onTrackColumn, ipttOnTrack, ipttAbove, ipttBelow, ipttNote
+    case percentMet, onTrackColumn, ipttOnTrack, ipttBelow, ipttNote, ipttNoteThresholds
     case definition, resultLabel, computationWords, computationWritten, countingUnit, numerator, denominator
-    case disaggregations, frequency, targetsMilestones, limitations, sdgLinks, none, reportedByHand
+    case disaggregations, breakdownAnnex, breakdownAnnexNote, breakdownPeriodNote, overlapRow, breakdownBy, frequency, targetsMilestones, limitations, sdgLinks, none, reportedByHand
     case monthly, quarterly, semesters, yearly, customPeriods, rejectedInSource, notRecordedShare, noLimitations
     case rowsMatched, meansOfVerificationNone, sourcesWord
     case sdgTarget, sdgIndicator, programmeIndicator, currentValue, progress, sdgContributions, notLinkedSDG, noSDG, sdgNote

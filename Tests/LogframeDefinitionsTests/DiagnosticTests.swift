@@ -119,7 +119,18 @@ let diagnosticCases: [Expected] = [
     Expected(name: "rule check", yaml: minimal(source: "    rules:\n      - check: agee > 1"), code: "unknown-field", line: 15, column: 16),
     Expected(name: "target after the programme", yaml: minimal(indicator: "value: count()\n        target: {value: 5, date: 2030-01-01}"),
              code: "target-outside-programme", line: 23, column: 9),
+    Expected(name: "status tolerance not a share", yaml: minimal(programme: "  status: {tolerance: 15}"), code: "invalid-value", line: 7, column: 23,
+             message: "`status.tolerance` (15) must be above 0 and below 1, for example 0.15 for the IPTT's 15 % rule."),
+    Expected(name: "status tolerance with thresholds", yaml: minimal(programme: "  status: {on_track: 0.8, tolerance: 0.15}"), code: "invalid-value",
+             line: 7, column: 38, hint: "Remove `on_track` and `at_risk` to judge status within the tolerance, or remove `tolerance`."),
+    Expected(name: "status tolerance not a number", yaml: minimal(programme: "  status: {tolerance: wide}"), code: "invalid-value", line: 7, column: 23),
 ]
+
+@Test func statusToleranceLoads() {
+    let r = load(minimal(programme: "  status: {tolerance: 0.15}"))
+    #expect(r.definitions?.programme.statusTolerance == ExactDecimal(significand: 15, scale: 2))
+    #expect(load(minimal()).definitions?.programme.statusTolerance == nil)
+}
 
 @Test(arguments: diagnosticCases)
 func diagnostic(_ e: Expected) {

@@ -45,10 +45,10 @@ struct UNICEFStyleTests {
 func unicefChangeCells() throws {
     let en = try Sample.fixture().input(asOf: "2021-09-30")
     let markdown = MarkdownRenderer.render(ReportStyles.build(style: "unicef", input: en))
-    #expect(markdown.contains("| 95.2% | +7.1 pp |"))
-    #expect(markdown.contains("| 35.0% | +3 |"))
+    #expect(markdown.contains("| 95.2% | on track | +7.1 pp |"))
+    #expect(markdown.contains("| 35.0% | on track | +3 |"))
     let csv = CSVRenderer.render(ReportStyles.build(style: "unicef", input: en))
-    #expect(csv.contains(",95.2,7.1\r\n") && csv.contains(",35.0,3\r\n"))
+    #expect(csv.contains(",95.2,on track,7.1\r\n") && csv.contains(",35.0,on track,3\r\n"))
     let az = try Sample.fixture().input(asOf: "2021-09-30", language: "az")
     let azMarkdown = MarkdownRenderer.render(ReportStyles.build(style: "unicef", input: az))
     #expect(azMarkdown.contains("| +7,1 f.b. |"))

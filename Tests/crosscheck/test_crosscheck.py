@@ -796,7 +796,8 @@ def test_rows_accounted_for(workspace, name):
 def test_progress(workspace):
     """progress = 100 x (current - baseline) / (target - baseline), both directions; with the
     as-of date on the target date the expected value is the target, and the status follows
-    r = (current - baseline) / (expected - baseline) against the default thresholds."""
+    r = (current - baseline) / (expected - baseline) against the default thresholds, or, at and
+    after the programme end, not-achieved."""
     report = report_for(workspace, "quarterly")
     by_id = {ind["id"]: ind for ind in report["indicators"]}
     for ind_id, baseline, target, decrease in (("OP1.3", 0, 12000, False), ("OP1.7", 250000, 15000000, False),
@@ -812,6 +813,9 @@ def test_progress(workspace):
             f"{ind_id} expected at {AS_OF} (the target date): {ind['expected']}, want {target}"
         if (current <= target) if decrease else (current >= target):
             status = "achieved"
+        elif AS_OF >= str(END):
+            # At and after the programme end a missed target is not achieved, never on track.
+            status = "not-achieved"
         else:
             r = (current - baseline) / (Decimal(target) - baseline)
             status = "on-track" if r >= Decimal("0.85") else "at-risk" if r >= Decimal("0.5") else "off-track"

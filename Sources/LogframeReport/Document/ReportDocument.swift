@@ -57,9 +57,13 @@ public struct Table: Sendable {
     public var rows: [Row]
     /// Text under the table: "n/a: no data...", overlap notes.
     public var footnotes: [String]
+    /// An annex the CSV export carries after its main table (after one blank line, with its own
+    /// header row); other formats show every table anyway.
+    public var csvAnnex: Bool
 
-    public init(name: String, caption: String? = nil, header: [[HeaderCell]], rows: [Row], footnotes: [String] = []) {
+    public init(name: String, caption: String? = nil, header: [[HeaderCell]], rows: [Row], footnotes: [String] = [], csvAnnex: Bool = false) {
         self.name = name; self.caption = caption; self.header = header; self.rows = rows; self.footnotes = footnotes
+        self.csvAnnex = csvAnnex
     }
 
     /// Number of leaf columns.

@@ -5,7 +5,8 @@ import LogframeCore
 /// ends, fields with `,` `"` CR or LF quoted, quotes doubled), UTF-8 without a byte order mark,
 /// one header row (grouped headers flattened to "Group - Column"). Group rows (results-chain
 /// headings) are left out, and a blank first cell of a data row (a merged results-chain cell)
-/// repeats the one above, so every row names its result and indicator itself.
+/// repeats the one above, so every row names its result and indicator itself. Tables marked
+/// `csvAnnex` (the disaggregation annex) follow, each after one blank line with its own header.
 ///
 /// Numbers are plain decimals with `.` and no grouping, at the display precision (the
 /// indicator's `decimals`); percentages without the `%` sign. A value that is not available is
@@ -20,6 +21,15 @@ public enum CSVRenderer {
             if case .table(let t) = block { return t } else { return nil }
         }.first
         guard let table else { return "" }
+        var out = render(table)
+        // Annexes (the disaggregation table) follow, each after a blank line with its own header.
+        for block in document.sections.flatMap(\.blocks) {
+            if case .table(let annex) = block, annex.csvAnnex, annex.name != table.name { out += "\r\n" + render(annex) }
+        }
+        return out
+    }
+
+    static func render(_ table: Table) -> String {
         let names = MarkdownRenderer.flatHeader(table.header)
         var out = line(names.map { neutralise($0) })
         var above = ""

@@ -7,29 +7,29 @@ import LogframeEngine
 /// Assumptions, grouped Impact, Outcomes, Outputs, Activities; F/M values under each figure of
 /// an indicator with a sex breakdown.
 enum EUStyle {
-    static func build(_ input: ReportInput) -> ReportDocument {
-        let kit = StyleKit(input)
+    static func build(_ model: ReportModel) -> ReportDocument {
+        let kit = StyleKit(model)
         let codes = kit.euCodes()
         let header = [[
             HeaderCell(kit.t(.resultsChain)), HeaderCell(kit.t(.indicators)), HeaderCell(kit.t(.baselineYear)),
-            HeaderCell(kit.t(.currentValueDate) + ": " + kit.date(input.result.asOf)), HeaderCell(kit.t(.targetsYear)),
+            HeaderCell(kit.t(.currentValueDate) + ": " + kit.date(model.asOf)), HeaderCell(kit.t(.status)), HeaderCell(kit.t(.targetsYear)),
             HeaderCell(kit.t(.sourcesVerification)), HeaderCell(kit.t(.assumptions)),
         ]]
         var rows: [Row] = []
         var footnotes: [String] = []
         let groups: [(ResultLevel, LabelKey)] = [(.impact, .euImpact), (.outcome, .euOutcome), (.output, .euOutputs), (.activity, .euActivities)]
         for (level, label) in groups {
-            let results = input.definitions.results.filter { $0.level == level }
+            let results = model.definitions.results.filter { $0.level == level }
             guard !results.isEmpty else { continue }
-            rows.append(Row(.group(depth: 0), [.text(kit.t(label))] + Array(repeating: .spanned, count: 6)))
+            rows.append(Row(.group(depth: 0), [.text(kit.t(label))] + Array(repeating: .spanned, count: 7)))
             for r in results {
                 let code = codes[r.id] ?? r.id
                 let chainText = code + (code == r.id ? "" : " (\(r.id))") + ": " + r.title.text(kit.language)
                 let indicators = kit.indicators.filter { $0.0.result == r.id }
                 if indicators.isEmpty {
-                    rows.append(Row(.data, [.text(chainText), .text(kit.t(.noIndicators)), .empty, .empty, .empty, .empty, .empty]))
+                    rows.append(Row(.data, [.text(chainText), .text(kit.t(.noIndicators)), .empty, .empty, .empty, .empty, .empty, .empty]))
                 }
-                for (n, (indicator, figures)) in indicators.enumerated() {
+                for (n, (indicator, figures, verdict)) in indicators.enumerated() {
                     // The results chain cell heads its first indicator only (merged, as in the EU template).
                     let chain = n == 0 ? chainText : ""
                     let targets = kit.targetSchedule(indicator).map { item in
@@ -45,6 +45,7 @@ enum EUStyle {
                         .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                         .text(kit.benchmarkText(indicator.baseline, indicator, yearOnly: true)),
                         kit.valueCell(figures.current.value, indicator, figures),
+                        kit.statusCell(verdict.status, style: "eu"),
                         .text(targets.isEmpty ? kit.format.notAvailable : targets.joined(separator: "; ")),
                         .text(sources),
                         .text(kit.text(indicator.assumptions)),
@@ -55,7 +56,7 @@ enum EUStyle {
                             if missing, cell.value.value?.isZero ?? true { continue }
                             rows.append(Row(.data, [
                                 .empty, .text("\(indicator.id) · \(kit.cellLabel(cell))"), .empty,
-                                kit.valueCell(cell.value.value, indicator, figures), .empty, .empty, .empty,
+                                kit.valueCell(cell.value.value, indicator, figures), .empty, .empty, .empty, .empty,
                             ]))
                         }
                         footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions])
@@ -65,6 +66,7 @@ enum EUStyle {
         }
         footnotes = [kit.t(.sexNote), kit.t(.codeNote)] + footnotes
         var sections = [Section(heading: kit.t(.logframeMatrix), blocks: [.table(Table(name: "logframe", header: header, rows: rows, footnotes: footnotes))])]
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "eu", styleTitle: .styleEU, sections: sections)
     }

@@ -7,24 +7,26 @@ import LogframeEngine
 /// period target, actual, % met. On track = within (1 - status.on_track) of the target to date,
 /// 15 % by default, as TolaData and USAID practice do.
 enum IPTTStyle {
-    static func build(_ input: ReportInput) -> ReportDocument {
-        let kit = StyleKit(input)
-        let tolerance = ExactDecimal(1) - input.definitions.programme.onTrackThreshold
-        let tolerancePercent = kit.format.number(tolerance * ExactDecimal(100))
+    static func build(_ model: ReportModel) -> ReportDocument {
+        let kit = StyleKit(model)
+        // The status column words the one status; the IPTT's tolerance rule decides it only
+        // when the programme sets `status.tolerance`.
+        let programme = model.definitions.programme
+        let tolerancePercent = programme.statusTolerance.map { kit.format.number($0 * ExactDecimal(100)) }
         let fixed: [LabelKey] = [.number, .indicator, .level, .unit, .direction, .cumulativeOrNot, .numberOrPercent, .baseline]
         var top = fixed.map { HeaderCell(kit.t($0)) }
         var leaf = fixed.map { _ in HeaderCell("") }
         top.append(HeaderCell(kit.t(.lifeOfProgramme), span: 3))
         leaf += [HeaderCell(kit.t(.target)), HeaderCell(kit.t(.actual)), HeaderCell(kit.t(.percentMet))]
-        top.append(HeaderCell(kit.t(.onTrackColumn, tolerancePercent)))
+        top.append(HeaderCell(tolerancePercent.map { kit.t(.onTrackColumn, $0) } ?? kit.t(.status)))
         leaf.append(HeaderCell(""))
-        for p in input.result.periods {
+        for p in model.periods {
             top.append(HeaderCell(p.id, span: 3))
             leaf += [HeaderCell(kit.t(.target)), HeaderCell(kit.t(.actual)), HeaderCell(kit.t(.percentMet))]
         }
         var rows: [Row] = []
         var number = 0
-        for (indicator, figures) in kit.indicators {
+        for (indicator, figures, verdict) in kit.indicators {
             number += 1
             let level = kit.resultDefinition(indicator.result).map { Localization.level($0.level, kit.language) } ?? ""
             var cells: [Cell] = [
@@ -38,46 +40,28 @@ enum IPTTStyle {
                 kit.valueCell(indicator.baseline?.value, indicator, figures),
                 kit.valueCell(indicator.target?.value, indicator, figures),
                 kit.valueCell(figures.current.value, indicator, figures),
-                kit.shareCell(met(figures.current.value, indicator.target?.value, indicator)),
-                onTrack(figures, indicator, tolerance, kit),
+                kit.shareCell(verdict.percentOfTarget),
+                kit.statusCell(verdict.status, style: "iptt"),
             ]
-            for period in figures.periods {
+            for (period, met) in zip(figures.periods, verdict.periodPercentMet) {
                 let actual = indicator.cumulative ? period.cumulative.value : period.value.value
                 if let target = period.target {
                     cells += [kit.valueCell(target, indicator, figures), kit.valueCell(actual, indicator, figures),
-                              kit.shareCell(met(actual, target, indicator))]
+                              kit.shareCell(met)]
                 } else {
                     cells += [.empty, kit.valueCell(actual, indicator, figures), .empty]
                 }
             }
             rows.append(Row(.data, cells))
         }
-        var footnotes = [kit.t(.ipttNote, tolerancePercent)]
-        for (indicator, figures) in kit.indicators { footnotes += kit.breakdownNotes(indicator, figures) }
+        var footnotes = [tolerancePercent.map { kit.t(.ipttNote, $0) }
+            ?? kit.t(.ipttNoteThresholds, kit.format.number(programme.onTrackThreshold * ExactDecimal(100)),
+                     kit.format.number(programme.atRiskThreshold * ExactDecimal(100)))]
+        for (indicator, figures, _) in kit.indicators { footnotes += kit.breakdownNotes(indicator, figures) }
         var sections = [Section(heading: kit.t(.styleIPTT), blocks: [.table(Table(name: "iptt", header: [top, leaf], rows: rows, footnotes: footnotes))])]
+        // Per period, as the IPTT shows every figure.
+        if let annex = kit.breakdownSection(withPeriods: true) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "iptt", styleTitle: .styleIPTT, sections: sections)
-    }
-
-    /// actual / target x 100; for a decrease, (baseline - actual) / (baseline - target) x 100.
-    static func met(_ actual: ExactDecimal?, _ target: ExactDecimal?, _ indicator: IndicatorDefinition) -> ExactDecimal? {
-        guard let actual, let target else { return nil }
-        if indicator.direction == .decrease, let baseline = indicator.baseline?.value {
-            return ((baseline - actual) / (baseline - target)).map { $0 * ExactDecimal(100) }
-        }
-        return (actual / target).map { $0 * ExactDecimal(100) }
-    }
-
-    /// Within the tolerance of the expected value at the as-of date: on track; beyond it in the
-    /// good direction: above plan; otherwise behind plan.
-    static func onTrack(_ figures: IndicatorFigures, _ indicator: IndicatorDefinition, _ tolerance: ExactDecimal, _ kit: StyleKit) -> Cell {
-        guard let current = figures.current.value, let expected = figures.expected, !expected.isZero,
-              let ratio = current / expected else {
-            return .status(word: Localization.status(figures.current.value == nil ? .noData : .noTarget, kit.language), colour: .grey)
-        }
-        let low = ExactDecimal(1) - tolerance, high = ExactDecimal(1) + tolerance
-        if ratio >= low && ratio <= high { return .status(word: kit.t(.ipttOnTrack), colour: .green) }
-        let better = indicator.direction == .increase ? ratio > high : ratio < low
-        return better ? .status(word: kit.t(.ipttAbove), colour: .blue) : .status(word: kit.t(.ipttBelow), colour: .red)
     }
 }

@@ -8,12 +8,12 @@ import LogframeEngine
 /// means of verification, frequency, baseline, targets and known data limitations; then a
 /// summary table (one row per indicator), which is the CSV export.
 enum PIRSStyle {
-    static func build(_ input: ReportInput) -> ReportDocument {
-        let kit = StyleKit(input)
+    static func build(_ model: ReportModel) -> ReportDocument {
+        let kit = StyleKit(model)
         var sections: [Section] = []
         var rows: [Row] = []
         let frequency = kit.frequency()
-        for (indicator, figures) in kit.indicators {
+        for (indicator, figures, verdict) in kit.indicators {
             let result = kit.resultDefinition(indicator.result)
             let words = indicator.expressionText.map { ExpressionWords.describe($0, language: kit.language) } ?? kit.t(.reportedByHand)
             let disaggregations = indicator.breakdowns.map(kit.dimensionNames).joined(separator: "; ")
@@ -22,7 +22,7 @@ enum PIRSStyle {
             var sourceIds: [String] = []
             if case .computed(_, let ids) = indicator.computation {
                 sourceIds = ids
-                let files = input.result.sources.filter { ids.contains($0.id) }.flatMap { s in s.files.map { "\(s.id): \($0.path) (SHA-256 \($0.sha256.prefix(12)))" } }
+                let files = model.sources.filter { ids.contains($0.id) }.flatMap { s in s.files.map { "\(s.id): \($0.path) (SHA-256 \($0.sha256.prefix(12)))" } }
                 sources += " [" + (files.isEmpty ? ids.joined(separator: ", ") : files.joined(separator: "; ")) + "]"
             }
             let targets = kit.targetSchedule(indicator).map { item in
@@ -48,6 +48,7 @@ enum PIRSStyle {
                 (kit.t(.frequency), frequency),
                 (kit.t(.baseline), kit.benchmarkText(indicator.baseline, indicator)),
                 (kit.t(.targetsMilestones), targets.isEmpty ? kit.format.notAvailable : targets.joined(separator: "; ")),
+                (kit.t(.status), "\(StatusWords.word(verdict.status, style: "pirs", language: kit.language)) (\(kit.date(model.asOf)))"),
                 (kit.t(.direction), kit.t(indicator.direction == .increase ? .increase : .decrease)),
                 (kit.t(.cumulativeOrNot), kit.t(indicator.cumulative ? .cumulative : .notCumulative)),
                 (kit.t(.sdgLinks), indicator.sdg.isEmpty ? kit.t(.none) : indicator.sdg.joined(separator: ", ")),
@@ -61,6 +62,7 @@ enum PIRSStyle {
                 .text(indicator.id), .text(indicator.title.text(kit.language)), .text(list[1].description), .text(kit.text(indicator.unit)),
                 .text(words), .text(indicator.expressionText ?? ""), .text(disaggregations), .text(sources), .text(frequency),
                 kit.valueCell(indicator.baseline?.value, indicator, figures), kit.valueCell(indicator.target?.value, indicator, figures),
+                kit.statusCell(verdict.status, style: "pirs"),
                 .text(limitations.joined(separator: " ")),
             ]))
         }
@@ -68,9 +70,10 @@ enum PIRSStyle {
             HeaderCell("ID"), HeaderCell(kit.t(.indicator)), HeaderCell(kit.t(.definition)), HeaderCell(kit.t(.unit)),
             HeaderCell(kit.t(.computationWords)), HeaderCell(kit.t(.computationWritten)), HeaderCell(kit.t(.disaggregations)),
             HeaderCell(kit.t(.sourcesVerification)), HeaderCell(kit.t(.frequency)), HeaderCell(kit.t(.baseline)),
-            HeaderCell(kit.t(.target)), HeaderCell(kit.t(.limitations)),
+            HeaderCell(kit.t(.target)), HeaderCell(kit.t(.status)), HeaderCell(kit.t(.limitations)),
         ]]
         sections.append(Section(heading: kit.t(.stylePIRS), blocks: [.table(Table(name: "pirs", header: header, rows: rows))]))
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         return kit.document(style: "pirs", styleTitle: .stylePIRS, sections: sections)
     }
 }
@@ -90,7 +93,7 @@ extension StyleKit {
     func limitations(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures, sourceIds: [String]) -> [String] {
         var out: [String] = []
         if case .reported = indicator.computation { out.append(t(.reportedByHand)) }
-        for s in result.sources where sourceIds.contains(s.id) && s.rowsRejected > 0 {
+        for s in model.sources where sourceIds.contains(s.id) && s.rowsRejected > 0 {
             out.append(t(.rejectedInSource, s.id, format.number(ExactDecimal(s.rowsRejected)), format.number(ExactDecimal(s.rowsRead))))
         }
         for b in figures.breakdowns where b.dimensions.count == 1 {

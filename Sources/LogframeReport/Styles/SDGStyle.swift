@@ -6,10 +6,10 @@ import LogframeEngine
 /// indicator code (`16.7.1`) from each indicator's `sdg:` list, with current value and progress;
 /// then one section per SDG target with a progress chart of its contributing indicators.
 enum SDGStyle {
-    static func build(_ input: ReportInput) -> ReportDocument {
-        let kit = StyleKit(input)
-        var byCode: [String: [(IndicatorDefinition, IndicatorFigures)]] = [:]
-        for (indicator, figures) in kit.indicators { for code in indicator.sdg { byCode[code, default: []].append((indicator, figures)) } }
+    static func build(_ model: ReportModel) -> ReportDocument {
+        let kit = StyleKit(model)
+        var byCode: [String: [(IndicatorDefinition, IndicatorFigures, IndicatorVerdict)]] = [:]
+        for (indicator, figures, verdict) in kit.indicators { for code in indicator.sdg { byCode[code, default: []].append((indicator, figures, verdict)) } }
         let codes = byCode.keys.sorted(by: codeOrder)
         var targets: [String] = []
         for code in codes where !targets.contains(target(of: code)) { targets.append(target(of: code)) }
@@ -25,15 +25,15 @@ enum SDGStyle {
             var bars: [(label: String, value: ExactDecimal?)] = []
             var lines: [String] = []
             for code in codes where target(of: code) == t {
-                for (indicator, figures) in byCode[code] ?? [] {
+                for (indicator, figures, verdict) in byCode[code] ?? [] {
                     let result = kit.resultDefinition(indicator.result)
                     rows.append(Row(.data, [
                         .text(code), .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                         .text(result.map { "\(Localization.level($0.level, kit.language)) \($0.id)" } ?? indicator.result),
                         kit.valueCell(figures.current.value, indicator, figures), kit.valueCell(indicator.target?.value, indicator, figures),
-                        kit.shareCell(figures.progress), kit.statusCell(figures.status),
+                        kit.shareCell(verdict.progress), kit.statusCell(verdict.status, style: "sdg"),
                     ]))
-                    bars.append((label: "\(code) · \(indicator.id)", value: figures.progress))
+                    bars.append((label: "\(code) · \(indicator.id)", value: verdict.progress))
                     lines.append("\(code) · \(indicator.id) \(indicator.title.text(kit.language)): \(kit.valueText(figures.current.value, indicator, figures)) / \(kit.valueText(indicator.target?.value, indicator, figures))")
                 }
             }
@@ -48,6 +48,7 @@ enum SDGStyle {
         if !unlinked.isEmpty { footnotes.append(kit.t(.notLinkedSDG, unlinked.joined(separator: ", "))) }
         var main: [Block] = [.table(Table(name: "sdg", header: header, rows: rows, footnotes: footnotes))]
         if targets.isEmpty { main.insert(.paragraph(kit.t(.noSDG)), at: 0) }
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         return kit.document(style: "sdg", styleTitle: .styleSDG, sections: [Section(heading: kit.t(.sdgContributions), blocks: main)] + sections)
     }
 

@@ -8,13 +8,18 @@ public enum ReportStyles {
     public static let all = ["eu", "undp", "unicef", "iptt", "pirs", "sdg"]
 
     public static func build(style: String, input: ReportInput) -> ReportDocument {
+        build(style: style, model: ReportModel(input))
+    }
+
+    /// A style's document from the report model (styles read nothing else).
+    public static func build(style: String, model: ReportModel) -> ReportDocument {
         switch style {
-        case "eu": return EUStyle.build(input)
-        case "undp": return UNDPStyle.build(input)
-        case "unicef": return UNICEFStyle.build(input)
-        case "pirs": return PIRSStyle.build(input)
-        case "sdg": return SDGStyle.build(input)
-        default: return IPTTStyle.build(input)
+        case "eu": return EUStyle.build(model)
+        case "undp": return UNDPStyle.build(model)
+        case "unicef": return UNICEFStyle.build(model)
+        case "pirs": return PIRSStyle.build(model)
+        case "sdg": return SDGStyle.build(model)
+        default: return IPTTStyle.build(model)
         }
     }
 
@@ -31,18 +36,17 @@ public enum ReportStyles {
 /// What every style builder shares: words, number cells with the indicator's decimals, the
 /// results tree, the title block, charts and the closing notes (reconciliation, hashes).
 struct StyleKit {
-    let input: ReportInput
+    let model: ReportModel
     let language: String
     let format: DisplayFormat
-    var definitions: Definitions { input.definitions }
-    var result: EngineResult { input.result }
+    var definitions: Definitions { model.definitions }
     let figuresById: [String: IndicatorFigures]
 
-    init(_ input: ReportInput) {
-        self.input = input
-        language = input.language == "az" ? "az" : "en"
+    init(_ model: ReportModel) {
+        self.model = model
+        language = model.language == "az" ? "az" : "en"
         format = DisplayFormat(language: language)
-        figuresById = Dictionary(input.result.indicators.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        figuresById = Dictionary(model.indicators.map { ($0.id, $0.figures) }, uniquingKeysWith: { a, _ in a })
     }
 
     func t(_ key: LabelKey, _ arguments: String...) -> String {
@@ -52,8 +56,8 @@ struct StyleKit {
     func text(_ localized: LocalizedText?) -> String { localized?.text(language) ?? "" }
 
     /// Indicators in definitions order that have figures.
-    var indicators: [(IndicatorDefinition, IndicatorFigures)] {
-        definitions.indicators.compactMap { d in figuresById[d.id].map { (d, $0) } }
+    var indicators: [(IndicatorDefinition, IndicatorFigures, IndicatorVerdict)] {
+        model.indicators.map { ($0.definition, $0.figures, $0.verdict) }
     }
 
     func isPercent(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures?) -> Bool {
@@ -94,18 +98,6 @@ struct StyleKit {
         if let d = benchmark.date { text += " (\(yearOnly ? String(d.year) : date(d)))" }
         return text
     }
-
-    func statusColour(_ status: Status) -> StatusColour {
-        switch status {
-        case .achieved: return .blue
-        case .onTrack: return .green
-        case .atRisk: return .amber
-        case .offTrack: return .red
-        case .noTarget, .noData: return .grey
-        }
-    }
-
-    func statusCell(_ status: Status) -> Cell { .status(word: Localization.status(status, language), colour: statusColour(status)) }
 
     // MARK: Results tree
 
@@ -179,15 +171,8 @@ struct StyleKit {
 
     /// End date of a milestone given by period id or (fiscal) year id.
     /// Milestones then the final target, as (label, value, date), sorted by date.
-    func targetSchedule(_ indicator: IndicatorDefinition) -> [(label: String, value: ExactDecimal, date: CivilDate?, final: Bool)] {
-        var out: [(label: String, value: ExactDecimal, date: CivilDate?, final: Bool)] = indicator.milestones.map {
-            ($0.id, $0.value, definitions.programme.endDate(ofPeriodOrYear: $0.id), false)
-        }
-        if let target = indicator.target, let value = target.value {
-            let d = target.date ?? definitions.programme.end
-            out.append((String(d.year), value, d, true))
-        }
-        return out.sorted { ($0.date ?? .init(daysSinceEpoch: .max)) < ($1.date ?? .init(daysSinceEpoch: .max)) }
+    func targetSchedule(_ indicator: IndicatorDefinition) -> [ScheduledTarget] {
+        model.indicator(indicator.id)?.verdict.schedule ?? Verdicts.schedule(indicator, programme: definitions.programme)
     }
 
     /// Breakdown cells as sub-rows text: (label, value) per cell, "not recorded" last.
@@ -231,7 +216,7 @@ struct StyleKit {
         if let implementer = p.implementer { facts.append("\(t(.implementer)): \(implementer)") }
         subtitle.append(facts.joined(separator: " · "))
         subtitle.append(t(.programmePeriod, date(p.start), date(p.end)))
-        subtitle.append(t(.asOf, date(result.asOf)))
+        subtitle.append(t(.asOf, date(model.asOf)))
         return ReportDocument(style: style, language: language, title: p.title.text(language), subtitle: subtitle,
                               sections: sections, notes: notes())
     }
@@ -248,7 +233,7 @@ struct StyleKit {
                                            targets: figures.periods.map(\.target), unitIsPercent: percent, decimals: indicator.decimals)))
             }
         }
-        if let progress = figures.progress {
+        if let progress = model.indicator(indicator.id)?.verdict.progress {
             blocks.append(.chart(Chart(kind: .bars, title: t(.progressTitle, indicator.id),
                                        points: [(label: indicator.id, value: progress)], unitIsPercent: true, decimals: 1)))
         }
@@ -258,7 +243,7 @@ struct StyleKit {
     /// A "Trends" section: one sub-section per indicator with its charts.
     func trendsSection() -> Section? {
         var blocks: [Block] = []
-        for (indicator, figures) in indicators { blocks += charts(indicator, figures) }
+        for (indicator, figures, _) in indicators { blocks += charts(indicator, figures) }
         return blocks.isEmpty ? nil : Section(heading: t(.trends), level: 0, blocks: blocks)
     }
 
@@ -266,26 +251,26 @@ struct StyleKit {
         var blocks: [Block] = []
         let header = [[HeaderCell(t(.source)), HeaderCell(t(.rowsRead)), HeaderCell(t(.rowsUsed)), HeaderCell(t(.rowsRejected)),
                        HeaderCell(t(.rowsAfterAsOf)), HeaderCell(t(.files))]]
-        let rows = result.sources.map { s in
+        let rows = model.sources.map { s in
             Row(.data, [.text(s.id), .number(ExactDecimal(s.rowsRead), decimals: 0), .number(ExactDecimal(s.rowsUsed), decimals: 0),
                         .number(ExactDecimal(s.rowsRejected), decimals: 0), .number(ExactDecimal(s.rowsAfterAsOf), decimals: 0),
                         .text(s.files.map { "\($0.path) (\($0.sha256.prefix(12)))" }.joined(separator: "; "))])
         }
         if !rows.isEmpty {
             blocks.append(.table(Table(name: "sources", caption: t(.dataSources), header: header, rows: rows)))
-            for s in result.sources {
+            for s in model.sources {
                 blocks.append(.paragraph(t(.reconciliation, s.id, format.number(ExactDecimal(s.rowsRead)), format.number(ExactDecimal(s.rowsUsed)),
                                            format.number(ExactDecimal(s.rowsRejected)), format.number(ExactDecimal(s.rowsAfterAsOf)),
-                                           date(result.asOf))))
+                                           date(model.asOf))))
             }
             var files: [(term: String, description: String)] = []
-            for s in result.sources { for f in s.files { files.append((term: "\(s.id): \(f.path)", description: f.sha256)) } }
+            for s in model.sources { for f in s.files { files.append((term: "\(s.id): \(f.path)", description: f.sha256)) } }
             if !files.isEmpty {
                 blocks.append(.paragraph(t(.inputFiles)))
                 blocks.append(.definitionList(files))
             }
         }
-        blocks.append(.paragraph(t(.problems, String(result.log.errorCount), String(result.log.warningCount))))
+        blocks.append(.paragraph(t(.problems, String(model.errorCount), String(model.warningCount))))
         blocks.append(.paragraph(t(.naNote)))
         blocks.append(.paragraph(t(.dateNote)))
         return blocks

@@ -7,59 +7,48 @@ import LogframeEngine
 /// since the previous period, with girls and boys (sex by age under 18) and children with
 /// disabilities where the indicator declares those breakdowns.
 enum UNICEFStyle {
-    static func build(_ input: ReportInput) -> ReportDocument {
-        let kit = StyleKit(input)
+    static func build(_ model: ReportModel) -> ReportDocument {
+        let kit = StyleKit(model)
         let header = [[
             HeaderCell(kit.t(.indicator)), HeaderCell(kit.t(.target)), HeaderCell(kit.t(.cumulativeResults)),
-            HeaderCell(kit.t(.targetAchieved)), HeaderCell(kit.t(.changeSincePrevious)),
+            HeaderCell(kit.t(.targetAchieved)), HeaderCell(kit.t(.status)), HeaderCell(kit.t(.changeSincePrevious)),
         ]]
         var rows: [Row] = []
         var footnotes = [kit.t(.unicefNote)]
-        for r in input.definitions.results {
+        for r in model.definitions.results {
             let indicators = kit.indicators.filter { $0.0.result == r.id }
             guard !indicators.isEmpty else { continue }
-            rows.append(Row(.group(depth: 0), [.text("\(Localization.level(r.level, kit.language)) \(r.id): \(r.title.text(kit.language))")] + Array(repeating: .spanned, count: 4)))
-            for (indicator, figures) in indicators {
-                var change: ExactDecimal?
-                if figures.periods.count >= 2, let now = figures.periods[figures.periods.count - 1].cumulative.value,
-                   let before = figures.periods[figures.periods.count - 2].cumulative.value {
-                    change = now - before
-                }
+            rows.append(Row(.group(depth: 0), [.text("\(Localization.level(r.level, kit.language)) \(r.id): \(r.title.text(kit.language))")] + Array(repeating: .spanned, count: 5)))
+            for (indicator, figures, verdict) in indicators {
                 rows.append(Row(.data, [
                     .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                     kit.valueCell(indicator.target?.value, indicator, figures),
                     kit.valueCell(figures.current.value, indicator, figures),
-                    kit.shareCell(achieved(indicator, figures)),
+                    kit.shareCell(verdict.percentOfTarget),
+                    kit.statusCell(verdict.status, style: "unicef"),
                     // Signed; percentages change in percentage points (`+7.1 pp`, `+7,1 f.b.`).
-                    change.map { kit.changeCell($0, indicator, figures) } ?? .notAvailable,
+                    verdict.change.map { kit.changeCell($0, indicator, figures) } ?? .notAvailable,
                 ]))
                 let girlsBoys = kit.girlsAndBoys(indicator, figures)
                 // An indicator about children without a girls/boys split: say so (UNICEF asks for
                 // it). Indicators about adults, staff or families get no girls/boys line at all.
                 if girlsBoys.isEmpty, kit.countsOnlyChildren(indicator) {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty]))
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty, .empty]))
                 }
                 for (label, value) in girlsBoys {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(label)"), .empty, kit.valueCell(value, indicator, figures), .empty, .empty]))
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(label)"), .empty, kit.valueCell(value, indicator, figures), .empty, .empty, .empty]))
                 }
                 if let disabled = kit.childrenWithDisabilities(indicator, figures) {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.valueCell(disabled.value, indicator, figures), .empty, .empty]))
+                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.valueCell(disabled.value, indicator, figures), .empty, .empty, .empty]))
                     footnotes += kit.breakdownNotes(indicator, figures, only: [disabled.dimensions])
                 }
                 if let sex = kit.sexBreakdown(figures), !girlsBoys.isEmpty { footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions]) }
             }
         }
         var sections = [Section(heading: kit.t(.results), blocks: [.table(Table(name: "results", header: header, rows: rows, footnotes: footnotes))])]
+        if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "unicef", styleTitle: .styleUNICEF, sections: sections)
-    }
-
-    /// current / target x 100 for an increase; for a decrease the share of the way from baseline to target.
-    static func achieved(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> ExactDecimal? {
-        if indicator.direction == .decrease { return figures.progress }
-        guard let current = figures.current.value, let target = indicator.target?.value, !target.isZero,
-              let q = current / target else { return nil }
-        return q * ExactDecimal(100)
     }
 }
 

@@ -1,0 +1,48 @@
+import LogframeCore
+import LogframeDefinitions
+import LogframeEngine
+
+/// Disaggregation in every style (issue 11 item 1): every declared breakdown of every indicator
+/// as one annex table, the same in every style and format. Per breakdown a heading row, one row
+/// per cell (categories in the engine's order, "not recorded" included), and where the overlap is
+/// not zero (people of a distinct count in several cells) a line with that number. Styles with
+/// period columns add the cells' period values.
+extension StyleKit {
+    /// Name of the annex table (and of its XLSX sheet).
+    static let breakdownTableName = "disaggregation"
+
+    func breakdownSection(withPeriods: Bool) -> Section? {
+        let periods = withPeriods ? model.periods : []
+        var header = [HeaderCell(t(.disaggregations)), HeaderCell(t(.breakdownBy)), HeaderCell(t(.currentValue))]
+        header += periods.map { HeaderCell($0.id) }
+        var rows: [Row] = []
+        for (indicator, figures, _) in indicators {
+            for breakdown in figures.breakdowns {
+                let heading = t(.breakdownTitle, "\(indicator.id) \(indicator.title.text(language))", dimensionNames(breakdown.dimensions))
+                rows.append(Row(.group(depth: 0), [.text(heading)] + Array(repeating: .spanned, count: header.count - 1)))
+                // Every row names its breakdown too, so that the CSV (which drops heading rows) stays tidy.
+                let by = dimensionNames(breakdown.dimensions)
+                for cell in breakdown.cells {
+                    var cells: [Cell] = [.text(breakdownRowLabel(indicator, cell)), .text(by), valueCell(cell.value.value, indicator, figures)]
+                    for i in periods.indices {
+                        cells.append(i < cell.periods.count ? valueCell(cell.periods[i].value, indicator, figures) : .notAvailable)
+                    }
+                    rows.append(Row(.data, cells))
+                }
+                if let overlap = breakdown.overlap, !overlap.isZero {
+                    rows.append(Row(.total, [.text("\(indicator.id) · \(t(.overlapRow))"), .text(by), .number(overlap, decimals: 0)]
+                                    + Array(repeating: Cell.empty, count: periods.count)))
+                }
+            }
+        }
+        guard !rows.isEmpty else { return nil }
+        var footnotes = [t(.breakdownAnnexNote)]
+        if withPeriods { footnotes.append(t(.breakdownPeriodNote)) }
+        return Section(heading: t(.breakdownAnnex), blocks: [.table(Table(name: Self.breakdownTableName, header: [header], rows: rows, footnotes: footnotes, csvAnnex: true))])
+    }
+
+    /// `OP1.1 · Female × Children (under 18)`: the row label of a breakdown cell.
+    func breakdownRowLabel(_ indicator: IndicatorDefinition, _ cell: CellFigures) -> String {
+        "\(indicator.id) · \(cellLabel(cell))"
+    }
+}
