@@ -117,4 +117,24 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case outputIsInput = "output-is-input"
     /// The report cannot be written where `--output` says.
     case outputUnwritable = "output-unwritable"
+
+    // `logframe init` (LogframeData's column profiling and XLSForm reading).
+    /// A submission file too large to profile.
+    case fileTooLarge = "file-too-large"
+    /// A submission of another form (another root element): left out of the skeleton.
+    case initOtherForm = "init-other-form"
+    /// An `.xlsx` file that cannot be opened as a workbook.
+    case xlsformUnreadable = "xlsform-unreadable"
+    /// A workbook without a `survey` sheet, or one without its `type` and `name` columns.
+    case xlsformNoSurvey = "xlsform-no-survey"
+
+    // `logframe sql` (LogframeSQL).
+    /// An XML source: not compiled to SQL.
+    case sqlXMLSource = "sql-xml-source"
+    /// A source feature SQL does not compile (parent joins, CSV reading options).
+    case sqlUnsupported = "sql-unsupported"
+    /// An indicator whose figures the script cannot give (left out of it).
+    case sqlIndicatorLeftOut = "sql-indicator-left-out"
+    /// The dialect cannot normalise text to NFC: the table's text must already be NFC.
+    case sqlNoNFC = "sql-no-nfc"
 }

@@ -312,7 +312,10 @@ public enum TableProfiler {
         switch EncodingCheck.inspect(file.bytes) {
         case .utf8: break
         case .utf16, .binary, .invalidUTF8:
-            log.append(.error("file-encoding", at: SourceLocation(file: path), "\(path) is not UTF-8 text",
+            // The codes the data reader gives the same files (docs/validation.md).
+            var code = "encoding-not-utf8"
+            if case .binary = EncodingCheck.inspect(file.bytes) { code = "binary-file" }
+            log.append(.error(code, at: SourceLocation(file: path), "\(path) is not UTF-8 text",
                               hint: "Save the file as \"CSV UTF-8\" and run init again."))
             return (nil, log)
         }
@@ -368,7 +371,7 @@ extension TableProfiler {
             }
             // As the reader does (docs/xml-sources.md): no DTD, so no entity can expand.
             if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
-                log.append(.error("xml-doctype", at: SourceLocation(file: path),
+                log.append(.error("xml-doctype-refused", at: SourceLocation(file: path),
                                   "\(path) declares a DOCTYPE or entities, which logframe does not read",
                                   hint: "Export the submissions without a DOCTYPE (ODK and KoboToolbox exports have none)."))
                 continue
