@@ -12,8 +12,7 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Show how one indicator's figures were computed, down to the records counted.")
 
-    @Argument(help: "The programme's definitions file (YAML).")
-    var definitions: String
+    @OptionGroup var options: DefinitionsOptions
 
     @Argument(help: "The indicator's id, e.g. OP1.1.")
     var indicator: String
@@ -27,21 +26,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Report date (YYYY-MM-DD). Default: programme end or today, whichever is earlier.")
     var asOf: String?
 
-    @Flag(help: "Treat warnings as errors (exit code 1).")
-    var strict = false
-
-    @Option(name: .customLong("allow-outside"), help: ArgumentHelp(
-        "Let sources read files in this folder (or this file) although it is outside the project folder. Repeatable.",
-        valueName: "path"))
-    var allowOutside: [String] = []
-
-    @Option(name: .customLong("max-cell-bytes"), help: ArgumentHelp(
-        "The longest cell a data file may have, in bytes (default 1048576, 1 MiB); a longer cell is an error.",
-        valueName: "bytes"))
-    var maxCellBytes: Int?
-
     func validate() throws {
-        if let maxCellBytes, maxCellBytes < 1 { throw ValidationError("--max-cell-bytes must be a positive number of bytes.") }
         if rows != "all" && (Int(rows).map { $0 < 0 } ?? true) {
             throw ValidationError("--rows takes a number of records or all (got \"\(rows)\").")
         }
@@ -56,8 +41,8 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        var frontend = Frontend(strict: strict)
-        guard let definitions = frontend.loadDefinitions(self.definitions, allowOutside: allowOutside, maxCellBytes: maxCellBytes) else {
+        var frontend = Frontend(strict: options.strict)
+        guard let definitions = frontend.loadDefinitions(options) else {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }

@@ -11,6 +11,12 @@ struct Frontend {
 
     init(strict: Bool) { self.strict = strict }
 
+    /// Loads the definitions a command's shared options name, with their `--allow-outside` and
+    /// `--max-cell-bytes`.
+    mutating func loadDefinitions(_ options: DefinitionsOptions) -> Definitions? {
+        loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes)
+    }
+
     /// Loads the definitions; on errors prints them and returns nil. `allowOutside` are the
     /// `--allow-outside` paths sources may read besides the project folder (`PathPolicy`).
     mutating func loadDefinitions(_ path: String, allowOutside: [String] = [], maxCellBytes: Int? = nil) -> Definitions? {

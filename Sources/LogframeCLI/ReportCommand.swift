@@ -65,7 +65,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         var frontend = Frontend(strict: options.strict)
-        guard let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes) else {
+        guard let definitions = frontend.loadDefinitions(options) else {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }

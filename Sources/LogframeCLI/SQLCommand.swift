@@ -30,7 +30,7 @@ struct SQLCommand: ParsableCommand {
 
     func run() throws {
         var frontend = Frontend(strict: options.strict)
-        guard let definitions = frontend.loadDefinitions(options.definitions) else {
+        guard let definitions = frontend.loadDefinitions(options) else {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }

@@ -28,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var frontend = Frontend(strict: options.strict)
         var summary = ValidationSummary(definitionsFile: options.definitions, strict: options.strict)
-        let definitions = frontend.loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes)
+        let definitions = frontend.loadDefinitions(options)
         if let definitions {
             summary.definitionsFile = definitions.file
             for source in definitions.sources {
