@@ -46,11 +46,13 @@ let package = Package(
             "LogframeCore", "LogframeDefinitions", "LogframeEngine",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // The report model written for the systems donors and governments ingest: IATI 2.03, DHIS2 (docs/exports-*.md).
+        .target(name: "LogframeExport", dependencies: ["LogframeCore", "LogframeDefinitions", "LogframeEngine", "LogframeReport"]),
         // Definitions compiled to one SQL script of exact building blocks (docs/sql.md).
         .target(name: "LogframeSQL", dependencies: ["LogframeCore", "LogframeExpressions", "LogframeDefinitions"]),
         // Thin commands over the stages.
         .target(name: "LogframeCLI", dependencies: [
-            "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport", "LogframeSQL",
+            "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport", "LogframeExport", "LogframeSQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "logframe", dependencies: ["LogframeCLI"]),
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "LogframeXLSXTests", dependencies: [
             "LogframeReport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        .testTarget(name: "LogframeExportTests", dependencies: ["LogframeExport", "LogframeReport", "LogframeDefinitions", "LogframeEngine"]),
         .testTarget(name: "LogframeHTMLTests", dependencies: ["LogframeReport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

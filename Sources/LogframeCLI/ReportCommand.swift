@@ -4,6 +4,7 @@ import LogframeCore
 import LogframeData
 import LogframeDefinitions
 import LogframeEngine
+import LogframeExport
 import LogframeReport
 
 struct ReportCommand: ParsableCommand {
@@ -19,8 +20,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Report style: eu, undp, unicef, iptt, pirs or sdg. Default: the programme's donor style.")
     var style: String?
 
-    @Option(help: "Output format: md, csv, html, xlsx or json. Default: from the output file's extension, else md.")
+    @Option(help: "Output format: md, csv, html, xlsx or json; or an export: iati (IATI 2.03 XML), dhis2 (DHIS2 dataValueSets JSON), dhis2-csv or adx (with --map). Default: from the output file's extension, else md.")
     var format: String?
+
+    @Option(name: .customLong("map"), help: "The DHIS2 mapping file (YAML: data elements, categories, org unit) for --format dhis2, dhis2-csv or adx.")
+    var map: String?
 
     @Option(help: "Language: en or az.")
     var lang: String = "en"
@@ -28,7 +32,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
     var output: String?
 
-    static let formats = ["json", "md", "csv", "html", "xlsx"]
+    static let formats = ["json", "md", "csv", "html", "xlsx", "iati", "dhis2", "dhis2-csv", "adx"]
+    static let dhis2Formats = ["dhis2", "dhis2-csv", "adx"]
     static let styles = ReportStyles.all
 
     func validate() throws {
@@ -36,7 +41,13 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD, for example 2021-12-31 (got \"\(asOf)\").")
         }
         if let format = resolvedFormat, !Self.formats.contains(format) {
-            throw ValidationError("Unknown format \"\(format)\"; use md, csv, html, xlsx or json.")
+            throw ValidationError("Unknown format \"\(format)\"; use md, csv, html, xlsx, json, iati, dhis2, dhis2-csv or adx.")
+        }
+        if let format = resolvedFormat, Self.dhis2Formats.contains(format), map == nil {
+            throw ValidationError("--format \(format) needs the DHIS2 codes: give the mapping file with --map FILE (docs/exports-dhis2.md).")
+        }
+        if map != nil, !Self.dhis2Formats.contains(resolvedFormat ?? "") {
+            throw ValidationError("--map is for --format dhis2, dhis2-csv or adx.")
         }
         if let style, !Self.styles.contains(style) {
             throw ValidationError("Unknown style \"\(style)\"; use one of \(Self.styles.joined(separator: ", ")).")
@@ -69,6 +80,22 @@ struct ReportCommand: ParsableCommand {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }
+        // The mapping file is checked before anything is computed or written.
+        var mapping: DHIS2Mapping?
+        if let map {
+            let (loaded, problems) = DHIS2MappingLoader.load(path: map, definitions: definitions)
+            frontend.diagnostics.append(contentsOf: problems)
+            guard let loaded else {
+                frontend.printDiagnostics()
+                throw ExitCode(1)
+            }
+            mapping = loaded
+        }
+        if resolvedFormat == "iati", definitions.iati == nil {
+            frontend.diagnostics.append(IATIExport.detailsMissing(definitionsFile: definitions.file))
+            frontend.printDiagnostics()
+            throw ExitCode(1)
+        }
         // Checked (and the temporary file created) before the computation; see SafeOutput.
         var sink: SafeOutput?
         if let output {
@@ -98,6 +125,22 @@ struct ReportCommand: ParsableCommand {
         case "json":
             // The JSON report is the style-neutral model: --style does not apply.
             bytes = Data(JSONReport.build(model).serialized().utf8)
+        case "iati":
+            switch IATIExport.render(model) {
+            case .success(let text): bytes = Data(text.utf8)
+            case .failure(let refused):
+                frontend.diagnostics.append(contentsOf: refused.diagnostics)
+                frontend.printDiagnostics()
+                throw ExitCode(1)
+            }
+        case let format where Self.dhis2Formats.contains(format):
+            switch DHIS2Export.render(model, mapping: mapping!, format: DHIS2Export.Format(rawValue: format)!) {
+            case .success(let text): bytes = Data(text.utf8)
+            case .failure(let refused):
+                frontend.diagnostics.append(contentsOf: refused.diagnostics)
+                frontend.printDiagnostics()
+                throw ExitCode(1)
+            }
         case let format:
             let chosen = style ?? ReportStyles.defaultStyle(forDonor: definitions.programme.donor)
             let document = ReportStyles.build(style: chosen, model: model)

@@ -137,4 +137,14 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case sqlIndicatorLeftOut = "sql-indicator-left-out"
     /// The dialect cannot normalise text to NFC: the table's text must already be NFC.
     case sqlNoNFC = "sql-no-nfc"
+
+    // Exports to IATI and DHIS2 (LogframeDefinitions for `exports.iati` and the `--map` file, LogframeExport).
+    /// The IATI identifier does not start with the reporting organisation's ref (warning; IATI rule 1.1.21).
+    case iatiIdentifierPrefix = "iati-identifier-prefix"
+    /// `--format iati` for definitions without an `exports.iati` block.
+    case iatiDetailsMissing = "iati-details-missing"
+    /// A category of a breakdown (or "not recorded") without a DHIS2 option in the `--map` file.
+    case mapOptionMissing = "map-option-missing"
+    /// A period of the programme that DHIS2 (or ADX) has no period for.
+    case mapPeriodUnsupported = "map-period-unsupported"
 }

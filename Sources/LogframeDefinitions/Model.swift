@@ -40,6 +40,8 @@ public struct Definitions: Sendable {
     public var results: [ResultDefinition]
     /// Every indicator, in document order.
     public var indicators: [IndicatorDefinition]
+    /// The `exports.iati` publisher details, when the definitions give them.
+    public var iati: IATIPublisher?
 
     public init(file: String, baseDirectory: String, programme: Programme, sources: [SourceDefinition],
                 dimensions: [DimensionDefinition], results: [ResultDefinition], indicators: [IndicatorDefinition]) {
@@ -76,16 +78,22 @@ public struct Programme: Sendable {
     /// `status.tolerance`: when set, status is judged by the IPTT rule (on track within this
     /// share of the expected value, off track below it) instead of the two thresholds.
     public var statusTolerance: ExactDecimal?
+    /// How `periods` cut the programme; nil for a written list of periods.
+    public var periodKind: PeriodKind?
+    /// Where `periods` is written (else the programme), for diagnostics about the calendar.
+    public var periodsLocation: SourceLocation?
 
     public init(id: String, title: LocalizedText, donor: String?, implementer: String?, country: String?,
                 start: CivilDate, end: CivilDate, currency: String?, budgetTotal: ExactDecimal?, budgetDonor: ExactDecimal?,
                 periods: [Period], yearStarts: Int, onTrackThreshold: ExactDecimal, atRiskThreshold: ExactDecimal,
-                statusTolerance: ExactDecimal? = nil) {
+                statusTolerance: ExactDecimal? = nil, periodsLocation: SourceLocation? = nil, periodKind: PeriodKind? = nil) {
         self.id = id; self.title = title; self.donor = donor; self.implementer = implementer; self.country = country
         self.start = start; self.end = end; self.currency = currency; self.budgetTotal = budgetTotal
         self.budgetDonor = budgetDonor; self.periods = periods; self.yearStarts = yearStarts
         self.onTrackThreshold = onTrackThreshold; self.atRiskThreshold = atRiskThreshold
         self.statusTolerance = statusTolerance
+        self.periodKind = periodKind
+        self.periodsLocation = periodsLocation
     }
 
     /// The (fiscal) year id, e.g. "2021", containing a date.

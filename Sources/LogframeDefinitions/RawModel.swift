@@ -11,6 +11,8 @@ struct RawDocument {
     var sources: [RawSource] = []
     var dimensions: [RawDimension] = []
     var results: [RawResult] = []
+    /// `exports.iati`, already checked (ExportSettings.swift).
+    var iati: IATIPublisher?
     var location: SourceLocation
 }
 
@@ -132,7 +134,7 @@ struct RawIndicator {
 }
 
 enum Keys {
-    static let top = ["logframe", "programme", "sources", "dimensions", "results"]
+    static let top = ["logframe", "programme", "sources", "dimensions", "results", "exports"]
     static let programme = ["id", "title", "donor", "implementer", "country", "start", "end", "currency", "budget",
                             "periods", "year_starts", "status"]
     static let budget = ["total", "donor"]
@@ -183,6 +185,7 @@ struct RawReader {
         if let node = map["results"], !c.isNull(node), let items = c.sequence(node, "`results`") {
             doc.results = items.compactMap(result)
         }
+        if let node = map["exports"], !c.isNull(node) { doc.iati = exports(node, programmeCountry: doc.programme?.country) }
         return doc
     }
 

@@ -63,8 +63,10 @@ struct Resolver {
         if let programme { checkUndated(sources: sources, raws: doc.sources, indicators: indicators, programme: programme) }
 
         guard !c.hasErrors, let programme else { return nil }
-        return Definitions(file: c.file, baseDirectory: baseDirectory, programme: programme, sources: sources,
-                           dimensions: dimensions, results: results, indicators: indicators)
+        var definitions = Definitions(file: c.file, baseDirectory: baseDirectory, programme: programme, sources: sources,
+                                      dimensions: dimensions, results: results, indicators: indicators)
+        definitions.iati = doc.iati
+        return definitions
     }
 
     /// A final target dated outside the programme cannot be reported against (milestones are
@@ -172,7 +174,20 @@ struct Resolver {
         return Programme(id: id, title: title, donor: raw.donor, implementer: raw.implementer, country: raw.country,
                          start: start.value, end: end.value, currency: raw.currency, budgetTotal: raw.budgetTotal,
                          budgetDonor: raw.budgetDonor, periods: periods, yearStarts: yearStarts,
-                         onTrackThreshold: onTrack, atRiskThreshold: atRisk, statusTolerance: raw.tolerance?.value)
+                         onTrackThreshold: onTrack, atRiskThreshold: atRisk, statusTolerance: raw.tolerance?.value,
+                         periodsLocation: {
+                             switch raw.periods {
+                             case .kind(_, let location)?, .list(_, let location)?: return location
+                             case nil: return raw.location
+                             }
+                         }(),
+                         periodKind: {
+                             switch raw.periods {
+                             case nil: return .quarterly
+                             case .kind(let kind, _)?: return kind
+                             case .list?: return nil
+                             }
+                         }())
     }
 
     // MARK: Sources

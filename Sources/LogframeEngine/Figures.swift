@@ -50,6 +50,10 @@ public struct CellFigures: Sendable {
     public var value: Figure
     /// Period values of the cell, one per reported period.
     public var periods: [Figure]
+    /// Cumulative values of the cell, one per reported period: recomputed from the records up
+    /// to each period's end (a running distinct count, never a sum of `periods`); for a level
+    /// (`cumulative: false`) the value of the latest period with data so far.
+    public var cumulative: [Figure] = []
 }
 
 public struct BreakdownFigures: Sendable {

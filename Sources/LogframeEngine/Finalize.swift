@@ -146,7 +146,8 @@ private struct Figures {
                         key: zip(dimensionIds, zip(dimensions, combination).map { categories[$0].key(at: $1) }).map { ($0, $1) },
                         label: zip(dimensionIds, zip(dimensions, combination).map { categories[$0].label(at: $1) }).map { ($0, $1) },
                         value: currentValue(breakdown: b + 1, key: key),
-                        periods: (0 ..< r).map { periodValue($0, breakdown: b + 1, key: key) }))
+                        periods: (0 ..< r).map { periodValue($0, breakdown: b + 1, key: key) },
+                        cumulative: (0 ..< r).map { cumulativeValue($0, breakdown: b + 1, key: key) }))
                 }
                 // The sum of the cells, and so the overlap, exists only when the total and every
                 // cell have a value: an n/a cell is no data, not 0.

@@ -69,3 +69,11 @@ struct Targets {
         return .offTrack
     }
 }
+
+/// The milestone or final target due within a period, for outputs that list periods beyond the
+/// as-of date (an IATI target-only period); the same rule as `PeriodFigures.target`.
+public enum TargetSchedule {
+    public static func target(of indicator: IndicatorDefinition, programme: Programme, at period: Period) -> ExactDecimal? {
+        Targets(definition: indicator, programme: programme).target(at: period)
+    }
+}

@@ -108,6 +108,7 @@ public enum JSONReport {
                             ("numerator", number(cell.value.numerator)),
                             ("denominator", number(cell.value.denominator)),
                             ("periods", .array(cell.periods.map { number($0.value) })),
+                            ("cumulative", .array(cell.cumulative.map { number($0.value) })),
                         ])
                     })),
                 ])
