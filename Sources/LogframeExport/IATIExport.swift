@@ -155,9 +155,14 @@ public enum IATIExport {
             if let sdg = definition.sdg.first { empty("reference", [("vocabulary", "9"), ("code", sdg)]) }
             if let baseline = definition.baseline, let value = baseline.value {
                 let year = baseline.date?.year ?? model.programme.start.year
-                open("baseline", [("year", String(year)), ("iso-date", baseline.date?.description), ("value", value.description)])
-                if baseline.date == nil { comment("No baseline date was given; the year is the programme's start year.") }
-                close("baseline")
+                let attributes = [("year", String(year)), ("iso-date", baseline.date?.description), ("value", value.description)]
+                if baseline.date == nil {
+                    open("baseline", attributes)
+                    comment("No baseline date was given; the year is the programme's start year.")
+                    close("baseline")
+                } else {
+                    empty("baseline", attributes)
+                }
             }
             for (p, period) in figures.periods.enumerated() { self.period(report, p, period) }
             // Milestones and the final target due after the as-of date: target-only periods.
@@ -180,10 +185,12 @@ public enum IATIExport {
             let unit = definition.unit.map { " (unit: \($0.text(language)))" } ?? ""
             let counting: String
             switch figures.countingUnit {
-            case "people": counting = "Distinct count: each person (or tuple) counts once however many records they have"
+            case "distinct": counting = "Distinct count: each person (or tuple) counts once however many records they have"
             case "records": counting = "Count of records"
             case "sum": counting = "Sum"
             case "average": counting = "Average"
+            case "minimum": counting = "Minimum"
+            case "maximum": counting = "Maximum"
             case "percent": counting = "Percentage; each actual's comment gives its numerator and denominator"
             case "ratio": counting = "Ratio; each actual's comment gives its numerator and denominator"
             case "reported": counting = "Values reported by the programme, not computed from records"
