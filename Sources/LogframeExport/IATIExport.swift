@@ -210,6 +210,11 @@ public enum IATIExport {
         mutating func period(_ report: IndicatorReport, _ p: Int, _ period: PeriodFigures) {
             let definition = report.definition, figures = report.figures
             let total = definition.cumulative ? period.cumulative : period.value
+            // A period with no target and no figure at all (before the data begins) says nothing: left out.
+            let anyCell = figures.breakdowns.contains { b in
+                b.cells.contains { (definition.cumulative ? (p < $0.cumulative.count ? $0.cumulative[p] : .none) : $0.periods[p]).value != nil }
+            }
+            if period.target == nil, total.value == nil, !anyCell { return }
             open("period")
             empty("period-start", [("iso-date", period.period.start.description)])
             empty("period-end", [("iso-date", period.period.end.description)])
@@ -222,10 +227,15 @@ public enum IATIExport {
                     let inPeriod = period.value.value.map { " (\($0) in this period)" } ?? ""
                     notes.append("Cumulative from \(model.programme.start) to \(period.period.end)\(inPeriod).")
                 }
-                for breakdown in figures.breakdowns where !breakdown.cells.isEmpty {
-                    let names = breakdown.dimensions.map(dimensionTitle).joined(separator: " by ")
-                    if let overlap = breakdown.overlap, overlap != .zero {
-                        notes.append("By \(names): \(overlap) counted in more than one cell as of \(model.asOf), so the cells add up to more than the total.")
+                // Overlap (counting rule 5) at this period: the cells' sum minus the total, where a sum means something.
+                for breakdown in figures.breakdowns where breakdown.overlap != nil && !breakdown.cells.isEmpty {
+                    let cells = breakdown.cells.map { definition.cumulative ? (p < $0.cumulative.count ? $0.cumulative[p] : .none) : $0.periods[p] }
+                    let values = cells.compactMap(\.value)
+                    guard values.count == cells.count else { continue }
+                    let overlap = values.reduce(ExactDecimal.zero, +) - value
+                    if overlap > .zero {
+                        let names = breakdown.dimensions.map(dimensionTitle).joined(separator: " by ")
+                        notes.append("By \(names): the cells add up to \(overlap) more than the total, because some are counted in more than one cell; do not add them up.")
                     }
                 }
                 if !notes.isEmpty { comment(notes.joined(separator: " ")) }
