@@ -151,8 +151,7 @@ public enum IATIExport {
             narrativeElement("title", definition.title)
             narrativeElement("description", LocalizedText(description(report)))
             empty("reference", [("vocabulary", "99"), ("code", definition.id)])
-            // IATI's SDG guidance: one SDG indicator per reported indicator; the others are in the description.
-            if let sdg = definition.sdg.first { empty("reference", [("vocabulary", "9"), ("code", sdg)]) }
+            for sdg in definition.sdg { empty("reference", [("vocabulary", "9"), ("code", sdg)]) }
             if let baseline = definition.baseline, let value = baseline.value {
                 let year = baseline.date?.year ?? model.programme.start.year
                 let attributes = [("year", String(year)), ("iso-date", baseline.date?.description), ("value", value.description)]
@@ -203,7 +202,6 @@ public enum IATIExport {
                 parts.append("Each period's actual is the value in that period (a level, not a running total); the latest period is the current value.")
             }
             if let expression = definition.expressionText { parts.append("Computed as: \(expression).") }
-            if definition.sdg.count > 1 { parts.append("SDG indicators: \(definition.sdg.joined(separator: ", ")).") }
             return parts.joined(separator: " ")
         }
 

@@ -22,7 +22,16 @@ SHARED = Path(os.environ.get("LOGFRAME_SHARED_DATA", "/work/shared/data"))
 IATI_XSD = SHARED / "iati" / "schema-2.03" / "iati-activities-schema.xsd"
 ADX_XSD = SHARED / "dhis2-adx" / "schema" / "adx_loose.xsd"
 SAMPLES = ["article54", "ecy-social-services", "eu-unicef-child-protection", "right-to-the-city", "undp-crc"]
-CRC_MAP = REPO / "indicators" / "undp-crc.dhis2.yml"
+HERE = Path(__file__).resolve().parent
+
+
+def moved(definitions: str) -> str:
+    """A sample's definitions as written from this folder (its data paths one level deeper),
+    so that a changed copy is never among indicators/*.yml, which other tests read."""
+    return definitions.replace("../samples/", "../../samples/")
+
+
+CRC_MAP = REPO / "indicators" / "dhis2" / "undp-crc.map.yml"
 
 
 def _binary() -> str:
@@ -162,8 +171,8 @@ def test_iati_target_only_periods_after_the_as_of_date():
 
 def test_iati_without_publisher_details_is_a_located_error_and_writes_nothing(tmp_path):
     text = (REPO / "indicators" / "undp-crc.yml").read_text(encoding="utf-8")
-    defs = REPO / "indicators" / ".test-no-exports.yml"
-    defs.write_text(text[: text.index("\n# Publisher details")] + "\n", encoding="utf-8")
+    defs = HERE / ".test-no-exports.yml"
+    defs.write_text(moved(text[: text.index("\n# Publisher details")] + "\n"), encoding="utf-8")
     try:
         out = tmp_path / "out.xml"
         result = run("report", defs, "--format", "iati", "-o", out)
@@ -177,7 +186,8 @@ def test_iati_without_publisher_details_is_a_located_error_and_writes_nothing(tm
 def test_incomplete_publisher_details_fail_validate_with_located_diagnostics(tmp_path):
     text = (REPO / "indicators" / "undp-crc.yml").read_text(encoding="utf-8")
     broken = text.replace("    sector: 16010\n", "").replace("activity_status: 2", "activity_stauts: 2")
-    defs = REPO / "indicators" / ".test-bad-exports.yml"
+    defs = HERE / ".test-bad-exports.yml"
+    broken = moved(broken)
     defs.write_text(broken, encoding="utf-8")
     try:
         lines = broken.splitlines()
