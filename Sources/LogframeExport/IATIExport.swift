@@ -63,7 +63,7 @@ public enum IATIExport {
             let main = text.text(language)
             line("<narrative>\(XMLText.escape(main))</narrative>")
             for (code, value) in text.values.sorted(by: { $0.key < $1.key }) where !code.isEmpty && code != language && value != main {
-                line("<narrative xml:lang=\"\(XMLText.escape(code))\">\(XMLText.escape(value))</narrative>")
+                line("<narrative\(XMLText.attributes([("xml:lang", code)]))>\(XMLText.escape(value))</narrative>")
             }
         }
 
@@ -84,7 +84,8 @@ public enum IATIExport {
         mutating func document() {
             let programme = model.programme
             line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-            line("<!-- logframe IATI 2.03 export of \(XMLText.escape(programme.id)), as of \(model.asOf) -->")
+            // No user text in the comment: `--` may not appear in one, and escaping does not apply there.
+            line("<!-- logframe IATI 2.03 export, as of \(model.asOf) -->")
             open("iati-activities", [("version", "2.03")])
             let currency = programme.currency.flatMap { $0.count == 3 && $0.allSatisfy({ $0.isASCII && $0.isUppercase }) ? $0 : nil }
             open("iati-activity", [("xml:lang", language), ("default-currency", currency)])

@@ -351,8 +351,8 @@ PEOPLE = """record_id,date,person_id,sex,service,score
 
 DEFS = """logframe: 1
 programme:
-  id: TEST-EXPORT
-  title: Export test
+  id: TEST--EXPORT
+  title: {{en: 'Export <test> & "quotes"', az: "İxrac -- sınaq"}}
   country: AZ
   start: {start}
   end: {end}
@@ -452,7 +452,10 @@ def test_no_data_is_not_sent_and_a_real_zero_is(small, tmp_path):
     xsd_ok = shutil.which("xmllint") and IATI_XSD.exists()
     if xsd_ok:
         xsd_check(IATI_XSD, iati.stdout, tmp_path, "small.xml")
-    _, indicators = iati_indicators(iati.stdout)
+    root, indicators = iati_indicators(iati.stdout)
+    # The user's text is escaped: it reads back as written.
+    titles = [n.text for n in root.find("iati-activity").find("title").findall("narrative")]
+    assert titles == ['Export <test> & "quotes"', "İxrac -- sınaq"]
     for ident, quarter in (("OP1.1", "2021-01-01"), ("OP1.2", "2021-07-01"), ("OP1.3", "2021-07-01")):
         period = [p for p in indicators[ident].findall("period") if p.find("period-start").get("iso-date") == quarter]
         assert not period or total_actual(period[0]) is None, f"{ident} {quarter} is n/a but has an actual"
