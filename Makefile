@@ -43,20 +43,21 @@ test-swift:
 test-python: build
 	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld Tests/init Tests/sql Tests/exports -q
 
-# Writes each sample programme's report in its donor's default style (Markdown, HTML, CSV, XLSX)
-# and the JSON report to $(REPORTS)/.
+# Writes each sample programme's report in its donor's default style (Markdown, HTML, CSV, XLSX),
+# the JSON report and the IATI 2.03 export to $(REPORTS)/.
 # logframe exits 1 when it finds problems in the data (the samples contain a few planted dirty
 # rows, rejected and reconciled in the report); that is expected here, anything else is not.
 report: release
 	@mkdir -p $(REPORTS)
 	@for defs in $(INDICATORS); do \
 	  name=$$(basename $$defs .yml); \
-	  for fmt in md html csv xlsx json; do \
-	    $(BIN_RELEASE) report $$defs --format $$fmt --output $(REPORTS)/$$name.$$fmt 2>$(REPORTS)/$$name.problems.txt; \
+	  for fmt in md html csv xlsx json iati; do \
+	    ext=$$fmt; if [ $$fmt = iati ]; then ext=iati.xml; fi; \
+	    $(BIN_RELEASE) report $$defs --format $$fmt --output $(REPORTS)/$$name.$$ext 2>$(REPORTS)/$$name.problems.txt; \
 	    status=$$?; \
 	    if [ $$status -gt 1 ]; then echo "logframe failed on $$defs (exit $$status)"; cat $(REPORTS)/$$name.problems.txt; exit 1; fi; \
 	  done; \
-	  echo "wrote $(REPORTS)/$$name.{md,html,csv,xlsx,json} ($$(grep -c . $(REPORTS)/$$name.problems.txt) lines of data problems in $(REPORTS)/$$name.problems.txt)"; \
+	  echo "wrote $(REPORTS)/$$name.{md,html,csv,xlsx,json,iati.xml} ($$(grep -c . $(REPORTS)/$$name.problems.txt) lines of data problems in $(REPORTS)/$$name.problems.txt)"; \
 	done
 
 bench: release
