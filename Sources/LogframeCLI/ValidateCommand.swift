@@ -4,6 +4,8 @@ import LogframeCore
 import LogframeData
 import LogframeEngine
 import LogframeDefinitions
+import LogframeExport
+import LogframeReport
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +16,9 @@ struct ValidateCommand: ParsableCommand {
 
     @Option(help: "Diagnostics format: text (on stderr, row counts on stdout), or json, github or junit (on stdout).")
     var format: String = "text"
+
+    @Option(name: .customLong("map"), help: "Also check this DHIS2 mapping file (as `report --format dhis2 --map FILE` would use it).")
+    var map: String?
 
     static let formats = ["text", "json", "github", "junit"]
     /// Diagnostics only the engine's pass raises (Finalize.swift), which validate must raise too.
@@ -50,6 +55,16 @@ struct ValidateCommand: ParsableCommand {
             let pass = Engine.run(definitions: definitions, asOf: definitions.programme.end, options: Frontend.engineOptions)
             for diagnostic in pass.log.sorted where ValidateCommand.passOnlyCodes.contains(diagnostic.code) {
                 frontend.diagnostics.append(diagnostic)
+            }
+            // The mapping file: its own problems, then what only the figures show (a category
+            // first seen in the data without an option, a period DHIS2 has no id for).
+            if let map {
+                let (mapping, problems) = DHIS2MappingLoader.load(path: map, definitions: definitions)
+                frontend.diagnostics.append(contentsOf: problems)
+                if let mapping, case .failure(let refused) = DHIS2Export.values(ReportModel(definitions: definitions, result: pass, language: "en"),
+                                                                                 mapping: mapping, format: .json) {
+                    frontend.diagnostics.append(contentsOf: refused.diagnostics)
+                }
             }
         }
         let log = frontend.diagnostics

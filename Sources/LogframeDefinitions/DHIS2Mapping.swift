@@ -181,9 +181,12 @@ public enum DHIS2MappingLoader {
             }
             // Declared categories are known now; categories first seen in the data are checked at export.
             if let definition = definitions.dimensions.first(where: { $0.id == dimension }) {
+                let declared = Set(definition.labels.map(\.key))
+                // Keys of the options that are no declared category: likely misspellings of one.
+                let strays = result.keys.compactMap { $0 }.filter { !declared.contains($0) }.sorted()
                 for label in definition.labels where result[label.key] == nil {
-                    let known = result.keys.compactMap { $0 }
-                    let hint = DidYouMean.closest(to: label.key, among: known, .definitionsName).map { "Did you mean `\($0)` (rename it `\(label.key)`)?" }
+                    let hint = DidYouMean.closest(to: label.key, among: strays, .definitionsName)
+                        .map { "The options have `\($0)`, which is not a category of `\(dimension)`: is it `\(label.key)` misspelt?" }
                         ?? "Add `\(label.key): OPTION_CODE` to the options."
                     c.error("map-option-missing", at: c.location(optionsNode),
                             "The options of `\(dimension)` have none for its category `\(label.key)` (\(label.label.text())).", hint: hint)

@@ -519,3 +519,19 @@ def test_map_without_dhis2_format_or_format_without_map_is_a_usage_error(small):
     folder = small()
     assert run("report", "defs.yml", "--format", "dhis2", cwd=folder).returncode == 2
     assert run("report", "defs.yml", "--format", "json", "--map", "map.yml", cwd=folder).returncode == 2
+
+
+def test_validate_checks_a_mapping_file_too(small):
+    folder = small()
+    assert run("validate", "defs.yml", "--map", "map.yml", cwd=folder).returncode == 0
+    (folder / "map.yml").write_text(MAP.replace("M: MALE", "X: MALE"), encoding="utf-8")
+    result = run("validate", "defs.yml", "--map", "map.yml", "--format", "json", cwd=folder)
+    assert result.returncode == 1
+    found = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "map-option-missing"]
+    assert [(d["file"], d["line"], d["column"]) for d in found] == [("map.yml", 5, 33)]
+    assert "`X`" in found[0]["hint"] and "`M`" in found[0]["hint"]
+    # A period DHIS2 cannot express is found by validate as well.
+    folder = small(start="2021-03-01", end="2022-02-28", year_starts=3)
+    (folder / "people.csv").write_text("record_id,date,person_id,sex,service,score\n1,2021-03-02,P1,F,legal,3\n", encoding="utf-8")
+    result = run("validate", "defs.yml", "--map", "map.yml", cwd=folder)
+    assert result.returncode == 1 and "[map-period-unsupported]" in result.stderr
