@@ -79,7 +79,10 @@ public enum DHIS2MappingLoader {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
-            return (nil, [DefinitionsLoader.invalidUTF8(bytes, path)])
+            let located = DefinitionsLoader.invalidUTF8(bytes, path)
+            return (nil, [.error("definitions-encoding", at: located.location,
+                                 "The mapping file is not valid UTF-8 text (it may be saved as UTF-16, Windows-1251 or Latin-1, or not be a text file).",
+                                 hint: "Save the file as UTF-8 in your editor.")])
         }
         return load(text: text, path: path, definitions: definitions)
     }
