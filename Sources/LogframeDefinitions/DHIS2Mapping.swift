@@ -46,9 +46,20 @@ public struct DHIS2Mapping: Sendable {
         public var location: SourceLocation
     }
 
+    /// A dimension whose categories are org units (centres, districts): indicators that break
+    /// down by it also send each category's figures to its org unit.
+    public struct OrgUnits: Sendable {
+        public var dimension: String
+        /// Category key -> org unit code; `nil` key: the "not recorded" cell (optional here).
+        public var options: [String?: String]
+        public var optionsLocation: SourceLocation
+    }
+
     public var file: String
     public var dataSet: String?
+    /// The org unit of the programme's totals.
     public var orgUnit: String
+    public var orgUnits: OrgUnits?
     /// DXF2 `attributeOptionCombo` (code), e.g. the funder.
     public var attributeOptionCombo: String?
     /// ADX attribute categories of the group, e.g. `FUNDER: UNDP`, in the order written.
@@ -61,7 +72,8 @@ public struct DHIS2Mapping: Sendable {
 // MARK: - Loading
 
 public enum DHIS2MappingLoader {
-    static let top = ["dhis2", "data_set", "org_unit", "attribute_option_combo", "attribute_options", "categories", "indicators"]
+    static let top = ["dhis2", "data_set", "org_unit", "org_units", "attribute_option_combo", "attribute_options", "categories", "indicators"]
+    static let orgUnits = ["dimension", "options"]
     static let category = ["category", "options"]
     static let indicator = ["period", "cumulative", "breakdowns"]
     static let breakdown = ["by", "period", "cumulative"]
@@ -131,6 +143,22 @@ public enum DHIS2MappingLoader {
             }
             var categories: [String: DHIS2Mapping.Category] = [:]
             let dimensionIds = definitions.dimensions.map(\.id)
+            var orgUnits: DHIS2Mapping.OrgUnits?
+            if let n = map["org_units"], let m = MappingReader(n, "org_units", keys: DHIS2MappingLoader.orgUnits, context: c),
+               let dimensionNode = m.require("dimension"), let dimension = c.nonEmptyString(dimensionNode, "`org_units.dimension`"),
+               let optionsNode = m.require("options"), let options = MappingReader(optionsNode, "the org units of `\(dimension)`", keys: [], context: c) {
+                if dimensionIds.contains(dimension) {
+                    var result: [String?: String] = [:]
+                    for entry in options.entries {
+                        let key: String? = c.isNull(entry.keyNode) ? nil : TextNormalization.nfc(entry.key)
+                        if let unit = code(entry.value, "The org unit of `\(key ?? "~")`") { result[key] = unit }
+                    }
+                    orgUnits = DHIS2Mapping.OrgUnits(dimension: dimension, options: result, optionsLocation: c.location(optionsNode))
+                } else {
+                    let hint = DidYouMean.closest(to: dimension, among: dimensionIds, .definitionsName).map { "Did you mean `\($0)`?" }
+                    c.error("unknown-dimension", at: c.location(dimensionNode), "`\(dimension)` is not a dimension of the definitions.", hint: hint)
+                }
+            }
             if let n = map["categories"], let m = MappingReader(n, "categories", keys: [], context: c) {
                 for entry in m.entries {
                     guard dimensionIds.contains(entry.key) else {
@@ -156,7 +184,7 @@ public enum DHIS2MappingLoader {
                 if m.entries.isEmpty { c.error("invalid-value", at: c.location(n), "`indicators` is empty; map at least one indicator to a data element.") }
             }
             guard let orgUnit else { return nil }
-            return DHIS2Mapping(file: c.file, dataSet: dataSet, orgUnit: orgUnit, attributeOptionCombo: aoc,
+            return DHIS2Mapping(file: c.file, dataSet: dataSet, orgUnit: orgUnit, orgUnits: orgUnits, attributeOptionCombo: aoc,
                                 attributeOptions: attributeOptions, categories: categories, indicators: indicators)
         }
 

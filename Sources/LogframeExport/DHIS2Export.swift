@@ -18,6 +18,7 @@ public enum DHIS2Export {
     public struct DataValue: Sendable, Equatable {
         public var dataElement: String
         public var period: DHIS2Period
+        public var orgUnit: String
         /// Category code -> option code, in the breakdown's dimension order; empty for a total.
         public var options: [Pair]
         public var value: String
@@ -85,33 +86,77 @@ public enum DHIS2Export {
                 check(b.cumulative, at: b.location)
             }
 
+            // The options of a cell's categories, in the order of `dimensions`; nil (with a
+            // problem) when one has no option.
+            func options(_ cell: CellFigures, _ dimensions: [String]) -> [Pair]? {
+                var options: [Pair] = []
+                for dimension in dimensions {
+                    guard let entry = cell.key.first(where: { $0.dimension == dimension }),
+                          let category = mapping.categories[dimension] else { return nil }
+                    let key = entry.category
+                    if let option = category.options[key] {
+                        options.append(Pair(category: category.code, option: option))
+                    } else {
+                        let known = category.options.keys.compactMap { $0 }
+                        let hint = key.flatMap { DidYouMean.closest(to: $0, among: known, .definitionsName) }.map { "Did you mean `\($0)` (the data has `\(key!)`)?" }
+                            ?? "Add `\(key ?? "~"): OPTION_CODE` to the options of `\(dimension)`."
+                        problem(.error("map-option-missing", at: category.optionsLocation,
+                                       "The options of `\(dimension)` have none for \(key.map { "`\($0)`" } ?? "\"not recorded\""), a category of \(report.id)'s breakdown: DHIS2 would refuse the value or the cells would no longer add up.",
+                                       hint: hint))
+                        return nil
+                    }
+                }
+                return options
+            }
+            // The org unit of a cell's category of the org-unit dimension; nil for "not recorded"
+            // without one (those records are in the programme's total only).
+            func orgUnit(_ cell: CellFigures, _ units: DHIS2Mapping.OrgUnits) -> String? {
+                guard let entry = cell.key.first(where: { $0.dimension == units.dimension }) else { return nil }
+                let key = entry.category
+                if let unit = units.options[key] { return unit }
+                if let key {
+                    problem(.error("map-option-missing", at: units.optionsLocation,
+                                   "The org units of `\(units.dimension)` have none for `\(key)`, a category of \(report.id)'s breakdown.",
+                                   hint: "Add `\(key): ORG_UNIT_CODE` to `org_units.options`."))
+                }
+                return nil
+            }
+
             for (p, period) in periods.enumerated() where p < figures.periods.count {
                 let figure = figures.periods[p]
                 let span = "\(figure.period.start)..\(figure.period.end)"
-                append(&values, indicatorMapping.period, figure.value, period, [],
+                let home = mapping.orgUnit
+                append(&values, indicatorMapping.period, figure.value, period, [], home,
                        comment: "logframe \(report.id): \(figures.countingUnit), period value \(span)")
-                append(&values, indicatorMapping.cumulative, figure.cumulative, period, [],
+                append(&values, indicatorMapping.cumulative, figure.cumulative, period, [], home,
                        comment: "logframe \(report.id): \(figures.countingUnit), cumulative \(model.programme.start)..\(figure.period.end)")
                 for b in indicatorMapping.breakdowns {
                     guard let breakdown = figures.breakdowns.first(where: { $0.dimensions == b.by }) else { continue }
                     for cell in breakdown.cells {
-                        var options: [Pair] = []
-                        for (dimension, key) in cell.key {
-                            guard let category = mapping.categories[dimension] else { continue }
-                            if let option = category.options[key] {
-                                options.append(Pair(category: category.code, option: option))
-                            } else {
-                                let known = category.options.keys.compactMap { $0 }
-                                let hint = key.flatMap { DidYouMean.closest(to: $0, among: known, .definitionsName) }.map { "Did you mean `\($0)` (the data has `\(key!)`)?" }
-                                    ?? "Add `\(key ?? "~"): OPTION_CODE` to the options of `\(dimension)`."
-                                problem(.error("map-option-missing", at: category.optionsLocation,
-                                               "The options of `\(dimension)` have none for \(key.map { "`\($0)`" } ?? "\"not recorded\""), a category of \(report.id)'s breakdown: DHIS2 would refuse the value or the cells would no longer add up.",
-                                               hint: hint))
-                            }
-                        }
-                        guard options.count == cell.key.count else { continue }
-                        append(&values, b.period, cell.periods[p], period, options, comment: nil)
-                        if p < cell.cumulative.count { append(&values, b.cumulative, cell.cumulative[p], period, options, comment: nil) }
+                        guard let options = options(cell, b.by) else { continue }
+                        append(&values, b.period, cell.periods[p], period, options, home, comment: nil)
+                        if p < cell.cumulative.count { append(&values, b.cumulative, cell.cumulative[p], period, options, home, comment: nil) }
+                    }
+                }
+                // Per org unit: the indicator's breakdown by the org-unit dimension gives each unit's
+                // total, and its cross-tab with a mapped breakdown each unit's cells (recomputed
+                // from the records like every cell, never split from the programme's figures).
+                guard let units = mapping.orgUnits else { continue }
+                if let byUnit = figures.breakdowns.first(where: { $0.dimensions == [units.dimension] }) {
+                    for cell in byUnit.cells {
+                        guard let unit = orgUnit(cell, units) else { continue }
+                        append(&values, indicatorMapping.period, cell.periods[p], period, [], unit, comment: nil)
+                        if p < cell.cumulative.count { append(&values, indicatorMapping.cumulative, cell.cumulative[p], period, [], unit, comment: nil) }
+                    }
+                }
+                for b in indicatorMapping.breakdowns where !b.by.contains(units.dimension) {
+                    let wanted = Set(b.by + [units.dimension])
+                    guard let breakdown = figures.breakdowns.first(where: { $0.dimensions.count == wanted.count && Set($0.dimensions) == wanted })
+                    else { continue }
+                    for cell in breakdown.cells {
+                        guard let unit = orgUnit(cell, units), let options = options(cell, b.by) else { continue }
+                        append(&values, b.period, cell.periods[p], period, options, unit, comment: nil)
+                        if p < cell.cumulative.count { append(&values, b.cumulative, cell.cumulative[p], period, options, unit, comment: nil) }
                     }
                 }
             }
@@ -121,16 +166,16 @@ public enum DHIS2Export {
 
     /// No data (a null figure) is left out; a 0 is sent.
     static func append(_ values: inout [DataValue], _ elements: DHIS2Mapping.DataElements?, _ figure: Figure,
-                       _ period: DHIS2Period, _ options: [Pair], comment: String?) {
+                       _ period: DHIS2Period, _ options: [Pair], _ orgUnit: String, comment: String?) {
         switch elements {
         case .value(let code)?:
             if let value = figure.value {
-                values.append(DataValue(dataElement: code, period: period, options: options, value: value.description, comment: comment))
+                values.append(DataValue(dataElement: code, period: period, orgUnit: orgUnit, options: options, value: value.description, comment: comment))
             }
         case .parts(let numerator, let denominator)?:
             // Parts exist only where the ratio has them; a zero denominator is still sent (it is a real 0).
-            if let n = figure.numerator { values.append(DataValue(dataElement: numerator, period: period, options: options, value: n.description, comment: comment)) }
-            if let d = figure.denominator { values.append(DataValue(dataElement: denominator, period: period, options: options, value: d.description, comment: comment)) }
+            if let n = figure.numerator { values.append(DataValue(dataElement: numerator, period: period, orgUnit: orgUnit, options: options, value: n.description, comment: comment)) }
+            if let d = figure.denominator { values.append(DataValue(dataElement: denominator, period: period, orgUnit: orgUnit, options: options, value: d.description, comment: comment)) }
         case nil: break
         }
     }
@@ -154,6 +199,7 @@ public enum DHIS2Export {
         if let aoc = mapping.attributeOptionCombo { top.append(("attributeOptionCombo", .string(aoc))) }
         top.append(("dataValues", .array(values.map { value in
             var fields: [(String, JSON)] = [("dataElement", .string(value.dataElement)), ("period", .string(value.period.dxf2))]
+            if value.orgUnit != mapping.orgUnit { fields.append(("orgUnit", .string(value.orgUnit))) }
             if let coc = value.categoryOptionCombo { fields.append(("categoryOptionCombo", .string(coc))) }
             // A string, as DHIS2 writes values; exact decimals, no exponent.
             fields.append(("value", .string(value.value)))
@@ -173,7 +219,7 @@ public enum DHIS2Export {
         }
         var out = "dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,comment,followup\n"
         for value in values {
-            out += [value.dataElement, value.period.dxf2, mapping.orgUnit, value.categoryOptionCombo, mapping.attributeOptionCombo,
+            out += [value.dataElement, value.period.dxf2, value.orgUnit, value.categoryOptionCombo, mapping.attributeOptionCombo,
                     value.value, nil, nil, value.comment, "false"].map(field).joined(separator: ",") + "\n"
         }
         return out
@@ -182,18 +228,20 @@ public enum DHIS2Export {
     static func adx(_ values: [DataValue], mapping: DHIS2Mapping, model: ReportModel) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<adx xmlns=\"urn:ihe:qrph:adx:2015\" exported=\"\(model.asOf)T00:00:00Z\">\n"
-        var order: [String] = []
-        var groups: [String: [DataValue]] = [:]
+        // One group per period and org unit, in the order the values come.
+        var order: [[String]] = []
+        var groups: [[String]: [DataValue]] = [:]
         for value in values {
             guard let period = value.period.adx else { continue }
-            if groups[period] == nil { order.append(period) }
-            groups[period, default: []].append(value)
+            let key = [period, value.orgUnit]
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(value)
         }
-        for period in order {
-            let attributes = [("orgUnit", mapping.orgUnit), ("period", period), ("dataSet", mapping.dataSet)]
+        for key in order {
+            let attributes = [("orgUnit", Optional(key[1])), ("period", key[0]), ("dataSet", mapping.dataSet)]
                 + mapping.attributeOptions.map { ($0.category, Optional($0.option)) }
             out += "  <group\(XMLText.attributes(attributes))>\n"
-            for value in groups[period]! {
+            for value in groups[key]! {
                 let attributes = [("dataElement", Optional(value.dataElement))] + value.options.map { ($0.category, Optional($0.option)) }
                     + [("value", value.value)]
                 out += "    <dataValue\(XMLText.attributes(attributes))/>\n"

@@ -260,6 +260,7 @@ def expected_values(figures, periods_dxf2):
                          (["sex", "child"], None, "LF_OC1_1_C_SEX_CHILD")]},
         "OP1.1": {"P": "LF_OP1_1_P_TOTAL", "C": "LF_OP1_1_C_TOTAL", "by": [(["sex"], "LF_OP1_1_P", "LF_OP1_1_C")]},
     }
+    centres = {"Füzuli": "AZ_FUZ_CRC", "Ağcabədi": "AZ_AGC_CRC", "Tərtər": "AZ_TER_CRC"}
     out = {}
     indicators = {i["id"]: i for i in figures["indicators"]}
     for ident in ("OC1.1", "OP1.1"):
@@ -267,23 +268,33 @@ def expected_values(figures, periods_dxf2):
         for p, period in enumerate(ind["periods"]):
             pid = periods_dxf2[p]
             if period["value"] is not None:
-                out[(m["P"], pid, None)] = number(period["value"])
+                out[(m["P"], pid, None, "AZ")] = number(period["value"])
             if period["cumulative"] is not None:
-                out[(m["C"], pid, None)] = number(period["cumulative"])
+                out[(m["C"], pid, None, "AZ")] = number(period["cumulative"])
+            # Each centre's total at its own org unit (the "not recorded" centre has none).
+            centre = next(b for b in ind["breakdowns"] if b["by"] == ["centre"])
+            for cell in centre["cells"]:
+                unit = centres.get(cell["key"]["centre"])
+                if unit is None:
+                    continue
+                if cell["periods"][p] is not None:
+                    out[(m["P"], pid, None, unit)] = number(cell["periods"][p])
+                if cell["cumulative"][p] is not None:
+                    out[(m["C"], pid, None, unit)] = number(cell["cumulative"][p])
             for by, de_p, de_c in m["by"]:
                 breakdown = next(b for b in ind["breakdowns"] if b["by"] == by)
                 for cell in breakdown["cells"]:
                     coc = "_".join(mapping["categories"][d][cell["key"][d]] for d in by)
                     if de_p and cell["periods"][p] is not None:
-                        out[(de_p, pid, coc)] = number(cell["periods"][p])
+                        out[(de_p, pid, coc, "AZ")] = number(cell["periods"][p])
                     if de_c and cell["cumulative"][p] is not None:
-                        out[(de_c, pid, coc)] = number(cell["cumulative"][p])
+                        out[(de_c, pid, coc, "AZ")] = number(cell["cumulative"][p])
     oc13 = indicators["OC1.3"]
     for p, period in enumerate(oc13["periods"]):
         pid = periods_dxf2[p]
         for key, de in (("numerator", "LF_OC1_3_NUM_P"), ("denominator", "LF_OC1_3_DEN_P")):
             if period[key] is not None:
-                out[(de, pid, None)] = number(period[key])
+                out[(de, pid, None, "AZ")] = number(period[key])
     return out
 
 
@@ -293,7 +304,7 @@ def test_datavaluesets_round_trip_against_the_json_report():
     assert sent["dataSet"] == "LF_AZ_UNDP_CRC_Q" and sent["orgUnit"] == "AZ" and sent["attributeOptionCombo"] == "UNDP"
     values = {}
     for v in sent["dataValues"]:
-        key = (v["dataElement"], v["period"], v.get("categoryOptionCombo"))
+        key = (v["dataElement"], v["period"], v.get("categoryOptionCombo"), v.get("orgUnit", sent["orgUnit"]))
         assert key not in values, f"{key} sent twice"
         assert isinstance(v["value"], str)
         values[key] = number(v["value"])
@@ -306,17 +317,17 @@ def test_datavaluesets_round_trip_against_the_json_report():
         del values[k]
     assert values == expected
     # A real 0 is sent.
-    assert values[("LF_OP1_1_P", "2021Q1", "NOT_RECORDED")] == 0
+    assert values[("LF_OP1_1_P", "2021Q1", "NOT_RECORDED", "AZ")] == 0
 
 
 def test_datavaluesets_csv_has_the_same_values_as_the_json():
     sent = json.loads(crc("dhis2"))
     rows = list(csv.reader(io.StringIO(crc("dhis2-csv"))))
     assert rows[0] == ["dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby", "lastupdated", "comment", "followup"]
-    from_csv = [(r[0], r[1], r[3] or None, r[5]) for r in rows[1:]]
-    from_json = [(v["dataElement"], v["period"], v.get("categoryOptionCombo"), v["value"]) for v in sent["dataValues"]]
+    from_csv = [(r[0], r[1], r[2], r[3] or None, r[5]) for r in rows[1:]]
+    from_json = [(v["dataElement"], v["period"], v.get("orgUnit", "AZ"), v.get("categoryOptionCombo"), v["value"]) for v in sent["dataValues"]]
     assert from_csv == from_json
-    assert all(r[2] == "AZ" and r[4] == "UNDP" for r in rows[1:])
+    assert all(r[4] == "UNDP" for r in rows[1:])
 
 
 def test_overlapping_people_total_is_sent_as_its_own_value():
@@ -328,13 +339,13 @@ def test_overlapping_people_total_is_sent_as_its_own_value():
     assert service["overlap"] > 0
     sent = json.loads(crc("dhis2"))
     cum = {v.get("categoryOptionCombo"): number(v["value"]) for v in sent["dataValues"]
-           if v["period"] == "2021Q4" and v["dataElement"] in ("LF_OC1_1_C_TOTAL", "LF_OC1_1_C_SERVICE")}
+           if v["period"] == "2021Q4" and v["dataElement"] in ("LF_OC1_1_C_TOTAL", "LF_OC1_1_C_SERVICE") and "orgUnit" not in v}
     total = cum.pop(None)
     assert total == number(oc11["current"]) == 1099
     assert sum(cum.values()) == total + number(service["overlap"]) != total
     adx = ET.fromstring(crc("adx").encode("utf-8"))
     ns = "{urn:ihe:qrph:adx:2015}"
-    q4 = next(g for g in adx.iter(ns + "group") if g.get("period") == "2021-10-01/P3M")
+    q4 = next(g for g in adx.iter(ns + "group") if g.get("period") == "2021-10-01/P3M" and g.get("orgUnit") == "AZ")
     adx_total = [d.get("value") for d in q4.iter(ns + "dataValue") if d.get("dataElement") == "LF_OC1_1_C_TOTAL"]
     assert adx_total == ["1099"]
 
@@ -535,3 +546,36 @@ def test_validate_checks_a_mapping_file_too(small):
     (folder / "people.csv").write_text("record_id,date,person_id,sex,service,score\n1,2021-03-02,P1,F,legal,3\n", encoding="utf-8")
     result = run("validate", "defs.yml", "--map", "map.yml", cwd=folder)
     assert result.returncode == 1 and "[map-period-unsupported]" in result.stderr
+
+
+def test_org_units_per_category_get_their_own_figures(small, tmp_path):
+    """`org_units`: each service's people go to the service's org unit, recomputed from the
+    records (its breakdown cell, and for sex its cross-tab cells), while the programme's total
+    stays at `org_unit`; the units' cumulative totals add up to more than it (P1 used both)."""
+    mapping = MAP.replace("org_unit: OU\n", "org_unit: OU\norg_units: {dimension: service, options: {business: OU_B, legal: OU_L}}\n")
+    folder = small(mapping=mapping)
+    defs = (folder / "defs.yml").read_text(encoding="utf-8").replace("by: [sex, service]", "by: [sex, service, [service, sex]]")
+    (folder / "defs.yml").write_text(defs, encoding="utf-8")
+    result = run("report", "defs.yml", "--format", "dhis2", "--map", "map.yml", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    sent = json.loads(result.stdout)
+    values = {(v["dataElement"], v["period"], v.get("orgUnit", sent["orgUnit"]), v.get("categoryOptionCombo")): v["value"]
+              for v in sent["dataValues"]}
+    assert values[("C_TOTAL", "2021Q4", "OU", None)] == "3"
+    assert values[("C_TOTAL", "2021Q4", "OU_B", None)] == "2"     # P1 (Q2), P2
+    assert values[("C_TOTAL", "2021Q4", "OU_L", None)] == "2"     # P3 (Q2), P1 (Q4)
+    assert values[("P_TOTAL", "2021Q4", "OU_L", None)] == "1"
+    assert values[("P_SEX", "2021Q4", "OU_L", "FEMALE")] == "1"   # from the service x sex cross-tab
+    assert values[("P_SEX", "2021Q2", "OU_L", "NOT_RECORDED")] == "1"
+    assert values[("P_SEX", "2021Q2", "OU_B", "NOT_RECORDED")] == "0"
+    adx = run("report", "defs.yml", "--format", "adx", "--map", "map.yml", cwd=folder)
+    assert adx.returncode == 0, adx.stderr
+    groups = [(g.get("period"), g.get("orgUnit")) for g in ET.fromstring(adx.stdout.encode()).iter("{urn:ihe:qrph:adx:2015}group")]
+    assert ("2021-10-01/P3M", "OU_L") in groups and len(groups) == len(set(groups))
+    xsd_check(ADX_XSD, adx.stdout, tmp_path, "units.adx.xml")
+    # A service without an org unit stops the export, located at the org units' options.
+    (folder / "map.yml").write_text(mapping.replace(", legal: OU_L", ""), encoding="utf-8")
+    out = folder / "out.json"
+    result = run("report", "defs.yml", "--format", "dhis2", "--map", "map.yml", "-o", out, cwd=folder)
+    assert result.returncode == 1 and not out.exists()
+    assert re.search(r"map\.yml:4:\d+: error: .*`legal`.*\[map-option-missing\]", result.stderr), result.stderr
