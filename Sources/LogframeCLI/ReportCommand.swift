@@ -28,6 +28,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
     var output: String?
 
+    @Flag(name: .customLong("no-audit"), help: "Leave out the audit appendix (rows by source, input files and their SHA-256) of a donor report. The JSON report always keeps its files.")
+    var noAudit = false
+
     static let formats = ["json", "md", "csv", "html", "xlsx"]
     static let styles = ReportStyles.all
 
@@ -100,7 +103,8 @@ struct ReportCommand: ParsableCommand {
             bytes = Data(JSONReport.build(model).serialized().utf8)
         case let format:
             let chosen = style ?? ReportStyles.defaultStyle(forDonor: definitions.programme.donor)
-            let document = ReportStyles.build(style: chosen, model: model)
+            var document = ReportStyles.build(style: chosen, model: model)
+            if noAudit { document.audit = nil }
             switch format {
             case "csv": bytes = Data(CSVRenderer.render(document).utf8)
             case "html": bytes = Data(HTMLRenderer.render(document).utf8)

@@ -45,6 +45,8 @@ enum UNICEFStyle {
                 if let sex = kit.sexBreakdown(figures), !girlsBoys.isEmpty { footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions]) }
             }
         }
+        // Girls, boys and children with disabilities are in the table; every breakdown, cell by cell, in the annex.
+        if let reference = kit.annexReference() { footnotes.append(reference) }
         var sections = [Section(heading: kit.t(.results), blocks: [.table(Table(name: "results", header: header, rows: rows, footnotes: footnotes))])]
         if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
