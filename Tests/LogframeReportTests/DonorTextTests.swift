@@ -177,12 +177,12 @@ struct DonorTextTests {
                         #expect(matches, "\(sample) IPTT: \(report.id) \(label) under its indicator, the figure is \(String(describing: cell.value.value))")
                         rows = rows[(i + 1)...]
                     }
-                    // The PIRS lists each cell with its figure: `Female 588`.
+                    // The PIRS lists each cell with its figure: `Female = 588`.
                     let percent = report.figures.countingUnit == "percent" || report.definition.unit?.text("en") == "%"
                     for cell in breakdown.cells {
                         let label = cell.label.map { $0.label.text("en") }.joined(separator: " × ")
                         let figure = DisplayFormat(language: "en").number(cell.value.value, decimals: report.definition.decimals, percent: percent)
-                        #expect(pirsText.contains("\(label) \(figure)"), "\(sample) PIRS: \(report.id) \(breakdown.dimensions) lacks \(label) \(figure)")
+                        #expect(pirsText.contains("\(label) = \(figure)"), "\(sample) PIRS: \(report.id) \(breakdown.dimensions) lacks \(label) = \(figure)")
                     }
                 }
             }

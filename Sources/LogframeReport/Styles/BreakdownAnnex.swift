@@ -63,10 +63,11 @@ extension StyleKit {
                                  format.number(ExactDecimal(breakdown.cells.count)), t(.breakdownAnnex))
     }
 
-    /// A breakdown in one line with its figures: `Female 300, Male 250, not recorded 9` (and the
-    /// overlap when people fall in several cells).
+    /// A breakdown in one line with its figures: `Female = 300, Male = 250, not recorded = 9`
+    /// (`=`, since a label may end in a number: `<5 = 169`), and the overlap when people fall in
+    /// several cells.
     func breakdownFiguresText(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures, _ breakdown: BreakdownFigures) -> String {
-        var text = breakdown.cells.map { "\(cellLabel($0)) \(valueText($0.value.value, indicator, figures))" }.joined(separator: ", ")
+        var text = breakdown.cells.map { "\(cellLabel($0)) = \(valueText($0.value.value, indicator, figures))" }.joined(separator: ", ")
         if let overlap = breakdown.overlap, !overlap.isZero { text += " (\(t(.overlapRow)): \(format.number(overlap)))" }
         return text
     }

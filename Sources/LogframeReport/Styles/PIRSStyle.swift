@@ -79,8 +79,8 @@ enum PIRSStyle {
 }
 
 extension StyleKit {
-    /// Each breakdown with its cells' current values (`Sex: Female 300, Male 250, not recorded
-    /// 9; Age: ...`); a breakdown of more than `foldAbove` cells is named with a pointer to the
+    /// Each breakdown with its cells' current values (`Sex: Female = 300, Male = 250, not
+    /// recorded = 9; Age: ...`); a breakdown of more than `foldAbove` cells is named with a pointer to the
     /// annex instead.
     func disaggregationsWithFigures(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> String {
         figures.breakdowns.map { breakdown in
