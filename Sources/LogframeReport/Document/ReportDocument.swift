@@ -88,6 +88,9 @@ public struct Row: Sendable {
         case group(depth: Int)
         /// A total or summary row.
         case total
+        /// A row that details the data row above it: a breakdown cell under its indicator
+        /// (`OP1.1 · Sex: Female`). Shown smaller and indented where the format can; data otherwise.
+        case detail
     }
 
     public var kind: Kind

@@ -203,6 +203,7 @@ public enum HTMLRenderer {
         case .data: rowClass = "data"
         case .group(let depth): rowClass = "group d\(min(max(depth, 0), 3))"
         case .total: rowClass = "total"
+        case .detail: rowClass = "data detail"
         }
         var cells = row.cells
         if cells.count < columns { cells += Array(repeating: Cell.empty, count: columns - cells.count) }

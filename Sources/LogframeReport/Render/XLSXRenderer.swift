@@ -259,6 +259,7 @@ struct XLSXWorkbookLayout {
             case .data: break
             case .group(let depth): base.bold = true; base.fill = Self.groupFill(depth: depth)
             case .total: base.bold = true; base.fill = Self.totalFill
+            case .detail: base.italic = true
             }
             // Runs of `.spanned` merge into the cell before them.
             var anchor: Int?

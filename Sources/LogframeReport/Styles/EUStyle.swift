@@ -52,7 +52,7 @@ enum EUStyle {
                         for cell in sex.cells {
                             let missing = cell.key.contains { $0.category == nil }
                             if missing, cell.value.value?.isZero ?? true { continue }
-                            rows.append(Row(.data, [
+                            rows.append(Row(.detail, [
                                 .empty, .text("\(indicator.id) · \(kit.cellLabel(cell))"), .empty,
                                 kit.valueCell(cell.value.value, indicator, figures), .empty, .empty, .empty, .empty,
                             ]))

@@ -81,7 +81,7 @@ enum IPTTStyle {
             var cells = Array(repeating: Cell.empty, count: columns)
             if kit.isFolded(breakdown) {
                 cells[1] = .text(kit.foldedReference(indicator, breakdown))
-                rows.append(Row(.data, cells))
+                rows.append(Row(.detail, cells))
                 continue
             }
             let by = kit.dimensionNames(breakdown.dimensions)
@@ -94,13 +94,13 @@ enum IPTTStyle {
                         line[firstPeriodColumn + 3 * i + 1] = kit.valueCell(cell.periods[i].value, indicator, figures)
                     }
                 }
-                rows.append(Row(.data, line))
+                rows.append(Row(.detail, line))
             }
             if let overlap = breakdown.overlap, !overlap.isZero {
                 var line = cells
                 line[1] = .text("\(indicator.id) · \(by): \(kit.t(.overlapRow))")
                 line[actualColumn] = .number(overlap, decimals: 0)
-                rows.append(Row(.total, line))
+                rows.append(Row(.detail, line))
             }
         }
         return rows
