@@ -32,6 +32,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
     var output: String?
 
+    @Flag(name: .customLong("no-audit"), help: "Leave out the audit appendix (rows by source, input files and their SHA-256) of a donor report. The JSON report always keeps its files.")
+    var noAudit = false
+
     static let formats = ["json", "md", "csv", "html", "xlsx", "iati", "dhis2", "dhis2-csv", "adx"]
     static let dhis2Formats = ["dhis2", "dhis2-csv", "adx"]
     static let styles = ReportStyles.all
@@ -143,7 +146,8 @@ struct ReportCommand: ParsableCommand {
             }
         case let format:
             let chosen = style ?? ReportStyles.defaultStyle(forDonor: definitions.programme.donor)
-            let document = ReportStyles.build(style: chosen, model: model)
+            var document = ReportStyles.build(style: chosen, model: model)
+            if noAudit { document.audit = nil }
             switch format {
             case "csv": bytes = Data(CSVRenderer.render(document).utf8)
             case "html": bytes = Data(HTMLRenderer.render(document).utf8)

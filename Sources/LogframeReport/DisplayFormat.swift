@@ -7,11 +7,11 @@ import LogframeDefinitions
 public struct DisplayFormat: Sendable {
     public var language: String
 
-    /// Thousands separator for Azerbaijani. Markdown asks for a no-break space (U+00A0) so that
-    /// `1 234,5` never wraps; the default stays U+0020 until every renderer's tests expect U+00A0.
+    /// Thousands separator for Azerbaijani: a no-break space (U+00A0), so that `1 234,5` never
+    /// wraps across lines in a table cell, in every style and format.
     public var azerbaijaniGrouping: String
 
-    public init(language: String, azerbaijaniGrouping: String = " ") {
+    public init(language: String, azerbaijaniGrouping: String = "\u{00A0}") {
         self.language = language
         self.azerbaijaniGrouping = azerbaijaniGrouping
     }

@@ -197,6 +197,7 @@ public enum Localization {
 
         // Breakdowns and charts.
         .byDimensions: ("By %1", "%1 üzrə"),
+        .byInline: ("by %1", "%1 üzrə"),
         .overlapNote: ("%1 - %2: %3 counted in more than one cell, so the cells add up to more than the total.", "%1 - %2: %3 bir neçə xanada sayılıb, ona görə xanaların cəmi ümumi dəyərdən çoxdur."),
         .notRecordedNote: ("%1 - %2: %3 not recorded.", "%1 - %2: %3 qeyd edilməyib."),
         .trendTitle: ("%1: values by period", "%1: dövrlər üzrə dəyərlər"),
@@ -217,6 +218,16 @@ public enum Localization {
         .files: ("Files (SHA-256)", "Fayllar (SHA-256)"),
         .reconciliation: ("%1: rows read %2 = used %3 + rejected %4. Used rows dated after %6 (%5) count in later reports, not in this one.", "%1: oxunmuş sətirlər %2 = istifadə edilmiş %3 + kənarlaşdırılmış %4. %6 tarixindən sonrakı istifadə edilmiş sətirlər (%5) bu hesabata deyil, sonrakı hesabatlara daxildir."),
         .inputFiles: ("Input files and their SHA-256", "Giriş faylları və onların SHA-256 dəyəri"),
+        .reconciliationAll: ("Every row read is accounted for (data sources: %1): rows read %2 = used %3 + rejected as invalid %4. Used rows dated after %6: %5; they count in later reports, not in this one.", "Oxunmuş hər sətir hesaba alınıb (məlumat mənbələri: %1): oxunmuş sətirlər %2 = istifadə edilmiş %3 + etibarsız sayılaraq kənarlaşdırılmış %4. %6 tarixindən sonrakı istifadə edilmiş sətirlər: %5; onlar bu hesabata deyil, sonrakı hesabatlara daxildir."),
+        .reconciliationRule: ("Per source, rows read = used + rejected; used rows dated after %1 count in later reports.", "Hər mənbə üzrə oxunmuş sətirlər = istifadə edilmiş + kənarlaşdırılmış; %1 tarixindən sonrakı istifadə edilmiş sətirlər sonrakı hesabatlara daxildir."),
+        .auditAppendix: ("Audit appendix: sources and input files", "Audit əlavəsi: mənbələr və giriş faylları"),
+        .file: ("File", "Fayl"),
+        .fileCount: ("Files", "Fayllar"),
+        .annexReference: ("More breakdowns, cell by cell, in %1: %2.", "Digər bölgülər, xana-xana, %1 bölməsindədir: %2."),
+        .foldedBreakdown: ("%1: %2 cells, in %3", "%1: %2 xana, %3 bölməsində"),
+        .ipttBreakdownNote: ("Rows under an indicator are its breakdowns (life-of-programme actual; per period the period's value for a non-cumulative indicator). A breakdown of more than %1 cells is in %2.", "Göstəricinin altındakı sətirlər onun bölgüləridir (proqram üzrə faktiki dəyər; kumulyativ olmayan göstəricidə hər dövrün dəyəri). %1 xanadan çox bölgü %2 bölməsindədir."),
+        .dataFiles: ("data files", "məlumat faylları"),
+        .filesIn: ("%1 files in %2", "%2 qovluğunda %1 fayl"),
         .definitionsFile: ("Definitions", "Təriflər"),
         .problems: ("Data problems found: errors %1, warnings %2 (logframe validate lists them).", "Aşkar edilmiş məlumat problemləri: xəta %1, xəbərdarlıq %2 (siyahını logframe validate göstərir)."),
         .naNote: ("n/a: no data, or a ratio whose denominator is zero; never counted as 0. Cumulative figures and breakdown cells are recomputed from the records, never added up from other figures; rounding happens only in this display.", "n/a: məlumat yoxdur və ya məxrəci sıfır olan nisbət; heç vaxt 0 kimi sayılmır. Kumulyativ rəqəmlər və bölgü xanaları digər rəqəmlərin cəmindən deyil, qeydlərdən yenidən hesablanır; yuvarlaqlaşdırma yalnız bu təqdimatda aparılır."),
@@ -246,4 +257,5 @@ public enum LabelKey: String, Sendable, CaseIterable {
     case byDimensions, overlapNote, notRecordedNote, trendTitle, progressTitle, breakdownTitle, trends, period, value
     case notes, dataSources, source, rowsRead, rowsUsed, rowsRejected, rowsAfterAsOf, files, reconciliation
     case inputFiles, definitionsFile, problems, naNote, dateNote
+    case reconciliationAll, reconciliationRule, auditAppendix, file, filesIn, dataFiles, fileCount, byInline, annexReference, foldedBreakdown, ipttBreakdownNote
 }

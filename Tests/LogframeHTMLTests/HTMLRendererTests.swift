@@ -69,7 +69,7 @@ func sampleDocument(language: String = "en", hostile: String? = nil) -> ReportDo
         let html = HTMLRenderer.render(sampleDocument(language: "az"))
         #expect(html.contains("<html lang=\"az\">"))
         #expect(html.contains("Ağcabədi, Şirvan, Füzuli"))
-        #expect(html.contains(">13 850,5</td>"))
+        #expect(html.contains(">13\u{00A0}850,5</td>"), "Azerbaijani thousands are separated by a no-break space")
         #expect(html.contains(">31.12.2024</time>"))
         #expect(html.contains(">Qeydlər</h2>"))
     }

@@ -18,12 +18,15 @@ public struct ReportDocument: Sendable {
     /// Under the title: programme id, donor, implementer, period covered, as-of date.
     public var subtitle: [String]
     public var sections: [Section]
-    /// Closing notes: row reconciliation, input files and their SHA-256, counting rules.
+    /// Closing notes: the reconciliation of rows in words, data problems, the n/a and date rules.
     public var notes: [Block]
+    /// The audit appendix, printed last: rows by source and every input file with its SHA-256.
+    /// Nil when the report leaves it out (`report --no-audit`).
+    public var audit: Section?
 
-    public init(style: String, language: String, title: String, subtitle: [String], sections: [Section], notes: [Block]) {
+    public init(style: String, language: String, title: String, subtitle: [String], sections: [Section], notes: [Block], audit: Section? = nil) {
         self.style = style; self.language = language; self.title = title; self.subtitle = subtitle
-        self.sections = sections; self.notes = notes
+        self.sections = sections; self.notes = notes; self.audit = audit
     }
 }
 
@@ -85,6 +88,9 @@ public struct Row: Sendable {
         case group(depth: Int)
         /// A total or summary row.
         case total
+        /// A row that details the data row above it: a breakdown cell under its indicator
+        /// (`OP1.1 · Sex: Female`). Shown smaller and indented where the format can; data otherwise.
+        case detail
     }
 
     public var kind: Kind
@@ -101,6 +107,10 @@ public enum Cell: Sendable {
     /// A percentage value (e.g. 69.875 for 69.9 %), shown with `decimals` digits and a % sign.
     case percent(ExactDecimal, decimals: Int)
     case date(CivilDate)
+    /// A number with a note in words after it, such as a baseline with its reference year
+    /// (`0 (2020)`): `text` is what Markdown, HTML and CSV show (it reads as text there);
+    /// XLSX stores the number, with the note in the cell's number format (`#,##0" (2020)"`).
+    case annotatedNumber(ExactDecimal, decimals: Int, percent: Bool, note: String, text: String)
     /// A change from a previous value, shown signed with an optional unit (`+7.1 pp`, `+3`, `-2`)
     /// and `decimals` digits; CSV and XLSX get the plain number.
     case change(ExactDecimal, decimals: Int, unit: String?)

@@ -53,6 +53,7 @@ public enum CSVRenderer {
         case .text(let s): return neutralise(ControlCharacters.escape(s))
         case .number(let v, let d), .percent(let v, let d), .change(let v, let d, _): return v.formatted(decimals: max(d, 0))
         case .date(let d): return d.description
+        case .annotatedNumber(_, _, _, _, let text): return neutralise(ControlCharacters.escape(text))
         case .status(let word, _): return neutralise(ControlCharacters.escape(word))
         case .progress(let v, _): return v.formatted(decimals: 1)
         case .notAvailable: return "n/a"

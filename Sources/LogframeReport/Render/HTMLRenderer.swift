@@ -43,6 +43,11 @@ public enum HTMLRenderer {
             for block in document.notes { out += render(block, format, words) }
             out += "</footer>\n"
         }
+        if let audit = document.audit {
+            out += "<footer class=\"notes audit\">\n<h2>\(escape(audit.heading))</h2>\n"
+            for block in audit.blocks { out += render(block, format, words) }
+            out += "</footer>\n"
+        }
         out += "</body>\n</html>\n"
         return out
     }
@@ -130,6 +135,7 @@ public enum HTMLRenderer {
                 switch cell {
                 case .number, .percent, .change, .date, .notAvailable: sawFigure[i] = true
                 case .text(let s): if !s.isEmpty { sawText[i] = true }
+                case .annotatedNumber: sawText[i] = true
                 case .status, .progress: sawText[i] = true
                 case .empty, .spanned: break
                 }
@@ -197,6 +203,7 @@ public enum HTMLRenderer {
         case .data: rowClass = "data"
         case .group(let depth): rowClass = "group d\(min(max(depth, 0), 3))"
         case .total: rowClass = "total"
+        case .detail: rowClass = "data detail"
         }
         var cells = row.cells
         if cells.count < columns { cells += Array(repeating: Cell.empty, count: columns - cells.count) }
@@ -215,6 +222,8 @@ public enum HTMLRenderer {
     static func cell(_ cell: Cell, span: Int, numericColumn: Bool, _ format: DisplayFormat, _ words: Words) -> String {
         let colspan = span > 1 ? " colspan=\"\(span)\"" : ""
         switch cell {
+        case .annotatedNumber(_, _, _, _, let s):
+            return "<td\(colspan)>\(text(s))</td>"
         case .text(let s):
             // Long text (an indicator's wording) keeps a readable column instead of a word per line.
             let long = span == 1 && s.count > 40 ? " class=\"long\"" : ""

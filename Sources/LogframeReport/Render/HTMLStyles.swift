@@ -66,6 +66,7 @@ table.report tr.group.d0 td { background: var(--band-0); color: #fff; border-col
 table.report tr.group.d1 td { background: var(--band-1); }
 table.report tr.group.d2 td { background: var(--band-2); }
 table.report tr.group.d3 td { background: var(--band-3); font-weight: 600; }
+table.report tr.detail td { font-size: 0.9em; color: #4a5361; }
 table.report tr.total td { font-weight: bold; border-top: 2px solid var(--navy); background: #f1f4f8; }
 table.report td.long { min-width: 14em; }
 td.progress { white-space: nowrap; min-width: 8.5em; }
@@ -89,6 +90,8 @@ figure.chart .legend .swatch-line { display: inline-block; width: 1.4em; height:
 figure.chart .legend .swatch-target { display: inline-block; width: 0.6em; height: 0.6em; border: 2px solid var(--target); transform: rotate(45deg); margin: 0 0.35em 0 1em; vertical-align: 0.05em; }
 
 footer.notes { margin-top: 2em; border-top: 1px solid var(--rule); font-size: 0.9em; color: #333a44; }
+footer.audit table.report { font-size: 0.72em; }
+footer.audit table.report th, footer.audit table.report td { padding: 0.1em 0.4em; }
 
 @media (max-width: 40rem) {
   body { padding: 1rem 0.75rem 2rem; font-size: 14px; }

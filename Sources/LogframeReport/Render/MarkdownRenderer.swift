@@ -7,7 +7,7 @@ import LogframeCore
 /// small table of their points.
 public enum MarkdownRenderer {
     public static func render(_ document: ReportDocument) -> String {
-        let format = DisplayFormat(language: document.language, azerbaijaniGrouping: "\u{00A0}")
+        let format = DisplayFormat(language: document.language)
         var out = "# \(escape(document.title))\n\n"
         if !document.subtitle.isEmpty {
             out += document.subtitle.map { escape($0) }.joined(separator: "  \n") + "\n\n"
@@ -19,6 +19,10 @@ public enum MarkdownRenderer {
         if !document.notes.isEmpty {
             out += "---\n\n## \(escape(Localization.text(.notes, document.language)))\n\n"
             for block in document.notes { out += render(block, format) }
+        }
+        if let audit = document.audit {
+            out += "## \(escape(audit.heading))\n\n"
+            for block in audit.blocks { out += render(block, format) }
         }
         return out
     }
@@ -93,7 +97,8 @@ public enum MarkdownRenderer {
                 }.joined(separator: " | ") + " |\n"
             }
         case .bars:
-            out += "| | |\n|---|---:|\n"
+            // A header row names the columns (an empty one reads as a broken table).
+            out += "| " + Localization.text(.indicator, format.language) + " | " + Localization.text(.value, format.language) + " |\n|---|---:|\n"
             for point in chart.points { out += "| \(escape(point.label)) | \(number(point.value)) |\n" }
         }
         return out + "\n"
@@ -105,6 +110,7 @@ public enum MarkdownRenderer {
         case .number(let v, let d): return format.number(v, decimals: max(d, 0))
         case .percent(let v, let d): return format.number(v, decimals: max(d, 0), percent: true)
         case .date(let d): return format.date(d)
+        case .annotatedNumber(_, _, _, _, let text): return escape(text)
         case .change(let v, let d, let unit): return escape(format.signed(v, decimals: d, unit: unit))
         case .status(let word, _): return escape(word)
         case .progress(_, let text): return escape(text)

@@ -48,12 +48,15 @@ struct XLSXWorkbookLayout {
     /// Labels of the summary sheet, in the document's language.
     struct Words {
         var summary: String, notes: String, table: String
+        var period: String, indicator: String, value: String, target: String
         init(language: String) {
             if language == "az" {
                 summary = "Xülasə"; notes = "Qeydlər"; table = "Cədvəl"
             } else {
                 summary = "Summary"; notes = "Notes"; table = "Table"
             }
+            period = Localization.text(.period, language); indicator = Localization.text(.indicator, language)
+            value = Localization.text(.value, language); target = Localization.text(.target, language)
         }
     }
 
@@ -95,6 +98,7 @@ struct XLSXWorkbookLayout {
         }
         for section in document.sections { collect(section.blocks, heading: section.heading) }
         collect(document.notes, heading: words.notes)
+        if let audit = document.audit { collect(audit.blocks, heading: audit.heading) }
 
         let summary = summarySheet(name: summaryName, tableSheets: tables.map(\.sheet))
         summary.selected = true
@@ -112,6 +116,7 @@ struct XLSXWorkbookLayout {
         let description = styles.index(XLSXStyle(wrap: true, vertical: "top"))
         let link = styles.index(XLSXStyle(link: true))
         let caption = styles.index(XLSXStyle(italic: true))
+        let chartHeader = styles.index(XLSXStyle(bold: true, fill: Self.headerFill, border: true))
 
         var r = 0
         sheet.set(r, 0, .text(XLSXText.cellText(document.title)), style: title); r += 1
@@ -128,6 +133,7 @@ struct XLSXWorkbookLayout {
                     for item in items {
                         sheet.set(r, 0, .text(XLSXText.cellText(item.term)), style: term)
                         sheet.set(r, 1, .text(XLSXText.cellText(item.description)), style: description)
+                        sheet.wraps(row: r, column: 1, item.description)
                         sheet.fit(column: 0, characters: item.term.count, cap: 40)
                         usesDescriptions = true
                         r += 1
@@ -142,14 +148,27 @@ struct XLSXWorkbookLayout {
                     r += 1
                 case .chart(let chart):
                     sheet.set(r, 0, .text(XLSXText.cellText(chart.title)), style: caption); r += 1
-                    let format = chart.unitIsPercent ? XLSXNumberFormat.percent(decimals: chart.decimals ?? 1) : chart.decimals.map(XLSXNumberFormat.number(decimals:))
-                    let numberStyle = styles.index(XLSXStyle(numberFormat: format))
+                    // Grouped, with the chart's decimals (else each value's own: whole numbers
+                    // as they are, 2 places otherwise, as the other formats show them).
+                    func numberStyle(_ value: ExactDecimal) -> Int {
+                        let decimals = chart.decimals ?? (chart.unitIsPercent ? 1 : DisplayFormat.defaultDecimals(value, percent: false))
+                        return styles.index(XLSXStyle(numberFormat: chart.unitIsPercent ? XLSXNumberFormat.percent(decimals: decimals) : XLSXNumberFormat.number(decimals: decimals)))
+                    }
+                    // The chart's data as a small table with its own header row.
+                    var names = [chart.kind == .trend ? words.period : words.indicator, words.value]
+                    if chart.targets.contains(where: { $0 != nil }) { names.append(words.target) }
+                    for (c, name) in names.enumerated() { sheet.set(r, c, .text(XLSXText.cellText(name)), style: chartHeader) }
+                    r += 1
                     for (i, point) in chart.points.enumerated() {
                         sheet.set(r, 0, .text(XLSXText.cellText(point.label)), style: 0)
                         sheet.fit(column: 0, characters: point.label.count, cap: 40)
-                        sheet.set(r, 1, point.value.map { .number($0.description) } ?? .text("n/a"), style: numberStyle)
+                        if let value = point.value {
+                            sheet.set(r, 1, .number(value.description), style: numberStyle(value))
+                        } else {
+                            sheet.set(r, 1, .text("n/a"), style: styles.index(XLSXStyle(horizontal: "right")))
+                        }
                         if i < chart.targets.count, let target = chart.targets[i] {
-                            sheet.set(r, 2, .number(target.description), style: numberStyle)
+                            sheet.set(r, 2, .number(target.description), style: numberStyle(target))
                         }
                         r += 1
                     }
@@ -169,6 +188,11 @@ struct XLSXWorkbookLayout {
             r += 1
             sheet.set(r, 0, .text(XLSXText.cellText(words.notes)), style: heading); r += 1
             blocks(document.notes)
+        }
+        if let audit = document.audit {
+            r += 1
+            sheet.set(r, 0, .text(XLSXText.cellText(audit.heading)), style: heading); r += 1
+            blocks(audit.blocks)
         }
         sheet.fit(column: 0, characters: 24)
         if usesDescriptions { sheet.setWidth(column: 1, 90) } else { sheet.fit(column: 1, characters: 30) }
@@ -207,6 +231,7 @@ struct XLSXWorkbookLayout {
             for c in 0..<columns { sheet.set(r + i, c, .none, style: headerStyle) }
             for cell in row where !covered.contains([i, cell.column]) {
                 sheet.set(r + i, cell.column, .text(XLSXText.cellText(cell.text)), style: headerStyle)
+                sheet.wraps(row: r + i, column: cell.column, span: cell.span, cell.text)
                 var bottom = i
                 while bottom + 1 < grid.count, !cell.text.isEmpty,
                       grid[bottom + 1].contains(where: { $0.column == cell.column && $0.span == cell.span && $0.text.isEmpty }) {
@@ -234,6 +259,7 @@ struct XLSXWorkbookLayout {
             case .data: break
             case .group(let depth): base.bold = true; base.fill = Self.groupFill(depth: depth)
             case .total: base.bold = true; base.fill = Self.totalFill
+            case .detail: base.italic = true
             }
             // Runs of `.spanned` merge into the cell before them.
             var anchor: Int?
@@ -250,6 +276,11 @@ struct XLSXWorkbookLayout {
                 let spans = c + 1 < row.cells.count && Self.isSpanned(row.cells[c + 1])
                 let (value, style, width) = self.cell(cell, base: base)
                 sheet.set(r, c, value, style: styles.index(style))
+                if style.wrap, case .text(let text) = cell {
+                    var span = 1
+                    while c + span < row.cells.count, Self.isSpanned(row.cells[c + span]) { span += 1 }
+                    sheet.wraps(row: r, column: c, span: span, text)
+                }
                 if !spans { sheet.fit(column: c, characters: width) }
             }
             r += 1
@@ -280,6 +311,9 @@ struct XLSXWorkbookLayout {
         case .number(let value, let decimals):
             style.numberFormat = XLSXNumberFormat.number(decimals: decimals)
             return (.number(value.description), style, Self.displayWidth(value, decimals: decimals))
+        case .annotatedNumber(let value, let decimals, let percent, let note, let text):
+            style.numberFormat = XLSXNumberFormat.annotated(percent ? XLSXNumberFormat.percent(decimals: decimals) : XLSXNumberFormat.number(decimals: decimals), note: note)
+            return (.number(value.description), style, text.count)
         case .percent(let value, let decimals):
             style.numberFormat = XLSXNumberFormat.percent(decimals: decimals)
             return (.number(value.description), style, Self.displayWidth(value, decimals: decimals) + 1)

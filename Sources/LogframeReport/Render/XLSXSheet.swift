@@ -46,6 +46,8 @@ final class XLSXSheet {
     private var merges: [String] = []
     private var hyperlinks: [(ref: String, location: String, display: String)] = []
     private var widths: [Int: Double] = [:]
+    /// Text of cells that wrap, per row: (first column, columns spanned, text), for row heights.
+    private var wrapped: [Int: [(column: Int, span: Int, text: String)]] = [:]
     private var fixedWidths: [Int: Double] = [:]
     /// Rows above the scroll area (title and header), frozen; 0 for none.
     var frozenRows = 0
@@ -80,6 +82,53 @@ final class XLSXSheet {
 
     func setWidth(column: Int, _ width: Double) { fixedWidths[column] = width }
 
+    /// Records a wrapping cell's text, so that its row is made high enough for every line:
+    /// Excel does not grow a row for wrapped text when it opens a file, and would show one line.
+    func wraps(row: Int, column: Int, span: Int = 1, _ text: String) {
+        guard !text.isEmpty else { return }
+        wrapped[row, default: []].append((column, max(span, 1), text))
+    }
+
+    /// The width a column gets in the file.
+    func width(of column: Int) -> Double { fixedWidths[column] ?? max(widths[column] ?? 10, 8) }
+
+    /// Points per line of 11-point Calibri, Excel's default row height.
+    static let lineHeight = 15.0
+
+    /// The height a row needs for its wrapped cells, nil for one line. Lines are estimated from
+    /// the column widths (about one character per width unit, less a margin, so an estimate errs
+    /// on the tall side), each explicit line break starting a new line.
+    func height(of row: Int) -> Double? {
+        guard let cells = wrapped[row] else { return nil }
+        var lines = 1
+        for cell in cells {
+            let total = (cell.column..<(cell.column + cell.span)).reduce(0.0) { $0 + self.width(of: $1) }
+            let perLine = max(1, Int(total * 0.95) - 1)
+            let needed = cell.text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { total, line in
+                total + Self.lineCount(String(line), perLine: perLine)
+            }
+            lines = max(lines, needed)
+        }
+        return lines > 1 ? Double(lines) * Self.lineHeight : nil
+    }
+
+    /// Lines a paragraph takes when words wrap at `perLine` characters (a word longer than a
+    /// line is cut, as Excel does).
+    static func lineCount(_ text: String, perLine: Int) -> Int {
+        var lines = 1, used = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(\.count) {
+            let needed = used == 0 ? word : used + 1 + word
+            if needed <= perLine {
+                used = needed
+            } else if used == 0 {
+                lines += (word - 1) / perLine; used = word % perLine == 0 ? perLine : word % perLine
+            } else {
+                lines += 1 + (max(word, 1) - 1) / perLine; used = word % perLine == 0 ? perLine : word % perLine
+            }
+        }
+        return lines
+    }
+
     func xml(strings: XLSXSharedStrings) -> String {
         let lastColumn = rows.reduce(0) { max($0, ($1.keys.max() ?? 0)) }
         var out = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
@@ -106,7 +155,11 @@ final class XLSXSheet {
         }
         out += "<sheetData>"
         for (r, row) in rows.enumerated() where !row.isEmpty {
-            out += "<row r=\"\(r + 1)\">"
+            if let height = height(of: r) {
+                out += "<row r=\"\(r + 1)\" ht=\"\(Self.decimal(height))\" customHeight=\"1\">"
+            } else {
+                out += "<row r=\"\(r + 1)\">"
+            }
             for c in row.keys.sorted() {
                 let cell = row[c]!
                 let ref = XLSXText.ref(row: r, column: c)

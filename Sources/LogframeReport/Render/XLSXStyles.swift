@@ -41,6 +41,12 @@ enum XLSXNumberFormat {
         return "+" + body + suffix + ";-" + body + suffix + ";" + body + suffix
     }
 
+    /// A format followed by a literal note: `#,##0" (2020)"`; the format alone without a note.
+    static func annotated(_ format: String, note: String) -> String {
+        let literal = note.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "\\", with: "")
+        return literal.isEmpty ? format : format + "\" " + literal + "\""
+    }
+
     static let date = "yyyy-mm-dd"
 }
 

@@ -46,3 +46,42 @@ extension StyleKit {
         "\(indicator.id) · \(cellLabel(cell))"
     }
 }
+
+// MARK: - Breakdowns in the main table, and folding long ones into the annex
+
+extension StyleKit {
+    /// A breakdown of more cells than this is folded: the main table names it and points to the
+    /// annex instead of listing its cells (issue 11: "more than about 12 cells").
+    static let foldAbove = 12
+
+    func isFolded(_ breakdown: BreakdownFigures) -> Bool { breakdown.cells.count > Self.foldAbove }
+
+    /// `OP1.1 · by District × Case type: 15 cells, in Annex: disaggregation`: the main table's
+    /// line for a folded breakdown.
+    func foldedReference(_ indicator: IndicatorDefinition, _ breakdown: BreakdownFigures) -> String {
+        "\(indicator.id) · " + t(.foldedBreakdown, t(.byInline, dimensionNames(breakdown.dimensions)),
+                                 format.number(ExactDecimal(breakdown.cells.count)), t(.breakdownAnnex))
+    }
+
+    /// A breakdown in one line with its figures: `Female = 300, Male = 250, not recorded = 9`
+    /// (`=`, since a label may end in a number: `<5 = 169`), and the overlap when people fall in
+    /// several cells.
+    func breakdownFiguresText(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures, _ breakdown: BreakdownFigures) -> String {
+        var text = breakdown.cells.map { "\(cellLabel($0)) = \(valueText($0.value.value, indicator, figures))" }.joined(separator: ", ")
+        if let overlap = breakdown.overlap, !overlap.isZero { text += " (\(t(.overlapRow)): \(format.number(overlap)))" }
+        return text
+    }
+
+    /// The main table's footnote pointing to the annex for the breakdowns it does not show:
+    /// `More breakdowns, cell by cell, in Annex: disaggregation: OP1.1 by Age, by Centre; ...`.
+    /// `shown` says which breakdowns the table shows itself.
+    func annexReference(shown: (IndicatorDefinition, BreakdownFigures) -> Bool = { _, _ in false }) -> String? {
+        var parts: [String] = []
+        for (indicator, figures, _) in indicators {
+            let rest = figures.breakdowns.filter { !shown(indicator, $0) }
+            guard !rest.isEmpty else { continue }
+            parts.append("\(indicator.id) " + rest.map { t(.byInline, dimensionNames($0.dimensions)) }.joined(separator: ", "))
+        }
+        return parts.isEmpty ? nil : t(.annexReference, t(.breakdownAnnex), parts.joined(separator: "; "))
+    }
+}

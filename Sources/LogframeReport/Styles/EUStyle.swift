@@ -36,14 +36,12 @@ enum EUStyle {
                         item.final ? kit.valueText(item.value, indicator, figures) + " (\(item.date.map { String($0.year) } ?? item.label))"
                                    : "\(item.label): " + kit.valueText(item.value, indicator, figures)
                     }
-                    var sources = kit.text(indicator.meansOfVerification)
-                    if case .computed(_, let ids) = indicator.computation {
-                        sources += (sources.isEmpty ? "" : " ") + "[\(kit.t(.sourcesWord)): \(ids.joined(separator: ", "))]"
-                    }
+                    // In words for the donor; source ids and file hashes are in the audit appendix.
+                    let sources = kit.meansOfVerification(indicator)
                     rows.append(Row(.data, [
                         .text(chain),
                         .text("\(indicator.id) \(indicator.title.text(kit.language))"),
-                        .text(kit.benchmarkText(indicator.baseline, indicator, yearOnly: true)),
+                        kit.benchmarkCell(indicator.baseline, indicator, yearOnly: true),
                         kit.valueCell(figures.current.value, indicator, figures),
                         kit.statusCell(verdict.status, style: "eu"),
                         .text(targets.isEmpty ? kit.format.notAvailable : targets.joined(separator: "; ")),
@@ -54,7 +52,7 @@ enum EUStyle {
                         for cell in sex.cells {
                             let missing = cell.key.contains { $0.category == nil }
                             if missing, cell.value.value?.isZero ?? true { continue }
-                            rows.append(Row(.data, [
+                            rows.append(Row(.detail, [
                                 .empty, .text("\(indicator.id) · \(kit.cellLabel(cell))"), .empty,
                                 kit.valueCell(cell.value.value, indicator, figures), .empty, .empty, .empty, .empty,
                             ]))
@@ -65,6 +63,10 @@ enum EUStyle {
             }
         }
         footnotes = [kit.t(.sexNote), kit.t(.codeNote)] + footnotes
+        // The sex lines are in the matrix; every other breakdown is referred to the annex.
+        if let reference = kit.annexReference(shown: { _, b in b.dimensions.count == 1 && kit.isSexDimension(b.dimensions[0]) }) {
+            footnotes.append(reference)
+        }
         var sections = [Section(heading: kit.t(.logframeMatrix), blocks: [.table(Table(name: "logframe", header: header, rows: rows, footnotes: footnotes))])]
         if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }

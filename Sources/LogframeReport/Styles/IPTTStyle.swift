@@ -53,15 +53,56 @@ enum IPTTStyle {
                 }
             }
             rows.append(Row(.data, cells))
+            rows += disaggregatedRows(kit, indicator, figures, columns: cells.count)
         }
         var footnotes = [tolerancePercent.map { kit.t(.ipttNote, $0) }
             ?? kit.t(.ipttNoteThresholds, kit.format.number(programme.onTrackThreshold * ExactDecimal(100)),
                      kit.format.number(programme.atRiskThreshold * ExactDecimal(100)))]
+        if kit.indicators.contains(where: { !$0.1.breakdowns.isEmpty }) {
+            footnotes.append(kit.t(.ipttBreakdownNote, String(StyleKit.foldAbove), kit.t(.breakdownAnnex)))
+        }
         for (indicator, figures, _) in kit.indicators { footnotes += kit.breakdownNotes(indicator, figures) }
         var sections = [Section(heading: kit.t(.styleIPTT), blocks: [.table(Table(name: "iptt", header: [top, leaf], rows: rows, footnotes: footnotes))])]
         // Per period, as the IPTT shows every figure.
         if let annex = kit.breakdownSection(withPeriods: true) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
         return kit.document(style: "iptt", styleTitle: .styleIPTT, sections: sections)
+    }
+
+    /// The rows under an indicator, as USAID IPTTs show them: one per breakdown cell (`OP1.1 ·
+    /// Sex: Female`) with its life-of-programme actual and, for an indicator that is not
+    /// cumulative, its value in each period (a cumulative cell value per period would be a sum of
+    /// period counts, which counting rule 2 forbids; the annex has the period values). A
+    /// breakdown of more than `StyleKit.foldAbove` cells is one line pointing to the annex.
+    static func disaggregatedRows(_ kit: StyleKit, _ indicator: IndicatorDefinition, _ figures: IndicatorFigures, columns: Int) -> [Row] {
+        let actualColumn = 9, firstPeriodColumn = 12
+        var rows: [Row] = []
+        for breakdown in figures.breakdowns {
+            var cells = Array(repeating: Cell.empty, count: columns)
+            if kit.isFolded(breakdown) {
+                cells[1] = .text(kit.foldedReference(indicator, breakdown))
+                rows.append(Row(.detail, cells))
+                continue
+            }
+            let by = kit.dimensionNames(breakdown.dimensions)
+            for cell in breakdown.cells {
+                var line = cells
+                line[1] = .text("\(indicator.id) · \(by): \(kit.cellLabel(cell))")
+                line[actualColumn] = kit.valueCell(cell.value.value, indicator, figures)
+                if !indicator.cumulative {
+                    for i in cell.periods.indices where firstPeriodColumn + 3 * i + 1 < columns {
+                        line[firstPeriodColumn + 3 * i + 1] = kit.valueCell(cell.periods[i].value, indicator, figures)
+                    }
+                }
+                rows.append(Row(.detail, line))
+            }
+            if let overlap = breakdown.overlap, !overlap.isZero {
+                var line = cells
+                line[1] = .text("\(indicator.id) · \(by): \(kit.t(.overlapRow))")
+                line[actualColumn] = .number(overlap, decimals: 0)
+                rows.append(Row(.detail, line))
+            }
+        }
+        return rows
     }
 }

@@ -17,14 +17,15 @@ enum PIRSStyle {
             let result = kit.resultDefinition(indicator.result)
             let words = indicator.expressionText.map { ExpressionWords.describe($0, language: kit.language) } ?? kit.t(.reportedByHand)
             let disaggregations = indicator.breakdowns.map(kit.dimensionNames).joined(separator: "; ")
+            // In words for the donor: source ids, file paths and hashes are in the audit appendix.
             var sources = kit.text(indicator.meansOfVerification)
-            if sources.isEmpty { sources = kit.t(.meansOfVerificationNone) }
             var sourceIds: [String] = []
             if case .computed(_, let ids) = indicator.computation {
                 sourceIds = ids
-                let files = model.sources.filter { ids.contains($0.id) }.flatMap { s in s.files.map { "\(s.id): \($0.path) (SHA-256 \($0.sha256.prefix(12)))" } }
-                sources += " [" + (files.isEmpty ? ids.joined(separator: ", ") : files.joined(separator: "; ")) + "]"
+                let files = ids.map(kit.sourceWords).joined(separator: "; ")
+                sources = sources.isEmpty ? files : "\(sources) (\(kit.t(.dataFiles)): \(files))"
             }
+            if sources.isEmpty { sources = kit.t(.meansOfVerificationNone) }
             let targets = kit.targetSchedule(indicator).map { item in
                 "\(item.final ? kit.t(.final) + " " : "")\(item.date.map(kit.date) ?? item.label): \(kit.valueText(item.value, indicator, figures))"
             }
@@ -35,7 +36,6 @@ enum PIRSStyle {
                 (kit.t(.unit), kit.text(indicator.unit).isEmpty ? kit.format.notAvailable : kit.text(indicator.unit)),
                 (kit.t(.countingUnit), kit.format.countingUnit(figures.countingUnit)),
                 (kit.t(.computationWords), words),
-                (kit.t(.computationWritten), indicator.expressionText ?? kit.t(.reportedByHand)),
             ]
             if figures.countingUnit == "percent" || figures.countingUnit == "ratio", let text = indicator.expressionText,
                let parts = ExpressionWords.ratioParts(text) {
@@ -43,7 +43,7 @@ enum PIRSStyle {
                 list.append((kit.t(.denominator), ExpressionWords.describe(parts.1, language: kit.language) + " = " + kit.format.number(figures.current.denominator)))
             }
             list += [
-                (kit.t(.disaggregations), disaggregations.isEmpty ? kit.t(.none) : disaggregations),
+                (kit.t(.disaggregations), disaggregations.isEmpty ? kit.t(.none) : kit.disaggregationsWithFigures(indicator, figures)),
                 (kit.t(.sourcesVerification), sources),
                 (kit.t(.frequency), frequency),
                 (kit.t(.baseline), kit.benchmarkText(indicator.baseline, indicator)),
@@ -54,13 +54,13 @@ enum PIRSStyle {
                 (kit.t(.sdgLinks), indicator.sdg.isEmpty ? kit.t(.none) : indicator.sdg.joined(separator: ", ")),
             ]
             if !figures.rowsMatched.isEmpty {
-                list.append((kit.t(.rowsMatched), figures.rowsMatched.map { "\($0.source): \(kit.format.number(ExactDecimal($0.rows)))" }.joined(separator: "; ")))
+                list.append((kit.t(.rowsMatched), figures.rowsMatched.map { "\(kit.sourceWords($0.source)): \(kit.format.number(ExactDecimal($0.rows)))" }.joined(separator: "; ")))
             }
             list.append((kit.t(.limitations), limitations.joined(separator: " ")))
             sections.append(Section(heading: "\(indicator.id) \(indicator.title.text(kit.language))", blocks: [.definitionList(list)] + kit.charts(indicator, figures)))
             rows.append(Row(.data, [
                 .text(indicator.id), .text(indicator.title.text(kit.language)), .text(list[1].description), .text(kit.text(indicator.unit)),
-                .text(words), .text(indicator.expressionText ?? ""), .text(disaggregations), .text(sources), .text(frequency),
+                .text(words), .text(disaggregations), .text(sources), .text(frequency),
                 kit.valueCell(indicator.baseline?.value, indicator, figures), kit.valueCell(indicator.target?.value, indicator, figures),
                 kit.statusCell(verdict.status, style: "pirs"),
                 .text(limitations.joined(separator: " ")),
@@ -68,7 +68,7 @@ enum PIRSStyle {
         }
         let header = [[
             HeaderCell("ID"), HeaderCell(kit.t(.indicator)), HeaderCell(kit.t(.definition)), HeaderCell(kit.t(.unit)),
-            HeaderCell(kit.t(.computationWords)), HeaderCell(kit.t(.computationWritten)), HeaderCell(kit.t(.disaggregations)),
+            HeaderCell(kit.t(.computationWords)), HeaderCell(kit.t(.disaggregations)),
             HeaderCell(kit.t(.sourcesVerification)), HeaderCell(kit.t(.frequency)), HeaderCell(kit.t(.baseline)),
             HeaderCell(kit.t(.target)), HeaderCell(kit.t(.status)), HeaderCell(kit.t(.limitations)),
         ]]
@@ -79,6 +79,17 @@ enum PIRSStyle {
 }
 
 extension StyleKit {
+    /// Each breakdown with its cells' current values (`Sex: Female = 300, Male = 250, not
+    /// recorded = 9; Age: ...`); a breakdown of more than `foldAbove` cells is named with a pointer to the
+    /// annex instead.
+    func disaggregationsWithFigures(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> String {
+        figures.breakdowns.map { breakdown in
+            isFolded(breakdown)
+                ? t(.foldedBreakdown, dimensionNames(breakdown.dimensions), format.number(ExactDecimal(breakdown.cells.count)), t(.breakdownAnnex))
+                : "\(dimensionNames(breakdown.dimensions)): \(breakdownFiguresText(indicator, figures, breakdown))"
+        }.joined(separator: "; ")
+    }
+
     /// The reporting frequency, from the kind of the programme's period ids.
     func frequency() -> String {
         guard let id = definitions.programme.periods.first?.id else { return t(.customPeriods) }
@@ -94,7 +105,7 @@ extension StyleKit {
         var out: [String] = []
         if case .reported = indicator.computation { out.append(t(.reportedByHand)) }
         for s in model.sources where sourceIds.contains(s.id) && s.rowsRejected > 0 {
-            out.append(t(.rejectedInSource, s.id, format.number(ExactDecimal(s.rowsRejected)), format.number(ExactDecimal(s.rowsRead))))
+            out.append(t(.rejectedInSource, sourceWords(s.id), format.number(ExactDecimal(s.rowsRejected)), format.number(ExactDecimal(s.rowsRead))))
         }
         for b in figures.breakdowns where b.dimensions.count == 1 {
             guard let cell = b.cells.first(where: { $0.key[0].category == nil }), let v = cell.value.value, !v.isZero else { continue }

@@ -46,6 +46,7 @@ enum SDGStyle {
         var footnotes = [kit.t(.sdgNote)]
         let unlinked = kit.indicators.filter { $0.0.sdg.isEmpty }.map(\.0.id)
         if !unlinked.isEmpty { footnotes.append(kit.t(.notLinkedSDG, unlinked.joined(separator: ", "))) }
+        if let reference = kit.annexReference() { footnotes.append(reference) }
         var main: [Block] = [.table(Table(name: "sdg", header: header, rows: rows, footnotes: footnotes))]
         if targets.isEmpty { main.insert(.paragraph(kit.t(.noSDG)), at: 0) }
         if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }

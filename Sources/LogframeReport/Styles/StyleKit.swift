@@ -92,6 +92,17 @@ struct StyleKit {
 
     func date(_ d: CivilDate) -> String { format.date(d) }
 
+    /// A baseline (or target) with its reference year as a cell: reads `0 (2020)` as before, and
+    /// is a number in XLSX. Without a value, the text "n/a".
+    func benchmarkCell(_ benchmark: Benchmark?, _ indicator: IndicatorDefinition, yearOnly: Bool = false) -> Cell {
+        guard let benchmark, let value = benchmark.value else { return .text(format.notAvailable) }
+        let figures = figuresById[indicator.id]
+        let note = benchmark.date.map { "(\(yearOnly ? String($0.year) : date($0)))" } ?? ""
+        return .annotatedNumber(value, decimals: places(value, indicator.decimals, percent: isPercent(indicator, figures)),
+                                percent: isPercent(indicator, figures), note: note,
+                                text: benchmarkText(benchmark, indicator, yearOnly: yearOnly))
+    }
+
     func benchmarkText(_ benchmark: Benchmark?, _ indicator: IndicatorDefinition, yearOnly: Bool = false) -> String {
         guard let benchmark, let value = benchmark.value else { return format.notAvailable }
         var text = valueText(value, indicator, figuresById[indicator.id])
@@ -180,9 +191,28 @@ struct StyleKit {
         cell.label.map { $0.label.text(language) }.joined(separator: " × ")
     }
 
-    /// A dimension's name for readers: its `title` in the report's language, else its id.
+    /// A dimension's name for readers: its `title` in the report's language, else its id in
+    /// words (`case_type` -> "Case type"), so that no identifier reaches a donor.
     func dimensionName(_ id: String) -> String {
-        definitions.dimension(id)?.title?.text(language) ?? id
+        if let title = definitions.dimension(id)?.title?.text(language), !title.isEmpty { return title }
+        return Self.words(id)
+    }
+
+    /// An identifier in words: `case_type` -> "Case type", `ageBand` -> "Age band".
+    static func words(_ id: String) -> String {
+        var out = ""
+        var previous: Character?
+        for ch in id {
+            if ch == "_" || ch == "-" || ch == "." {
+                if out.last != " " { out.append(" ") }
+            } else if ch.isUppercase, let p = previous, p.isLowercase {
+                out += " " + ch.lowercased()
+            } else {
+                out.append(out.isEmpty ? Character(ch.uppercased()) : ch)
+            }
+            previous = ch
+        }
+        return out.trimmingCharacters(in: .whitespaces)
     }
 
     /// The names of a (cross-)breakdown's dimensions: `Sex × child`.
@@ -218,7 +248,7 @@ struct StyleKit {
         subtitle.append(t(.programmePeriod, date(p.start), date(p.end)))
         subtitle.append(t(.asOf, date(model.asOf)))
         return ReportDocument(style: style, language: language, title: p.title.text(language), subtitle: subtitle,
-                              sections: sections, notes: notes())
+                              sections: sections, notes: notes(), audit: auditSection())
     }
 
     /// Per indicator: period values (cumulative to date for cumulative indicators) with the
@@ -247,33 +277,76 @@ struct StyleKit {
         return blocks.isEmpty ? nil : Section(heading: t(.trends), level: 0, blocks: blocks)
     }
 
+    /// The closing notes a donor reads: every row accounted for (counting rule 6), in words and
+    /// over all sources; data problems; what n/a means; how dates are written. The per-source
+    /// figures and the file hashes are the audit appendix (`auditSection`).
     func notes() -> [Block] {
         var blocks: [Block] = []
-        let header = [[HeaderCell(t(.source)), HeaderCell(t(.rowsRead)), HeaderCell(t(.rowsUsed)), HeaderCell(t(.rowsRejected)),
-                       HeaderCell(t(.rowsAfterAsOf)), HeaderCell(t(.files))]]
-        let rows = model.sources.map { s in
-            Row(.data, [.text(s.id), .number(ExactDecimal(s.rowsRead), decimals: 0), .number(ExactDecimal(s.rowsUsed), decimals: 0),
-                        .number(ExactDecimal(s.rowsRejected), decimals: 0), .number(ExactDecimal(s.rowsAfterAsOf), decimals: 0),
-                        .text(s.files.map { "\($0.path) (\($0.sha256.prefix(12)))" }.joined(separator: "; "))])
-        }
-        if !rows.isEmpty {
-            blocks.append(.table(Table(name: "sources", caption: t(.dataSources), header: header, rows: rows)))
-            for s in model.sources {
-                blocks.append(.paragraph(t(.reconciliation, s.id, format.number(ExactDecimal(s.rowsRead)), format.number(ExactDecimal(s.rowsUsed)),
-                                           format.number(ExactDecimal(s.rowsRejected)), format.number(ExactDecimal(s.rowsAfterAsOf)),
-                                           date(model.asOf))))
-            }
-            var files: [(term: String, description: String)] = []
-            for s in model.sources { for f in s.files { files.append((term: "\(s.id): \(f.path)", description: f.sha256)) } }
-            if !files.isEmpty {
-                blocks.append(.paragraph(t(.inputFiles)))
-                blocks.append(.definitionList(files))
-            }
+        if !model.sources.isEmpty {
+            let sum = { (rows: (SourceFigures) -> Int) in ExactDecimal(model.sources.reduce(0) { $0 + rows($1) }) }
+            blocks.append(.paragraph(t(.reconciliationAll, format.number(ExactDecimal(model.sources.count)),
+                                       format.number(sum(\.rowsRead)), format.number(sum(\.rowsUsed)), format.number(sum(\.rowsRejected)),
+                                       format.number(sum(\.rowsAfterAsOf)), date(model.asOf))))
         }
         blocks.append(.paragraph(t(.problems, String(model.errorCount), String(model.warningCount))))
         blocks.append(.paragraph(t(.naNote)))
         blocks.append(.paragraph(t(.dateNote)))
         return blocks
+    }
+
+    /// The audit appendix, last in every report: rows read, used, rejected and after the as-of
+    /// date per source (by the source ids of the definitions file, which an auditor matches
+    /// against it), then each input file once with its full SHA-256 and the sources reading it.
+    func auditSection() -> Section? {
+        guard !model.sources.isEmpty else { return nil }
+        let rowsHeader = [[HeaderCell(t(.source)), HeaderCell(t(.fileCount)), HeaderCell(t(.rowsRead)), HeaderCell(t(.rowsUsed)),
+                           HeaderCell(t(.rowsRejected)), HeaderCell(t(.rowsAfterAsOf))]]
+        let rows = model.sources.map { s in
+            Row(.data, [.text(s.id), .number(ExactDecimal(s.files.count), decimals: 0), .number(ExactDecimal(s.rowsRead), decimals: 0),
+                        .number(ExactDecimal(s.rowsUsed), decimals: 0), .number(ExactDecimal(s.rowsRejected), decimals: 0),
+                        .number(ExactDecimal(s.rowsAfterAsOf), decimals: 0)])
+        }
+        var blocks: [Block] = [.table(Table(name: "sources", caption: t(.dataSources), header: rowsHeader, rows: rows,
+                                            footnotes: [t(.reconciliationRule, date(model.asOf))]))]
+        // Each file once, in the order first read; an XML folder read as two sources (a form and
+        // its repeat group) is listed once with both.
+        var files: [(path: String, sha256: String, sources: [String])] = []
+        for s in model.sources {
+            for f in s.files {
+                if let i = files.firstIndex(where: { $0.path == f.path && $0.sha256 == f.sha256 }) {
+                    if !files[i].sources.contains(s.id) { files[i].sources.append(s.id) }
+                } else {
+                    files.append((f.path, f.sha256, [s.id]))
+                }
+            }
+        }
+        if !files.isEmpty {
+            let header = [[HeaderCell(t(.file)), HeaderCell("SHA-256"), HeaderCell(t(.source))]]
+            blocks.append(.table(Table(name: "files", caption: t(.inputFiles), header: header,
+                                       rows: files.map { Row(.data, [.text($0.path), .text($0.sha256), .text($0.sources.joined(separator: ", "))]) })))
+        }
+        return Section(heading: t(.auditAppendix), blocks: blocks)
+    }
+
+    /// A source in words for a donor, when no means of verification is written: its file name,
+    /// or the number of files and their folder (`23 files in meetings/`). Never the source id.
+    func sourceWords(_ id: String) -> String {
+        guard let s = model.sources.first(where: { $0.id == id }), let first = s.files.first else { return t(.meansOfVerificationNone) }
+        let name = { (path: String) in path.split(separator: "/").last.map(String.init) ?? path }
+        if s.files.count == 1 { return name(first.path) }
+        let folder = first.path.split(separator: "/").dropLast().last.map { "\($0)/" } ?? "./"
+        return t(.filesIn, format.number(ExactDecimal(s.files.count)), folder)
+    }
+
+    /// Means of verification for a donor: as written in the definitions, else the indicator's
+    /// data files in words (`sourceWords`), else "reported by hand".
+    func meansOfVerification(_ indicator: IndicatorDefinition) -> String {
+        let written = text(indicator.meansOfVerification)
+        if !written.isEmpty { return written }
+        if case .computed(_, let ids) = indicator.computation, !ids.isEmpty {
+            return ids.map(sourceWords).joined(separator: "; ")
+        }
+        return t(.reportedByHand)
     }
 }
 

@@ -26,12 +26,8 @@ enum UNDPStyle {
             guard !indicators.isEmpty else { continue }
             let resultText = "\(Localization.level(r.level, kit.language)) \(r.id): \(r.title.text(kit.language))"
             for (position, (indicator, figures, verdict)) in indicators.enumerated() {
-                var source = kit.text(indicator.meansOfVerification)
-                if case .computed(_, let ids) = indicator.computation {
-                    source += (source.isEmpty ? "" : " ") + "[\(ids.joined(separator: ", "))]"
-                } else if source.isEmpty {
-                    source = kit.t(.reportedByHand)
-                }
+                // In words for the donor; source ids and file hashes are in the audit appendix.
+                let source = kit.meansOfVerification(indicator)
                 let schedule = verdict.schedule
                 let milestones = schedule.map { item in
                     "\(item.final ? "\(kit.t(.final)) \(item.date.map { String($0.year) } ?? item.label)" : item.label): \(kit.valueText(item.value, indicator, figures))"
@@ -50,7 +46,7 @@ enum UNDPStyle {
                     // CSV renderer repeats it on every row.
                     position == 0 ? .text(resultText) : .empty,
                     .text("\(indicator.id) \(indicator.title.text(kit.language))"), .text(source),
-                    .text(kit.benchmarkText(indicator.baseline, indicator, yearOnly: true)),
+                    kit.benchmarkCell(indicator.baseline, indicator, yearOnly: true),
                     .text(milestones.isEmpty ? kit.format.notAvailable : milestones.joined(separator: "; ")),
                     .text(achieved.joined(separator: "; ")),
                     kit.shareCell(verdict.percentOfMilestone),
@@ -59,6 +55,7 @@ enum UNDPStyle {
             }
         }
         footnotes = [kit.t(.undpNote), [kit.t(.green), kit.t(.amber), kit.t(.red), kit.t(.grey)].joined(separator: "; ")] + footnotes
+        if let reference = kit.annexReference() { footnotes.append(reference) }
         var sections = [Section(heading: kit.t(.results), blocks: [.table(Table(name: "results-framework", header: header, rows: rows, footnotes: footnotes))])]
         if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }

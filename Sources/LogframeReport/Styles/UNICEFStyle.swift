@@ -33,18 +33,20 @@ enum UNICEFStyle {
                 // An indicator about children without a girls/boys split: say so (UNICEF asks for
                 // it). Indicators about adults, staff or families get no girls/boys line at all.
                 if girlsBoys.isEmpty, kit.countsOnlyChildren(indicator) {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty, .empty]))
+                    rows.append(Row(.detail, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty, .empty]))
                 }
                 for (label, value) in girlsBoys {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(label)"), .empty, kit.valueCell(value, indicator, figures), .empty, .empty, .empty]))
+                    rows.append(Row(.detail, [.text("\(indicator.id) · \(label)"), .empty, kit.valueCell(value, indicator, figures), .empty, .empty, .empty]))
                 }
                 if let disabled = kit.childrenWithDisabilities(indicator, figures) {
-                    rows.append(Row(.data, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.valueCell(disabled.value, indicator, figures), .empty, .empty, .empty]))
+                    rows.append(Row(.detail, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.valueCell(disabled.value, indicator, figures), .empty, .empty, .empty]))
                     footnotes += kit.breakdownNotes(indicator, figures, only: [disabled.dimensions])
                 }
                 if let sex = kit.sexBreakdown(figures), !girlsBoys.isEmpty { footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions]) }
             }
         }
+        // Girls, boys and children with disabilities are in the table; every breakdown, cell by cell, in the annex.
+        if let reference = kit.annexReference() { footnotes.append(reference) }
         var sections = [Section(heading: kit.t(.results), blocks: [.table(Table(name: "results", header: header, rows: rows, footnotes: footnotes))])]
         if let annex = kit.breakdownSection(withPeriods: false) { sections.append(annex) }
         if let trends = kit.trendsSection() { sections.append(trends) }
