@@ -95,6 +95,13 @@ public struct CSVScanner {
     /// Cells in the header (the count every row must have).
     var fieldCount: Int? { expectedFieldCount }
 
+    /// Swaps the last row's cells into `cells` (and `cells`' old array into the scanner, which
+    /// reuses its room for the next row): a copy would share the array, and the next row would
+    /// then allocate a new one.
+    mutating func lendFields(to cells: inout [CSVField]) {
+        swap(&fields, &cells)
+    }
+
     /// Continues at `offset`, on physical line `line`: where another scanner, started at a row
     /// start this one reached, stopped.
     mutating func resume(at offset: Int, line: Int) {
@@ -239,6 +246,8 @@ public struct CSVScanner {
         let count = bytes.count
         let quote = UInt8(ascii: "\"")
         let delimiter = self.delimiter
+        let delimiterBytes = CSVScanner.everyByte(delimiter)
+        guard let base = bytes.baseAddress else { return .end }
         while true {
             skipBlankLines()
             guard position < count else { return .end }
@@ -257,6 +266,14 @@ public struct CSVScanner {
                     var doubled = false
                     var closed = false
                     while i < count {
+                        if i + 8 <= count {
+                            // Eight bytes at a time up to the next quote or line break.
+                            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                            let hits = CSVScanner.bytesEqual(word, CSVScanner.quotes) | CSVScanner.bytesEqual(word, CSVScanner.lineFeeds)
+                                | CSVScanner.bytesEqual(word, CSVScanner.returns)
+                            if hits == 0 { i += 8; continue }
+                            i += hits.trailingZeroBitCount >> 3
+                        }
                         let byte = bytes[i]
                         if byte == quote {
                             if i + 1 < count, bytes[i + 1] == quote {
@@ -297,9 +314,17 @@ public struct CSVScanner {
                         fields.append(CSVField(start: contentStart, end: contentEnd, isQuoted: true, needsUnquoting: doubled))
                     }
                 } else {
-                    // Unquoted field: the hot loop.
+                    // Unquoted field: the hot loop. Eight bytes at a time up to the first
+                    // delimiter, line end or quote, then byte by byte from there.
                     let start = i
                     while i < count {
+                        if i + 8 <= count {
+                            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                            let hits = CSVScanner.bytesEqual(word, delimiterBytes) | CSVScanner.bytesEqual(word, CSVScanner.lineFeeds)
+                                | CSVScanner.bytesEqual(word, CSVScanner.returns) | CSVScanner.bytesEqual(word, CSVScanner.quotes)
+                            if hits == 0 { i += 8; continue }
+                            i += hits.trailingZeroBitCount >> 3
+                        }
                         let byte = bytes[i]
                         if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
                         if byte == quote, !warnedStrayQuote {
@@ -337,6 +362,24 @@ public struct CSVScanner {
             }
             return rejected ? .rejected : .row
         }
+    }
+
+    // MARK: - Eight bytes at a time
+
+    static let lineFeeds = everyByte(0x0A)
+    static let returns = everyByte(0x0D)
+    static let quotes = everyByte(UInt8(ascii: "\""))
+
+    @inline(__always)
+    static func everyByte(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// A word with the high bit set in each byte of `word` equal to that of `pattern` (every
+    /// byte the same): exact from the lowest byte up to the first equal one, which is all the
+    /// scanner reads of it (bytes above a match may be flagged wrongly by the borrow).
+    @inline(__always)
+    static func bytesEqual(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = word ^ pattern
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
     // MARK: - Cells

@@ -53,13 +53,13 @@ final class FieldDecoder {
     private var windowHits = 0
     /// How cells are decoded: by the field's type, or `.adjusted` when `missing`, `thousands`
     /// or `decimal` apply (decided once, so a field without them pays nothing per cell).
-    let mode: Mode
+    private(set) var mode: Mode
     /// The type's own mode, used by the `.adjusted` path once a cell is normalised.
     let plainMode: Mode
     /// `missing` texts and the number format (NumberFormat.swift); nil when none apply.
     let reading: CellReading?
 
-    enum Mode { case text, choices, integer, number, date, boolean, invalid, adjusted }
+    enum Mode { case text, choices, integer, number, date, boolean, invalid, adjusted, unread }
 
     /// Cells longer than this are refused unread (`cell-too-large`).
     let maxCellBytes: Int
@@ -97,6 +97,20 @@ final class FieldDecoder {
         }
         reading = CellReading(field)
         mode = reading == nil ? plainMode : .adjusted
+    }
+
+    /// Whether nothing but the empty and size checks can refuse this field's cells: plain text,
+    /// no `in:` list, no `pattern:`, no `missing` texts.
+    var checksOnlyPresence: Bool {
+        mode == .text && allowedSet == nil && regex == nil && invalidPattern == nil
+    }
+
+    /// For a field nothing reads: cells are checked as before (empty, `required`, size) but
+    /// not turned into values (the row gets null). Only for a field whose cells nothing else
+    /// can refuse (`checksOnlyPresence`), so every diagnostic stays as it was.
+    func skipValues() {
+        precondition(checksOnlyPresence)
+        mode = .unread
     }
 
     private static func normalized(_ value: Value) -> Value {
@@ -163,6 +177,8 @@ final class FieldDecoder {
             return checkOther(.bool(flag), bytes)
         case .invalid:
             return (.null, .type)
+        case .unread:
+            return (.null, nil)
         }
     }
 

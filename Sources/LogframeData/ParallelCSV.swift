@@ -107,6 +107,7 @@ extension SourceReader {
         let bytes = file.bytes
         var scanner = CSVScanner(bytes: bytes, file: display, delimiter: delimiter, fieldCount: fieldCount, startingAt: start)
         let decoders = source.fields.map { FieldDecoder(field: $0, maxCellBytes: definitions.maxCellBytes) }
+        for index in unreadFields { decoders[index].skipValues() }
         // Borrowed per cell, not retained (`decoders` holds them until the end).
         let decoderRefs = decoders.map { Unmanaged.passUnretained($0) }
         var row = [Value](repeating: .null, count: slotCount)
@@ -123,7 +124,7 @@ extension SourceReader {
             line = scanner.currentLine
             if rows & 1023 == 0, isCancelled() { break }
             guard scanner.nextRow(log: &log) == .row, log.errorCount + log.warningCount == 0 else { break }
-            record.load(scanner)
+            record.load(&scanner)
             guard decodeFields(&record, into: &row, decoders: decoderRefs, slots: rowSlots, display: display,
                                log: &log, stopAtProblem: true) != nil else { break }
             guard checkRow(&row, rejected: false, dateFieldFailed: false, dateLocation: { () -> SourceLocation? in nil }, line: scanner.rowLine,

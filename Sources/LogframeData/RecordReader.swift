@@ -43,8 +43,8 @@ struct CSVRecord: RecordReader {
 
     /// Moves to the row the scanner has just read.
     @inline(__always)
-    mutating func load(_ scanner: CSVScanner) {
-        cells = scanner.fields
+    mutating func load(_ scanner: inout CSVScanner) {
+        scanner.lendFields(to: &cells)
         rowStart = scanner.rowStart
         line = scanner.rowLine
     }

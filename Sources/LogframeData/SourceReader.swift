@@ -79,6 +79,8 @@ public final class SourceReader {
     private var xmlReader: XMLRecordReader?
     /// Set while `read(splitting:_:)` runs.
     private var makeHalf: (() -> ParallelHalf)?
+    /// Own fields (indices into `source.fields`) left undecoded by `decodeOnly(slots:)`.
+    private(set) var unreadFields: [Int] = []
 
     public init(source: SourceDefinition, definitions: Definitions) {
         self.source = source
@@ -89,6 +91,22 @@ public final class SourceReader {
         keySlots = source.key.compactMap { id in source.fieldIndex(id).map { source.scope.field(named: id)?.slot ?? $0 } }
         dateFieldIndex = source.dateField.flatMap { source.fieldIndex($0) }
         parentDateSlot = source.isDatedByParent ? source.dateField.flatMap { source.scope.field(named: $0)?.slot } : nil
+    }
+
+    /// Leaves undecoded the own fields outside `read` (the row slots the caller will look at)
+    /// that the reader does not need either (key, date, rules; nothing of a source with a
+    /// parent) and whose cells nothing but the empty and size checks can refuse (plain text,
+    /// no `in:`, `pattern:` or `missing`). Their cells are still checked, with the same
+    /// diagnostics; the rows hold null in their slots. Call before reading.
+    public func decodeOnly(slots read: Set<Int>) {
+        guard source.parent == nil else { return }
+        var needed = read.union(keySlots)
+        if let dateFieldIndex { needed.insert(slots[dateFieldIndex]) }
+        for rule in source.rules { needed.formUnion(rule.bound.slots) }
+        for (index, decoder) in decoders.enumerated() where !needed.contains(slots[index]) && decoder.checksOnlyPresence {
+            decoder.skipValues()
+            unreadFields.append(index)
+        }
     }
 
     /// Streams every record of every file of the source. `body` receives only accepted rows,
@@ -332,7 +350,7 @@ public final class SourceReader {
                 counts.rejected += 1
                 continue
             }
-            record.load(scanner)
+            record.load(&scanner)
             guard accept(&record, into: &row, decoders: decoderRefs, slots: rowSlots, display: display,
                          fileIndex: fileIndex, log: &log, keys: &keys) else {
                 counts.rejected += 1

@@ -193,6 +193,23 @@ public struct SourcePlan {
         }
     }
 
+    /// The row slots the pass reads: the date, and every field a filter, an argument or a
+    /// needed dimension refers to (the reader may leave the others undecoded).
+    var slotsRead: Set<Int> {
+        var slots: Set<Int> = []
+        if let dateSlot { slots.insert(dateSlot) }
+        for filter in filters { slots.formUnion(filter.slots) }
+        for list in argumentLists { for argument in list { slots.formUnion(argument.slots) } }
+        for dimension in neededDimensions {
+            switch dimensionReaders[dimension] {
+            case .field(let slot), .bands(let slot, _, _): slots.insert(slot)
+            case .expression(let expression): slots.formUnion(expression.slots)
+            case .unavailable: break
+            }
+        }
+        return slots
+    }
+
     /// Whether the source's records have a date (else they all fall in the undated bucket).
     public var isDated: Bool { dateSlot != nil }
 

@@ -43,9 +43,12 @@ public struct EngineOptions: Sendable {
     /// CSV files of at least this many bytes are read on two threads (nil: one thread). Tests
     /// lower it to split small files.
     public var parallelMinimumBytes: Int? = 8 << 20
-    public init(rowByRowCells: Bool = false, parallelMinimumBytes: Int? = 8 << 20) {
+    /// Decode every declared field, even those no figure reads (tests compare both ways).
+    public var decodeEveryField = false
+    public init(rowByRowCells: Bool = false, parallelMinimumBytes: Int? = 8 << 20, decodeEveryField: Bool = false) {
         self.rowByRowCells = rowByRowCells
         self.parallelMinimumBytes = parallelMinimumBytes
+        self.decodeEveryField = decodeEveryField
     }
 
     /// The default options, except that `LOGFRAME_SPLIT_BYTES` (a byte count; 0 = never) sets
@@ -111,6 +114,8 @@ struct Pass {
         swap(&main.multiTupleIds, &multiTupleIds)
         let reader = SourceReader(source: source, definitions: definitions)
         if let minimum = options.parallelMinimumBytes { reader.parallelMinimumBytes = minimum }
+        // Fields no figure reads are checked but not turned into values.
+        if !options.decodeEveryField { reader.decodeOnly(slots: plan.slotsRead) }
         // With fine groups, a large file's later part may be read on the second core into an
         // accumulator of its own, merged when the reader adopts that part (ParallelCSV.swift).
         let makeHalf: (() -> ParallelHalf)? = fast && reader.splitsLargeFiles && options.parallelMinimumBytes != nil ? {

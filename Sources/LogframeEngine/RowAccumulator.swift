@@ -61,8 +61,10 @@ final class RowAccumulator {
     private let ownersStart: UnsafeMutableBufferPointer<Int32>
     private let ownerList: UnsafeMutableBufferPointer<Int32>
     private let filters: UnsafeMutableBufferPointer<RowExpression>
-    /// The same filters flattened where they are conjunctions of field tests (else nil).
-    private let flatFilters: UnsafeMutableBufferPointer<FlatCondition?>
+    /// The same filters flattened where they are conjunctions of field tests (else nil),
+    /// borrowed from the plan's `flatFilters` (`plan` keeps them alive): taking a
+    /// `FlatCondition` out of a buffer per filter test retained its storage.
+    private let flatFilters: UnsafeMutableBufferPointer<FlatCondition.Borrowed?>
     /// Fine-group tuple tables per aggregate (nil for the row-by-row path and non-distinct).
     private let tuplesTable: UnsafeMutableBufferPointer<(table: Unmanaged<FineTuples>, column: Int)?>
     private unowned(unsafe) let fineGroups: FineGroups?
@@ -132,7 +134,7 @@ final class RowAccumulator {
         filters = .allocate(capacity: max(1, plan.filters.count))
         _ = filters.initialize(from: plan.filters)
         flatFilters = .allocate(capacity: max(1, plan.filters.count))
-        _ = flatFilters.initialize(from: plan.flatFilters)
+        _ = flatFilters.initialize(from: plan.flatFilters.map { $0?.borrowed })
         tuplesTable = .allocate(capacity: max(1, count))
         for a in 0..<count {
             tuplesTable.initializeElement(at: a, to: tuplesOf[a].map { (Unmanaged.passUnretained($0.table), $0.column) })
@@ -178,7 +180,6 @@ final class RowAccumulator {
         // (the buffers have room for at least one).
         filters.baseAddress!.deinitialize(count: plan.filters.count)
         filters.deallocate()
-        flatFilters.baseAddress!.deinitialize(count: plan.filters.count)
         flatFilters.deallocate()
         tuplesTable.deallocate()
         needed.baseAddress!.deinitialize(count: neededCount)
@@ -322,11 +323,28 @@ final class RowAccumulator {
     }
 
     /// Evaluates argument list `a` for this row: a tuple id for a distinct count, else a number.
+    /// The common cases, one plain field (a text for a distinct count, a number for the
+    /// others), are inlined into the row loop; the rest is `computeGeneralArguments`.
+    @inline(__always)
     private func computeArguments(_ a: Int, distinct: Bool, _ row: [Value]) {
-        if distinct, argumentSlot[a] >= 0, case .text(let text) = row[argumentSlot[a]] {
-            argumentTuple[a] = textIds.id(of: text, next: nextTupleId)
-            return
+        let slot = argumentSlot[a]
+        if slot >= 0 {
+            if distinct {
+                if case .text(let text) = row[slot] {
+                    argumentTuple[a] = textIds.id(of: text, next: nextTupleId)
+                    return
+                }
+            } else {
+                // The value of a plain field reference is its cell (`RowExpression.fieldSlot`).
+                if case .number(let n) = row[slot] { argumentNumber[a] = n } else { argumentNumber[a] = nil }
+                return
+            }
         }
+        computeGeneralArguments(a, distinct: distinct, row)
+    }
+
+    @inline(never)
+    private func computeGeneralArguments(_ a: Int, distinct: Bool, _ row: [Value]) {
         let arguments = plan.argumentLists[a]
         guard distinct else {
             if case .number(let n) = arguments[0].evaluate(row) {

@@ -21,6 +21,13 @@ public struct RowExpression: Sendable {
         if case .slot(let slot) = node { return slot }
         return nil
     }
+
+    /// The row slots the expression reads (so a reader can leave the others undecoded).
+    public var slots: Set<Int> {
+        var slots: Set<Int> = []
+        node.collectSlots(into: &slots)
+        return slots
+    }
 }
 
 public enum ExpressionParser {

@@ -34,6 +34,25 @@ indirect enum Node: Sendable {
     case coalesce([Node])
     case choose(Node, Node, Node)
 
+    /// Adds the row slots this node reads. Every case is listed (no `default`), so a new kind
+    /// of node cannot be forgotten here.
+    func collectSlots(into slots: inout Set<Int>) {
+        switch self {
+        case .constant: break
+        case .slot(let slot), .compareSlot(_, let slot, _): slots.insert(slot)
+        case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .has(let a, let b), .contains(let a, let b),
+             .startsWith(let a, let b), .arithmetic(_, let a, let b), .days(let a, let b):
+            a.collectSlots(into: &slots); b.collectSlots(into: &slots)
+        case .member(let a, _, _), .isNull(let a, _), .not(let a), .negate(let a), .year(let a), .quarter(let a), .month(let a),
+             .lower(let a), .upper(let a), .trim(let a), .length(let a):
+            a.collectSlots(into: &slots)
+        case .coalesce(let nodes):
+            for node in nodes { node.collectSlots(into: &slots) }
+        case .choose(let a, let b, let c):
+            a.collectSlots(into: &slots); b.collectSlots(into: &slots); c.collectSlots(into: &slots)
+        }
+    }
+
     var isCondition: Bool {
         switch self {
         case .compare, .compareSlot, .member, .isNull, .and, .or, .not, .has, .contains, .startsWith: return true

@@ -55,6 +55,28 @@ public struct FlatCondition: @unchecked Sendable {  // immutable; the terms are 
     /// Whether the row passes.
     @inline(__always)
     public func matches(_ row: [Value]) -> Bool {
+        FlatCondition.matches(row, terms, count)
+    }
+
+    /// The terms without their owner, for a loop that keeps this condition alive itself: a copy
+    /// of a `FlatCondition` retains its storage (one atomic increment and decrement per filter
+    /// test when it is taken out of a buffer), a copy of a `Borrowed` is two plain words.
+    public struct Borrowed: @unchecked Sendable {  // points into a FlatCondition's immutable storage
+        fileprivate let terms: UnsafeMutableBufferPointer<Term>
+        fileprivate let count: Int
+
+        /// Whether the row passes; valid while the `FlatCondition` it came from is alive.
+        @inline(__always)
+        public func matches(_ row: [Value]) -> Bool {
+            FlatCondition.matches(row, terms, count)
+        }
+    }
+
+    /// This condition's terms, borrowed (see `Borrowed`).
+    public var borrowed: Borrowed { Borrowed(terms: terms, count: count) }
+
+    @inline(__always)
+    private static func matches(_ row: [Value], _ terms: UnsafeMutableBufferPointer<Term>, _ count: Int) -> Bool {
         row.withUnsafeBufferPointer { values in
             for i in 0..<count {
                 switch terms[i] {

@@ -164,13 +164,34 @@ enum NullSemantics {
         return x < y ? -1 : (y < x ? 1 : 0)
     }
 
+    /// Whether two buffers of the same length hold the same bytes, eight at a time (the generic
+    /// `elementsEqual` went byte by byte: a `where service == "vocational_training"` cost
+    /// about 230 instructions per row).
+    @inline(__always)
+    static func sameBytes(_ p: UnsafeBufferPointer<UInt8>, _ q: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = p.count
+        guard n == q.count else { return false }
+        guard n > 0, let a = p.baseAddress, let b = q.baseAddress else { return true }
+        if a == b { return true }
+        var i = 0
+        while i + 8 <= n {
+            if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// Exact comparison of UTF-8 bytes (values and literals are NFC already), no allocation.
     @inline(__always)
     static func textEqual(_ x: String, _ y: String) -> Bool {
         let a = x.utf8, b = y.utf8
         guard a.count == b.count else { return false }
         if let equal = a.withContiguousStorageIfAvailable({ pa in
-            b.withContiguousStorageIfAvailable { pb in pa.elementsEqual(pb) }
+            b.withContiguousStorageIfAvailable { pb in sameBytes(pa, pb) }
         }), let equal {
             return equal
         }

@@ -195,6 +195,29 @@ func sharedData(_ relative: String) -> URL {
         }
     }
 
+    /// The scanner skips eight bytes at a time up to the next delimiter, line end or quote:
+    /// cells of every length end at every position of a word, in every line ending, and
+    /// quoted cells find their line breaks and doubled quotes wherever they fall.
+    @Test func cellsOfEveryLengthEndAtEveryOffset() {
+        for n in 1...24 {
+            let cell = String(repeating: "x", count: n)
+            let wide = String(repeating: "ə", count: n / 2) + (n % 2 == 1 ? "y" : "")
+            for ending in ["\n", "\r\n", "\r"] {
+                let text = "a;b" + ending + cell + ";" + wide + ending + wide + ";" + cell + ending
+                let result = scan(text, delimiter: UInt8(ascii: ";"))
+                #expect(result.rows == [[cell, wide], [wide, cell]], "length \(n)")
+                #expect(result.lines == [2, 3], "length \(n)")
+                #expect(result.log.diagnostics.isEmpty)
+            }
+            let text = "id,note\n1,\"" + cell + "\n" + wide + "\"\"" + cell + "\r\n,\"\n2," + cell + "5\" x\n3,\"" + wide + "\"\n"
+            let result = scan(text)
+            #expect(result.rows == [["1", cell + "\n" + wide + "\"" + cell + "\r\n,"], ["2", cell + "5\" x"], ["3", wide]], "length \(n)")
+            #expect(result.lines == [2, 5, 6], "length \(n)")
+            #expect(result.log.diagnostics.map(\.code) == ["csv-stray-quote"])
+            #expect(result.log.diagnostics.first?.location == SourceLocation(file: "t.csv", line: 5, column: n + 4))
+        }
+    }
+
     @Test func neverCrashesOnGarbage() {
         var generator = SystemRandomNumberGenerator()
         let alphabet: [UInt8] = Array("a,;\"\r\n|\t ".utf8) + [0xC3, 0xA4]

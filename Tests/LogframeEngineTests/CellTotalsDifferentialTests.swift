@@ -117,13 +117,18 @@ struct CellTotalsDifferentialTests {
         let rowByRow = Engine.totals(plan, options: EngineOptions(rowByRowCells: true, parallelMinimumBytes: nil))
         let split = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: 1000))
         #expect(split.rowsReadOnSecondThread > 0 && fine.rowsReadOnSecondThread == 0, "the split path was taken")
+        // The paths above leave the fields no figure reads undecoded (outreach's service); the
+        // same with every field decoded.
+        let everyField = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: nil, decodeEveryField: true))
+        let splitEveryField = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: 1000, decodeEveryField: true))
 
         let reference = Self.described(rowByRow, plan)
         #expect(reference.cells.count > 100)
         #expect(reference.cells.values.contains { $0.distinct != nil && $0.distinct!.perBucket.reduce(0, +) > 0 })
         #expect(reference.cells.values.contains { $0.sumSignificands.contains { $0 != 0 } })
         #expect(reference.cells.values.contains { $0.extremes.contains { $0 != nil } })
-        for (name, other) in [("fine groups", fine), ("split", split)] {
+        for (name, other) in [("fine groups", fine), ("split", split), ("every field decoded", everyField),
+                              ("split, every field decoded", splitEveryField)] {
             let described = Self.described(other, plan)
             #expect(described.sources == reference.sources, "\(name)")
             #expect(Set(described.cells.keys) == Set(reference.cells.keys), "\(name): cells \(Set(described.cells.keys).symmetricDifference(reference.cells.keys).sorted().prefix(8))")

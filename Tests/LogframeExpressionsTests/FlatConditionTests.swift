@@ -48,3 +48,26 @@ struct FlatConditionTests {
         #expect(FlatCondition(expression) == nil)
     }
 }
+
+/// Text equality compares eight bytes at a time: texts of every length up to 40 bytes, equal or
+/// differing in any one byte (first, inside a word, in the tail), short and long strings alike.
+@Suite struct TextEqualityTests {
+    @Test func everyLengthAndEveryDifferingByte() {
+        for n in 0...40 {
+            let text = String((0..<n).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            let copy = String(decoding: Array(text.utf8), as: UTF8.self)
+            #expect(NullSemantics.textEqual(text, copy), "length \(n)")
+            #expect(NullSemantics.compare(.equal, .text(text), .text(copy)))
+            #expect(!NullSemantics.textEqual(text, copy + "z"))
+            for i in 0..<n {
+                var bytes = Array(text.utf8)
+                bytes[i] = UInt8(ascii: "Z")
+                let other = String(decoding: bytes, as: UTF8.self)
+                #expect(!NullSemantics.textEqual(text, other), "length \(n), byte \(i)")
+                #expect(NullSemantics.compare(.notEqual, .text(text), .text(other)))
+            }
+        }
+        #expect(NullSemantics.textEqual("Ağcabədi", "Ağcabədi"))
+        #expect(!NullSemantics.textEqual("Ağcabədi", "Ağcabədı"))
+    }
+}
