@@ -14,7 +14,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("LOGFRAME_SHARED_DATA", "/work/shared/data"))
+# The public corpora: $LOGFRAME_SHARED_DATA, else ../shared/data beside the project (as CI has it),
+# else the workplace's copy.
+SHARED = Path(os.environ.get("LOGFRAME_SHARED_DATA") or next(
+    (p for p in (REPO.parent / "shared" / "data", Path("/work/shared/data")) if p.is_dir()),
+    REPO.parent / "shared" / "data"))
 FRICTIONLESS = SHARED / "frictionless"
 CSVLINT = SHARED / "csvlint-rb"
 
