@@ -35,11 +35,6 @@ struct ExplainCommand: ParsableCommand {
         }
     }
 
-    func usageError(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        return ExitCode(2)
-    }
-
     func run() throws {
         var frontend = Frontend(strict: options.strict)
         guard let definitions = frontend.loadDefinitions(options) else {
@@ -50,8 +45,7 @@ struct ExplainCommand: ParsableCommand {
             let ids = definitions.indicators.map(\.id)
             var message = "unknown indicator \"\(self.indicator)\""
             if let guess = DidYouMean.closest(to: self.indicator, among: ids, .commandLineId) { message += "; did you mean \"\(guess)\"?" }
-            message += "\n  = hint: the indicators are \(ids.joined(separator: ", "))"
-            throw usageError(message)
+            throw frontend.usageError(.error("unknown-indicator", at: nil, message, hint: "the indicators are \(ids.joined(separator: ", "))"))
         }
         let result = frontend.compute(definitions, asOf: asOf)
 
@@ -63,8 +57,8 @@ struct ExplainCommand: ParsableCommand {
                     ? "period \"\(period)\" starts after the as-of date \(result.asOf)"
                     : "unknown period \"\(period)\""
                 if !all.contains(period), let guess = DidYouMean.closest(to: period, among: all, .commandLineId) { message += "; did you mean \"\(guess)\"?" }
-                message += "\n  = hint: the periods reported as of \(result.asOf) are \(result.periods.map(\.id).joined(separator: ", "))"
-                throw usageError(message)
+                throw frontend.usageError(.error("unknown-period", at: nil, message,
+                                                 hint: "the periods reported as of \(result.asOf) are \(result.periods.map(\.id).joined(separator: ", "))"))
             }
             selectedPeriod = match
         }
@@ -77,8 +71,8 @@ struct ExplainCommand: ParsableCommand {
         let text = ExplainText(definitions: definitions, indicator: indicator, figures: figures, result: result,
                                period: selectedPeriod, records: records, limit: limit).render()
         frontend.printDiagnostics()
-        FileHandle.standardOutput.write(Data(text.utf8))
-        if frontend.exitCode != 0 { throw ExitCode(frontend.exitCode) }
+        Frontend.printOutput(text)
+        try frontend.finish()
     }
 }
 
