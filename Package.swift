@@ -43,14 +43,14 @@ let package = Package(
         ], swiftSettings: hotPath),
         // The report model (JSON report v1) and one renderer per format.
         .target(name: "LogframeReport", dependencies: [
-            "LogframeCore", "LogframeDefinitions", "LogframeEngine",
+            "LogframeCore", "LogframeExpressions", "LogframeDefinitions", "LogframeEngine",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // Definitions compiled to one SQL script of exact building blocks (docs/sql.md).
         .target(name: "LogframeSQL", dependencies: ["LogframeCore", "LogframeExpressions", "LogframeDefinitions"]),
         // Thin commands over the stages.
         .target(name: "LogframeCLI", dependencies: [
-            "LogframeCore", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport", "LogframeSQL",
+            "LogframeCore", "LogframeExpressions", "LogframeDefinitions", "LogframeData", "LogframeEngine", "LogframeReport", "LogframeSQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "logframe", dependencies: ["LogframeCLI"]),

@@ -3,6 +3,7 @@ import Foundation
 import LogframeCore
 import LogframeDefinitions
 import LogframeEngine
+import LogframeExpressions
 
 /// `logframe explain DEFS ID`: how one indicator's figures were computed, for a person who must
 /// defend the number to an auditor (SPEC section 8). The figures come from `Engine.run`, as in
@@ -103,7 +104,8 @@ struct ExplainText {
         case .computed(_, let sources):
             let written = indicator.expressionText ?? ""
             out += "Value, as written:  \(written)\n"
-            out += "In words:           \(ExplainWords.describe(written, definitions: definitions))\n"
+            let titles = ExpressionWords.Names(indicator: { id in definitions.indicators.first { $0.id == id }?.title.text() })
+            out += "In words:           \(ExpressionWords.describe(written, language: "en", mode: .asWritten, names: titles))\n"
             out += "Sources:            \(sources.joined(separator: ", "))\n"
         case .reported:
             out += "Value:              entered by hand, by period (no records are counted)\n"
