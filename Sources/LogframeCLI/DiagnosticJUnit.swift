@@ -71,11 +71,15 @@ enum DiagnosticJUnit {
         """
     }
 
-    /// One diagnostic on one line: `path:line:col: severity: message [code] (hint: ...)`.
+    /// One diagnostic on one line: `path:line:col: severity: message [code] (hint: ...)`, then
+    /// each note: `(note: path:line:col: message)`.
     static func line(_ d: Diagnostic) -> String {
         var text = d.location.map { $0.description + ": " } ?? ""
         text += "\(d.severity.rawValue): \(d.message) [\(d.code)]"
         if let hint = d.hint { text += " (hint: \(hint))" }
+        for note in d.notes {
+            text += " (note: " + (note.location.map { $0.description + ": " } ?? "") + note.message + ")"
+        }
         return text
     }
 

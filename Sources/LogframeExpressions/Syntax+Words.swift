@@ -100,8 +100,9 @@ public struct ExpressionWords {
     func grouped(_ syntax: Syntax) -> String {
         switch syntax.kind {
         case .binary: return "(" + words(syntax) + ")"
-        // "(A as a percentage of B) plus C": the percentage is one term.
-        case .call(let name, let arguments, _) where (name == "percent" || name == "ratio") && arguments.count == 2:
+        // "(A as a percentage of B) plus C": the percentage is one term. (Not yet in `explain`'s
+        // as-written words, whose text is kept as it was.)
+        case .call(let name, let arguments, _) where mode == .plain && (name == "percent" || name == "ratio") && arguments.count == 2:
             return "(" + words(syntax) + ")"
         default: return words(syntax)
         }
