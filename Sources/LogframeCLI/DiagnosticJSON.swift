@@ -1,5 +1,4 @@
 import LogframeCore
-import LogframeReport
 
 /// Diagnostics as one JSON document (SPEC section 7), keys in a fixed order:
 ///
