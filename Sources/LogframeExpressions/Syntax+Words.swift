@@ -106,7 +106,6 @@ public struct ExpressionWords {
             return "(" + words(syntax) + ")"
         default: return words(syntax)
         }
-        return words(syntax)
     }
 
     static let arithmetic: [BinaryOperator: ExpressionWord] = [.add: .plus, .subtract: .minus, .multiply: .times, .divide: .dividedBy]
