@@ -1,5 +1,4 @@
 import LogframeCore
-import LogframeReport
 
 /// Diagnostics as one JSON document (SPEC section 7), keys in a fixed order:
 ///
@@ -8,20 +7,25 @@ import LogframeReport
 ///      "summary": {"errors", "warnings", "sources": [{"id", "rowsRead", "rowsUsed", "rowsRejected", "files"}]}}
 ///
 /// `line`, `column` and `hint` are null when unknown; `file` is null for a problem with no file.
+/// A diagnostic with notes (a `duplicate-key`'s first occurrence) has `"notes": [{"file",
+/// "line", "column", "message"}]` after its `hint`; one without has no `notes` key.
 /// `suppressed` lists, per file and code, the diagnostics beyond the cap of 100 that were
 /// counted (in `errors`/`warnings`) but not listed.
 enum DiagnosticJSON {
     static func render(_ log: DiagnosticLog, summary: ValidationSummary) -> String {
+        func place(_ location: SourceLocation?) -> [(String, JSON)] {
+            [("file", location.map { .string($0.file) } ?? .null),
+             ("line", location?.line.map { .number(String($0)) } ?? .null),
+             ("column", location?.column.map { .number(String($0)) } ?? .null)]
+        }
         let diagnostics: [JSON] = log.sorted.map { d in
-            .object([
-                ("severity", .string(d.severity.rawValue)),
-                ("code", .string(d.code)),
-                ("file", d.location.map { .string($0.file) } ?? .null),
-                ("line", d.location?.line.map { .number(String($0)) } ?? .null),
-                ("column", d.location?.column.map { .number(String($0)) } ?? .null),
-                ("message", .string(d.message)),
-                ("hint", d.hint.map { .string($0) } ?? .null),
-            ])
+            var members: [(String, JSON)] = [("severity", .string(d.severity.rawValue)), ("code", .string(d.code))]
+            members += place(d.location)
+            members += [("message", .string(d.message)), ("hint", d.hint.map { .string($0) } ?? .null)]
+            if !d.notes.isEmpty {
+                members.append(("notes", .array(d.notes.map { .object(place($0.location) + [("message", .string($0.message))]) })))
+            }
+            return .object(members)
         }
         let suppressed: [JSON] = log.suppressed.sorted { $0.key < $1.key }.map { key, count in
             .object([

@@ -71,11 +71,15 @@ enum DiagnosticJUnit {
         """
     }
 
-    /// One diagnostic on one line: `path:line:col: severity: message [code] (hint: ...)`.
+    /// One diagnostic on one line: `path:line:col: severity: message [code] (hint: ...)`, then
+    /// each note: `(note: path:line:col: message)`.
     static func line(_ d: Diagnostic) -> String {
         var text = d.location.map { $0.description + ": " } ?? ""
         text += "\(d.severity.rawValue): \(d.message) [\(d.code)]"
         if let hint = d.hint { text += " (hint: \(hint))" }
+        for note in d.notes {
+            text += " (note: " + (note.location.map { $0.description + ": " } ?? "") + note.message + ")"
+        }
         return text
     }
 
@@ -83,26 +87,8 @@ enum DiagnosticJUnit {
         diagnostics.first { $0.severity == .error }?.code ?? suppressed.first?.0.code ?? diagnostics.first?.code ?? "warning"
     }
 
-    /// XML text and attribute escaping; characters XML 1.0 cannot carry become U+FFFD.
+    /// XML text and attribute escaping (`XMLEscaper.junit`).
     static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                if v < 0x20 || v == 0xFFFE || v == 0xFFFF {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        XMLEscaper.junit.escape(text)
     }
 }

@@ -29,24 +29,36 @@ enum DiagnosticText {
             out += location.description + ": "
         }
         out += "\(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
-        if let location = diagnostic.location, let line = location.line, let text = lines.line(line, of: location.file) {
-            let number = String(line)
-            let gutter = String(repeating: " ", count: number.count)
-            // Control characters of the line are shown escaped (a tab stays a tab).
-            let shown = String(String.UnicodeScalarView(text.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
-                scalar == "\t" || !ControlCharacters.isUnsafe(scalar) ? [scalar] : Array(ControlCharacters.escaped(scalar).unicodeScalars)
-            }))
-            out += " \(number) | \(shown)\n"
-            if let column = location.column, column >= 1 {
-                // Keep tabs so the caret lines up under the same characters.
-                let prefix = text.unicodeScalars.prefix(column - 1).map { scalar -> String in
-                    scalar == "\t" ? "\t" : ControlCharacters.isUnsafe(scalar) ? String(repeating: " ", count: ControlCharacters.escaped(scalar).count) : " "
-                }.joined()
-                out += " \(gutter) | \(prefix)^\n"
-            }
-        }
+        out += quote(diagnostic.location, lines: &lines)
         if let hint = diagnostic.hint {
             out += "  = hint: \(hint)\n"
+        }
+        // Each note on its own, with its place quoted as the diagnostic's is:
+        //     services.csv:4:1: note: the record_id "R-7" is first used here
+        for note in diagnostic.notes {
+            out += (note.location.map { $0.description + ": " } ?? "") + "note: \(note.message)\n"
+            out += quote(note.location, lines: &lines)
+        }
+        return out
+    }
+
+    /// The line a location points to and a caret under its column.
+    static func quote(_ location: SourceLocation?, lines: inout SourceLines) -> String {
+        guard let location, let line = location.line, let text = lines.line(line, of: location.file) else { return "" }
+        var out = ""
+        let number = String(line)
+        let gutter = String(repeating: " ", count: number.count)
+        // Control characters of the line are shown escaped (a tab stays a tab).
+        let shown = String(String.UnicodeScalarView(text.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
+            scalar == "\t" || !ControlCharacters.isUnsafe(scalar) ? [scalar] : Array(ControlCharacters.escaped(scalar).unicodeScalars)
+        }))
+        out += " \(number) | \(shown)\n"
+        if let column = location.column, column >= 1 {
+            // Keep tabs so the caret lines up under the same characters.
+            let prefix = text.unicodeScalars.prefix(column - 1).map { scalar -> String in
+                scalar == "\t" ? "\t" : ControlCharacters.isUnsafe(scalar) ? String(repeating: " ", count: ControlCharacters.escaped(scalar).count) : " "
+            }.joined()
+            out += " \(gutter) | \(prefix)^\n"
         }
         return out
     }

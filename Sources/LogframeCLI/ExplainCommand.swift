@@ -3,6 +3,7 @@ import Foundation
 import LogframeCore
 import LogframeDefinitions
 import LogframeEngine
+import LogframeExpressions
 
 /// `logframe explain DEFS ID`: how one indicator's figures were computed, for a person who must
 /// defend the number to an auditor (SPEC section 8). The figures come from `Engine.run`, as in
@@ -35,11 +36,6 @@ struct ExplainCommand: ParsableCommand {
         }
     }
 
-    func usageError(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        return ExitCode(2)
-    }
-
     func run() throws {
         var frontend = Frontend(strict: options.strict)
         guard let definitions = frontend.loadDefinitions(options) else {
@@ -50,8 +46,7 @@ struct ExplainCommand: ParsableCommand {
             let ids = definitions.indicators.map(\.id)
             var message = "unknown indicator \"\(self.indicator)\""
             if let guess = DidYouMean.closest(to: self.indicator, among: ids, .commandLineId) { message += "; did you mean \"\(guess)\"?" }
-            message += "\n  = hint: the indicators are \(ids.joined(separator: ", "))"
-            throw usageError(message)
+            throw frontend.usageError(.error("unknown-indicator", at: nil, message, hint: "the indicators are \(ids.joined(separator: ", "))"))
         }
         let result = frontend.compute(definitions, asOf: asOf)
 
@@ -63,8 +58,8 @@ struct ExplainCommand: ParsableCommand {
                     ? "period \"\(period)\" starts after the as-of date \(result.asOf)"
                     : "unknown period \"\(period)\""
                 if !all.contains(period), let guess = DidYouMean.closest(to: period, among: all, .commandLineId) { message += "; did you mean \"\(guess)\"?" }
-                message += "\n  = hint: the periods reported as of \(result.asOf) are \(result.periods.map(\.id).joined(separator: ", "))"
-                throw usageError(message)
+                throw frontend.usageError(.error("unknown-period", at: nil, message,
+                                                 hint: "the periods reported as of \(result.asOf) are \(result.periods.map(\.id).joined(separator: ", "))"))
             }
             selectedPeriod = match
         }
@@ -77,8 +72,8 @@ struct ExplainCommand: ParsableCommand {
         let text = ExplainText(definitions: definitions, indicator: indicator, figures: figures, result: result,
                                period: selectedPeriod, records: records, limit: limit).render()
         frontend.printDiagnostics()
-        FileHandle.standardOutput.write(Data(text.utf8))
-        if frontend.exitCode != 0 { throw ExitCode(frontend.exitCode) }
+        Frontend.printOutput(text)
+        try frontend.finish()
     }
 }
 
@@ -109,7 +104,8 @@ struct ExplainText {
         case .computed(_, let sources):
             let written = indicator.expressionText ?? ""
             out += "Value, as written:  \(written)\n"
-            out += "In words:           \(ExplainWords.describe(written, definitions: definitions))\n"
+            let titles = ExpressionWords.Names(indicator: { id in definitions.indicators.first { $0.id == id }?.title.text() })
+            out += "In words:           \(ExpressionWords.describe(written, language: "en", mode: .asWritten, names: titles))\n"
             out += "Sources:            \(sources.joined(separator: ", "))\n"
         case .reported:
             out += "Value:              entered by hand, by period (no records are counted)\n"

@@ -77,8 +77,7 @@ struct InitCommand: ParsableCommand {
                                     hint: "Write the definitions inside the data's project (e.g. -o beside the data), or run them with --allow-outside \((canonical as NSString).deletingLastPathComponent)."))
             }
         }
-        let text = DiagnosticText.render(log)
-        if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
+        Frontend.printError(DiagnosticText.render(log))
         guard !unreadable, !sources.isEmpty || !forms.isEmpty else { throw ExitCode(1) }
 
         var skeleton = InitSkeleton(sources: sources, relativeTo: output == nil ? "the current folder" : nil)
@@ -86,8 +85,7 @@ struct InitCommand: ParsableCommand {
         if !forms.isEmpty, !xml.isEmpty {
             let (profiles, problems) = TableProfiler.profileXML(paths: xml, sampleRows: sample)
             if problems.errorCount > 0 {
-                let text = DiagnosticText.render(problems)
-                FileHandle.standardError.write(Data(text.utf8))
+                Frontend.printError(DiagnosticText.render(problems))
                 throw ExitCode(1)
             }
             skeleton.formData = Array(profiles.prefix(1))
@@ -97,27 +95,24 @@ struct InitCommand: ParsableCommand {
             let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-                FileHandle.standardError.write(Data("\(output): error: cannot write the definitions: the folder \(folder) does not exist [output-unwritable]\n".utf8))
-                throw ExitCode(1)
+                throw Frontend.fail(.error("output-unwritable", at: SourceLocation(file: output), "cannot write the definitions: the folder \(folder) does not exist"))
             }
             // The CLI's safe writer: never over a data file named on this command line, atomic.
             do {
                 let sink = try SafeOutput(path: output, inputs: data)
                 try sink.commit(Data(yaml.utf8))
             } catch let failure as SafeOutput.Failure {
-                FileHandle.standardError.write(Data("\(output): error: \(failure.message) [\(failure.code)]\n".utf8))
-                throw ExitCode(1)
+                throw Frontend.fail(failure.diagnostic(output))
             } catch {
-                FileHandle.standardError.write(Data("\(output): error: cannot write the definitions: \(error.localizedDescription) [output-unwritable]\n".utf8))
-                throw ExitCode(1)
+                throw Frontend.fail(.error("output-unwritable", at: SourceLocation(file: output), "cannot write the definitions: \(error.localizedDescription)"))
             }
-            FileHandle.standardError.write(Data("wrote \(output); review its TODO comments, then run: logframe validate \(output)\n".utf8))
+            Frontend.printStatus("wrote \(output); review its TODO comments, then run: logframe validate \(output)")
         } else {
-            FileHandle.standardOutput.write(Data(yaml.utf8))
+            Frontend.printOutput(yaml)
         }
         if log.errorCount > 0 {
             // The rows above were left out of the sample; validate will report them too.
-            FileHandle.standardError.write(Data("The skeleton was written from the readable rows; correct the rows above in the data.\n".utf8))
+            Frontend.printStatus("The skeleton was written from the readable rows; correct the rows above in the data.")
             throw ExitCode(1)
         }
     }

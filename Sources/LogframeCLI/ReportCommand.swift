@@ -17,17 +17,19 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Report date (YYYY-MM-DD). Default: programme end or today, whichever is earlier.")
     var asOf: String?
 
-    @Option(help: "Report style: eu, undp, unicef, iptt, pirs or sdg. Default: the programme's donor style.")
-    var style: String?
+    @Option(help: ArgumentHelp("Report style: \(ReportStyle.valueList). Default: the programme's donor style.", valueName: "style"),
+            transform: ReportStyle.parse)
+    var style: ReportStyle?
 
-    @Option(help: "Output format: md, csv, html, xlsx or json; or an export: iati (IATI 2.03 XML), dhis2 (DHIS2 dataValueSets JSON), dhis2-csv or adx (with --map). Default: from the output file's extension, else md.")
-    var format: String?
+    @Option(help: ArgumentHelp("Output format: \(ReportFormat.valueList). Default: from the output file's extension, else md.", valueName: "format"),
+            transform: ReportFormat.parse)
+    var format: ReportFormat?
 
     @Option(name: .customLong("map"), help: "The DHIS2 mapping file (YAML: data elements, categories, org unit) for --format dhis2, dhis2-csv or adx.")
     var map: String?
 
-    @Option(help: "Language: en or az.")
-    var lang: String = "en"
+    @Option(help: ArgumentHelp("Language: \(ReportLanguage.valueList).", valueName: "lang"), transform: ReportLanguage.parse)
+    var lang: ReportLanguage = .en
 
     @Option(name: [.customShort("o"), .long], help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
     var output: String?
@@ -35,80 +37,58 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("no-audit"), help: "Leave out the audit appendix (rows by source, input files and their SHA-256) of a donor report. The JSON report always keeps its files.")
     var noAudit = false
 
-    static let formats = ["json", "md", "csv", "html", "xlsx", "iati", "dhis2", "dhis2-csv", "adx"]
-    static let dhis2Formats = ["dhis2", "dhis2-csv", "adx"]
-    static let styles = ReportStyles.all
-
     func validate() throws {
         if let asOf, CivilDate(iso: asOf) == nil {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD, for example 2021-12-31 (got \"\(asOf)\").")
         }
-        if let format = resolvedFormat, !Self.formats.contains(format) {
-            throw ValidationError("Unknown format \"\(format)\"; use md, csv, html, xlsx, json, iati, dhis2, dhis2-csv or adx.")
+        if case .failure(let unknown) = formatFromOutput {
+            throw ValidationError(ReportFormat.unknown(unknown.text))
         }
-        if let format = resolvedFormat, Self.dhis2Formats.contains(format), map == nil {
-            throw ValidationError("--format \(format) needs the DHIS2 codes: give the mapping file with --map FILE (docs/exports-dhis2.md).")
+        if resolvedFormat.isDHIS2, map == nil {
+            throw ValidationError("--format \(resolvedFormat.rawValue) needs the DHIS2 codes: give the mapping file with --map FILE (docs/exports-dhis2.md).")
         }
-        if map != nil, !Self.dhis2Formats.contains(resolvedFormat ?? "") {
+        if map != nil, !resolvedFormat.isDHIS2 {
             throw ValidationError("--map is for --format dhis2, dhis2-csv or adx.")
-        }
-        if let style, !Self.styles.contains(style) {
-            throw ValidationError("Unknown style \"\(style)\"; use one of \(Self.styles.joined(separator: ", ")).")
-        }
-        if !["en", "az"].contains(lang) {
-            throw ValidationError("Unknown language \"\(lang)\"; use en or az.")
         }
         // An XLSX workbook is binary: printed on a terminal it is noise and can garble it.
         // A usage error (exit 2, SPEC section 2): nothing was read yet.
-        if resolvedFormat == "xlsx", output == nil, isatty(1) != 0 {
+        if resolvedFormat == .xlsx, output == nil, isatty(1) != 0 {
             throw ValidationError("An XLSX workbook cannot be shown on a terminal. Write it to a file with -o, for example: -o report.xlsx (or redirect: > report.xlsx).")
         }
     }
 
-    var resolvedFormat: String? {
+    /// The format `--output`'s extension names, when `--format` is not given.
+    var formatFromOutput: Result<ReportFormat, ReportFormat.UnknownExtension>? {
+        guard format == nil, let output else { return nil }
+        return ReportFormat.fromExtension(URL(fileURLWithPath: output).pathExtension)
+    }
+
+    var resolvedFormat: ReportFormat {
         if let format { return format }
-        guard let output else { return nil }
-        let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-        switch ext {
-        case "markdown": return "md"
-        case "htm": return "html"
-        case "": return nil
-        default: return ext
-        }
+        if case .success(let fromOutput) = formatFromOutput { return fromOutput }
+        return .md
     }
 
     func run() throws {
         var frontend = Frontend(strict: options.strict)
-        guard let definitions = frontend.loadDefinitions(options) else {
-            frontend.printDiagnostics()
-            throw ExitCode(1)
-        }
-        // The mapping file is checked before anything is computed or written.
+        defer { frontend.printDiagnostics() }
+        guard let definitions = frontend.loadDefinitions(options) else { throw ExitCode(1) }
+        // The mapping file and the IATI publisher details are checked before anything is
+        // computed or written.
         var mapping: DHIS2Mapping?
         if let map {
-            let (loaded, problems) = DHIS2MappingLoader.load(path: map, definitions: definitions)
-            frontend.diagnostics.append(contentsOf: problems)
-            guard let loaded else {
-                frontend.printDiagnostics()
-                throw ExitCode(1)
-            }
+            guard let loaded = frontend.loadMapping(map, definitions: definitions) else { throw ExitCode(1) }
             mapping = loaded
         }
-        if resolvedFormat == "iati", definitions.iati == nil {
+        if resolvedFormat == .iati, definitions.iati == nil {
             frontend.diagnostics.append(IATIExport.detailsMissing(definitionsFile: definitions.file))
-            frontend.printDiagnostics()
             throw ExitCode(1)
         }
         // Checked (and the temporary file created) before the computation; see SafeOutput.
         var sink: SafeOutput?
         if let output {
-            do {
-                sink = try SafeOutput(path: output, inputs: SafeOutput.inputs(of: definitions))
-            } catch let failure as SafeOutput.Failure {
-                frontend.printDiagnostics()
-                FileHandle.standardError.write(Data("\(output): error: \(failure.message) [\(failure.code)]\n".utf8))
-                throw ExitCode(1)
-            }
+            guard let opened = frontend.openOutput(output, inputs: SafeOutput.inputs(of: definitions)) else { throw ExitCode(1) }
+            sink = opened
         }
         defer { sink?.discard() }
         var result = frontend.compute(definitions, asOf: asOf)
@@ -120,64 +100,11 @@ struct ReportCommand: ParsableCommand {
                 result.sources[s].files[f].path = PathPolicy.relative(result.sources[s].files[f].path, toFolder: definitions.baseDirectory)
             }
         }
-
         // Built once; the JSON report is its serialisation and every style reads it.
-        let model = ReportModel(definitions: definitions, result: result, language: lang)
-        let bytes: Data
-        switch resolvedFormat ?? "md" {
-        case "json":
-            // The JSON report is the style-neutral model: --style does not apply.
-            bytes = Data(JSONReport.build(model).serialized().utf8)
-        case "iati":
-            switch IATIExport.render(model) {
-            case .success(let text): bytes = Data(text.utf8)
-            case .failure(let refused):
-                frontend.diagnostics.append(contentsOf: refused.diagnostics)
-                frontend.printDiagnostics()
-                throw ExitCode(1)
-            }
-        case let format where Self.dhis2Formats.contains(format):
-            switch DHIS2Export.render(model, mapping: mapping!, format: DHIS2Export.Format(rawValue: format)!) {
-            case .success(let text): bytes = Data(text.utf8)
-            case .failure(let refused):
-                frontend.diagnostics.append(contentsOf: refused.diagnostics)
-                frontend.printDiagnostics()
-                throw ExitCode(1)
-            }
-        case let format:
-            let chosen = style ?? ReportStyles.defaultStyle(forDonor: definitions.programme.donor)
-            var document = ReportStyles.build(style: chosen, model: model)
-            if noAudit { document.audit = nil }
-            switch format {
-            case "csv": bytes = Data(CSVRenderer.render(document).utf8)
-            case "html": bytes = Data(HTMLRenderer.render(document).utf8)
-            case "xlsx":
-                do {
-                    bytes = try XLSXRenderer.render(document)
-                } catch let tooLarge as XLSXRenderer.TooLarge {
-                    frontend.printDiagnostics()
-                    FileHandle.standardError.write(Data("error: cannot build the XLSX workbook: \(tooLarge) [xlsx-too-large]\n  = hint: Use --format csv or html, or fewer (longer) periods.\n".utf8))
-                    throw ExitCode(1)
-                } catch {
-                    frontend.printDiagnostics()
-                    FileHandle.standardError.write(Data("error: cannot build the XLSX workbook: \(error) [xlsx-failed]\n".utf8))
-                    throw ExitCode(1)
-                }
-            default: bytes = Data(MarkdownRenderer.render(document).utf8)
-            }
-        }
-        frontend.printDiagnostics()
-        if let sink {
-            do {
-                try sink.commit(bytes)
-            } catch let failure as SafeOutput.Failure {
-                FileHandle.standardError.write(Data("\(sink.path): error: \(failure.message) [\(failure.code)]\n".utf8))
-                throw ExitCode(1)
-            }
-        } else {
-            FileHandle.standardOutput.write(bytes)
-        }
-        if frontend.exitCode != 0 { throw ExitCode(frontend.exitCode) }
+        let model = ReportModel(definitions: definitions, result: result, language: lang.rawValue)
+        guard let bytes = frontend.render(model, format: resolvedFormat, style: style, mapping: mapping, audit: !noAudit),
+              frontend.write(bytes, to: sink) else { throw ExitCode(1) }
+        try frontend.finish()
     }
 }
 

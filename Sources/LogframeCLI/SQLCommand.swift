@@ -34,11 +34,11 @@ struct SQLCommand: ParsableCommand {
             frontend.printDiagnostics()
             throw ExitCode(1)
         }
-        let date = asOf.flatMap { CivilDate(iso: $0) } ?? min(definitions.programme.end, Today.date)
+        let date = Frontend.asOf(asOf, definitions)
         let output = SQLScript.compile(definitions, dialect: SQLDialectName(rawValue: dialect)!, asOf: date)
         frontend.diagnostics.append(contentsOf: output.diagnostics)
         frontend.printDiagnostics()
-        if let sql = output.sql { FileHandle.standardOutput.write(Data(sql.utf8)) }
+        if let sql = output.sql { Frontend.printOutput(sql) }
         if frontend.exitCode != 0 || output.sql == nil { throw ExitCode(1) }
     }
 }

@@ -18,24 +18,46 @@ public struct Diagnostic: Sendable, Hashable {
     public var location: SourceLocation?
     public var message: String
     public var hint: String?
+    /// Other places the problem concerns, each with its own location: a `duplicate-key`'s first
+    /// occurrence. Every format prints them after the diagnostic.
+    public var notes: [Note]
 
-    /// The message, hint and file name are made safe to print here, once for every format:
-    /// control characters escaped and lengths bounded (`ControlCharacters`), since they may quote
-    /// anything a data file or a file name holds.
-    public init(_ severity: Severity, _ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) {
+    /// A place a diagnostic points to besides its own: `services.csv:4:1: note: first used here`.
+    public struct Note: Sendable, Hashable {
+        public var location: SourceLocation?
+        public var message: String
+
+        public init(at location: SourceLocation?, _ message: String) {
+            self.location = location.map(Diagnostic.safe)
+            self.message = ControlCharacters.message(message)
+        }
+    }
+
+    /// The message, hint, notes and file name are made safe to print here, once for every
+    /// format: control characters escaped and lengths bounded (`ControlCharacters`), since they
+    /// may quote anything a data file or a file name holds.
+    public init(_ severity: Severity, _ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil,
+                notes: [Note] = []) {
         self.severity = severity
         self.code = code
-        self.location = location.map { SourceLocation(file: ControlCharacters.message($0.file), line: $0.line, column: $0.column) }
+        self.location = location.map(Diagnostic.safe)
         self.message = ControlCharacters.message(message)
         self.hint = hint.map(ControlCharacters.message)
+        self.notes = notes
     }
 
-    public static func error(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) -> Diagnostic {
-        Diagnostic(.error, code, at: location, message, hint: hint)
+    static func safe(_ location: SourceLocation) -> SourceLocation {
+        SourceLocation(file: ControlCharacters.message(location.file), line: location.line, column: location.column)
     }
 
-    public static func warning(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil) -> Diagnostic {
-        Diagnostic(.warning, code, at: location, message, hint: hint)
+    public static func error(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil,
+                             notes: [Note] = []) -> Diagnostic {
+        Diagnostic(.error, code, at: location, message, hint: hint, notes: notes)
+    }
+
+    public static func warning(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil,
+                               notes: [Note] = []) -> Diagnostic {
+        Diagnostic(.warning, code, at: location, message, hint: hint, notes: notes)
     }
 }
 

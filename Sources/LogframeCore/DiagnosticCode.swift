@@ -117,6 +117,10 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case outputIsInput = "output-is-input"
     /// The report cannot be written where `--output` says.
     case outputUnwritable = "output-unwritable"
+    /// A workbook sheet beyond Excel's limits of columns or rows.
+    case xlsxTooLarge = "xlsx-too-large"
+    /// The workbook could not be built.
+    case xlsxFailed = "xlsx-failed"
 
     // `logframe init` (LogframeData's column profiling and XLSForm reading).
     /// A submission file too large to profile.

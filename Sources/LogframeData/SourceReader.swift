@@ -465,10 +465,14 @@ public final class SourceReader {
             rejected = true
             let keyText = keySlots.map { row[$0].description }.joined(separator: ", ")
             let names = source.key.joined(separator: ", ")
-            let place = Int(first.fileIndex) == fileIndex ? "line \(first.line)" : "line \(first.line) of \(firstFilePath(Int(first.fileIndex)))"
+            let sameFile = Int(first.fileIndex) == fileIndex
+            let firstFile = sameFile ? display : firstFilePath(Int(first.fileIndex))
+            let place = sameFile ? "line \(first.line)" : "line \(first.line) of \(firstFile)"
             log.append(.error("duplicate-key", at: SourceLocation(file: display, line: line, column: 1),
                               "Line \(line) repeats the \(names) \"\(keyText)\" already used on \(place)",
-                              hint: "Each record must have a unique \(names); remove the duplicate or correct its \(names)."))
+                              hint: "Each record must have a unique \(names); remove the duplicate or correct its \(names).",
+                              notes: [.init(at: sameFile || Int(first.fileIndex) < filePaths.count ? SourceLocation(file: firstFile, line: Int(first.line), column: 1) : nil,
+                                            "the \(names) \"\(keyText)\" is first used here")]))
         }
         return !rejected
     }

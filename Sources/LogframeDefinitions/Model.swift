@@ -56,6 +56,11 @@ public struct Definitions: Sendable {
 
     public func source(_ id: String) -> SourceDefinition? { sources.first { $0.id == id } }
     public func dimension(_ id: String) -> DimensionDefinition? { dimensions.first { $0.id == id } }
+
+    /// The longest chain of `$ID` references an indicator may start: the loader refuses longer
+    /// ones (`indicator-references-too-deep`), and the engine, which inlines each referenced
+    /// formula, relies on it.
+    public static let maxReferenceDepth = 30
 }
 
 public struct Programme: Sendable {

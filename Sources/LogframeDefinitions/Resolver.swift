@@ -546,9 +546,8 @@ struct Resolver {
         }
     }
 
-    /// The longest chain of `$ID` references an indicator may start (the engine inlines each
-    /// referenced formula, so deeper chains would recurse and grow without bound).
-    static let maxReferenceDepth = 30
+    /// The longest chain of `$ID` references an indicator may start (`Definitions.maxReferenceDepth`).
+    static var maxReferenceDepth: Int { Definitions.maxReferenceDepth }
     /// The most formulas one indicator may inline, counted with repeats (`$A + $A` inlines A
     /// twice): a chain of doubled references would otherwise grow exponentially.
     static let maxInlinedFormulas = 10_000

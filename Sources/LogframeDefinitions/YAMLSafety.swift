@@ -22,7 +22,8 @@ enum YAMLSafety {
         var isMapping: Bool
         var size = 1
         var childCount = 0
-        var keys: Set<String> = []
+        /// The mapping's keys so far, each where it was first written.
+        var keys: [String: SourceLocation] = [:]
     }
 
     /// Returns the problems that prevent composing the text; empty when it is safe to compose.
@@ -78,12 +79,13 @@ enum YAMLSafety {
                     if let anchor = cString(event.data.scalar.anchor) { anchors[anchor] = 1 }
                     if isKey, let value = event.data.scalar.value {
                         let key = String(decoding: UnsafeBufferPointer(start: value, count: event.data.scalar.length), as: UTF8.self)
-                        if frames[frames.count - 1].keys.contains(key) {
+                        if let first = frames[frames.count - 1].keys[key] {
                             diagnostics.append(.error("duplicate-key", at: location(mark),
                                 "The key `\(key)` appears twice in the same mapping.",
-                                hint: "Remove or rename one of them; YAML keeps only one value per key."))
+                                hint: "Remove or rename one of them; YAML keeps only one value per key.",
+                                notes: [.init(at: first, "the first `\(key)` is here")]))
                         } else {
-                            frames[frames.count - 1].keys.insert(key)
+                            frames[frames.count - 1].keys[key] = location(mark)
                         }
                     }
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:

@@ -69,7 +69,6 @@ public struct IndicatorFigures: Sendable {
     public var current: Figure
     public var expected: ExactDecimal?
     public var progress: ExactDecimal?
-    public var status: Status
     public var periods: [PeriodFigures]
     public var breakdowns: [BreakdownFigures]
     /// Rows (within the as-of date) matched by at least one of the indicator's filters, by source id.

@@ -174,11 +174,8 @@ private struct Figures {
         }
         let expected = targets.expected(at: asOf)
         let progress = targets.progress(current: current.value)
-        let status = targets.status(current: current.value, expected: expected,
-                                    onTrack: definitions.programme.onTrackThreshold,
-                                    atRisk: definitions.programme.atRiskThreshold)
         let matched = indicator.sources.map { (source: $0, rows: totals.rowsMatched[index][$0] ?? 0) }
-        return IndicatorFigures(id: definition.id, current: current, expected: expected, progress: progress, status: status,
+        return IndicatorFigures(id: definition.id, current: current, expected: expected, progress: progress,
                                 periods: periodFigures, breakdowns: breakdowns, rowsMatched: matched, countingUnit: unit)
     }
 

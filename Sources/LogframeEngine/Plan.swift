@@ -104,7 +104,8 @@ struct EnginePlan {
     private mutating func inline(indicatorIndex: Int, owner: Int, ownerBreakdowns: [[Int]], definitions: Definitions,
                                  indexById: [String: Int], depth: Int, sources: inout [String]) -> PlannedFormula? {
         let indicator = definitions.indicators[indicatorIndex]
-        guard depth < 32 else { return nil }  // the loader rejects cycles; this only guards the engine
+        // The loader refuses cycles and chains longer than this; loaded definitions never stop here.
+        guard depth <= Definitions.maxReferenceDepth else { return nil }
         switch indicator.computation {
         case .reported:
             return .reported(indicatorIndex: indicatorIndex)

@@ -53,21 +53,6 @@ struct Targets {
         guard let share = (current - baseline) / (finalTarget - baseline) else { return nil }
         return share * ExactDecimal(100)
     }
-
-    func status(current: ExactDecimal?, expected: ExactDecimal?, onTrack: ExactDecimal, atRisk: ExactDecimal) -> Status {
-        guard let current else { return .noData }
-        guard let finalTarget else { return .noTarget }
-        switch definition.direction {
-        case .increase: if current >= finalTarget { return .achieved }
-        case .decrease: if current <= finalTarget { return .achieved }
-        }
-        guard let expected, let baseline else { return .noData }
-        // Nothing was expected yet (as-of at the very start): no shortfall to measure.
-        guard let r = (current - baseline) / (expected - baseline) else { return .onTrack }
-        if r >= onTrack { return .onTrack }
-        if r >= atRisk { return .atRisk }
-        return .offTrack
-    }
 }
 
 /// The milestone or final target due within a period, for outputs that list periods beyond the

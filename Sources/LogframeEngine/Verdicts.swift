@@ -82,7 +82,9 @@ public enum Verdicts {
         }
         let track = track(current: current, expected: figures.expected, direction: indicator.direction,
                           tolerance: programme.statusTolerance ?? ExactDecimal(1) - programme.onTrackThreshold)
-        let status = status(figures.status, track: track, programme: programme, asOf: asOf)
+        let thresholds = thresholdStatus(current: current, expected: figures.expected, targets: Targets(definition: indicator, programme: programme),
+                                         onTrack: programme.onTrackThreshold, atRisk: programme.atRiskThreshold)
+        let status = status(thresholds, track: track, programme: programme, asOf: asOf)
         return IndicatorVerdict(
             status: status,
             progress: figures.progress,
@@ -146,7 +148,26 @@ public enum Verdicts {
         return q * hundred
     }
 
-    /// The one status. The engine's decides `achieved`, `no-target` and `no-data`; otherwise the
+    /// SPEC section 5's status: `achieved` when the final target is met in the indicator's
+    /// direction; otherwise, with r = (current - baseline) / (expected - baseline), on track from
+    /// `onTrack`, at risk from `atRisk`, off track below; `no-target`, `no-data`.
+    static func thresholdStatus(current: ExactDecimal?, expected: ExactDecimal?, targets: Targets,
+                                onTrack: ExactDecimal, atRisk: ExactDecimal) -> Status {
+        guard let current else { return .noData }
+        guard let finalTarget = targets.finalTarget else { return .noTarget }
+        switch targets.definition.direction {
+        case .increase: if current >= finalTarget { return .achieved }
+        case .decrease: if current <= finalTarget { return .achieved }
+        }
+        guard let expected, let baseline = targets.baseline else { return .noData }
+        // Nothing was expected yet (as-of at the very start): no shortfall to measure.
+        guard let r = (current - baseline) / (expected - baseline) else { return .onTrack }
+        if r >= onTrack { return .onTrack }
+        if r >= atRisk { return .atRisk }
+        return .offTrack
+    }
+
+    /// The one status. `thresholdStatus` decides `achieved`, `no-target` and `no-data`; otherwise the
     /// thresholds' on-track / at-risk / off-track, or with `status.tolerance` on track within the
     /// tolerance (or ahead) and off track below it. At and after the programme end a target not
     /// achieved is `notAchieved`.

@@ -1,3 +1,4 @@
+import LogframeCore
 import LogframeEngine
 import LogframeDefinitions
 
@@ -13,19 +14,8 @@ public enum Localization {
         return substitute(language == "az" ? pair.az : pair.en, arguments)
     }
 
-    /// Replaces `%1`...`%9` in one pass, so an argument that itself contains `%2` stays as it is.
     static func substitute(_ template: String, _ arguments: [String]) -> String {
-        var out = ""
-        var chars = template[...]
-        while let ch = chars.popFirst() {
-            if ch == "%", let digit = chars.first?.wholeNumberValue, digit >= 1, digit <= arguments.count {
-                out += arguments[digit - 1]
-                chars.removeFirst()
-            } else {
-                out.append(ch)
-            }
-        }
-        return out
+        TextTemplate.fill(template, arguments)
     }
 
     public static func status(_ status: Status, _ language: String) -> String {
@@ -156,7 +146,6 @@ public enum Localization {
         .definition: ("Definition", "Tərif"),
         .resultLabel: ("Result", "Nəticə"),
         .computationWords: ("Computation", "Hesablama"),
-        .computationWritten: ("Computation as written", "Yazıldığı kimi hesablama"),
         .countingUnit: ("Counting unit", "Hesablama vahidi"),
         .numerator: ("Numerator", "Surət"),
         .denominator: ("Denominator", "Məxrəc"),
@@ -249,7 +238,7 @@ public enum LabelKey: String, Sendable, CaseIterable {
     case childrenWithDisabilities, notDisaggregatedSexAge, unicefNote
     case number, level, unit, direction, cumulativeOrNot, numberOrPercent, baseline, lifeOfProgramme, actual
     case percentMet, onTrackColumn, ipttOnTrack, ipttBelow, ipttNote, ipttNoteThresholds
-    case definition, resultLabel, computationWords, computationWritten, countingUnit, numerator, denominator
+    case definition, resultLabel, computationWords, countingUnit, numerator, denominator
     case disaggregations, breakdownAnnex, breakdownAnnexNote, breakdownPeriodNote, overlapRow, breakdownBy, frequency, targetsMilestones, limitations, sdgLinks, none, reportedByHand
     case monthly, quarterly, semesters, yearly, customPeriods, rejectedInSource, notRecordedShare, noLimitations
     case rowsMatched, meansOfVerificationNone, sourcesWord

@@ -159,20 +159,20 @@ struct ExplainTests {
         #expect(indicator.status == 2)
         #expect(indicator.stdout == "")
         #expect(indicator.stderr == """
-        error: unknown indicator "OP1.3"; did you mean "OP1.1"?
+        error: unknown indicator "OP1.3"; did you mean "OP1.1"? [unknown-indicator]
           = hint: the indicators are OP1.1, OP1.2
 
         """)
         let period = try Run(["explain", "defs.yml", "OP1.1", "--period", "2021-Q7", "--as-of", "2021-09-30"], in: dir)
         #expect(period.status == 2)
         #expect(period.stderr == """
-        error: unknown period "2021-Q7"; did you mean "2021-Q1"?
+        error: unknown period "2021-Q7"; did you mean "2021-Q1"? [unknown-period]
           = hint: the periods reported as of 2021-09-30 are 2021-Q1, 2021-Q2, 2021-Q3
 
         """)
         let later = try Run(["explain", "defs.yml", "OP1.1", "--period", "2021-Q4", "--as-of", "2021-09-30"], in: dir)
         #expect(later.status == 2)
-        #expect(later.stderr.hasPrefix("error: period \"2021-Q4\" starts after the as-of date 2021-09-30\n"))
+        #expect(later.stderr.hasPrefix("error: period \"2021-Q4\" starts after the as-of date 2021-09-30 [unknown-period]\n"))
         #expect(try Run(["explain", "defs.yml", "OP1.1", "--rows", "some"], in: dir).status == 2)
         #expect(try Run(["explain", "defs.yml"], in: dir).status == 2)
     }

@@ -261,6 +261,9 @@ let centres: [Value] = [text("Füzuli"), text("Ağcabədi"), text("Tərtər")]
         #expect(outcome.contexts.map(\.fileIndex) == [0, 0, 1])
         #expect(outcome.codes == ["duplicate-key"])
         #expect(outcome.diagnostics[0].message == "Line 3 repeats the id \"1\" already used on line 2 of \(fixture.shown("a-2021.csv"))")
+        // The first occurrence is a note with its own place, in the other file.
+        #expect(outcome.diagnostics[0].notes == [Diagnostic.Note(at: SourceLocation(file: fixture.shown("a-2021.csv"), line: 2, column: 1),
+                                                                 "the id \"1\" is first used here")])
     }
 
     @Test func datesOutsideTheProgrammeAndMissingDates() {

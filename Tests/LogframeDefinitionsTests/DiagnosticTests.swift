@@ -262,3 +262,10 @@ func garbageNeverCrashes(_ text: String) {
     #expect(r.definitions != nil, "\(describe(r.diagnostics))")
     #expect(r.diagnostics.isEmpty, "\(describe(r.diagnostics))")
 }
+
+@Test func duplicateKeyNotesTheFirstOccurrence() throws {
+    let r = load(minimal().replacingOccurrences(of: "      sex: text", with: "      sex: text\n      age: text"))
+    let d = try #require(r.diagnostics.first { $0.code == "duplicate-key" })
+    #expect(d.location == SourceLocation(file: "defs.yml", line: 14, column: 7))
+    #expect(d.notes == [Diagnostic.Note(at: SourceLocation(file: "defs.yml", line: 12, column: 7), "the first `age` is here")])
+}

@@ -14,6 +14,15 @@ extension EngineResult {
     }
 }
 
+extension ProgrammeFixture {
+    /// The one status of an indicator as of a date (`Verdicts.decide`).
+    func status(_ id: String, asOf: String) -> Status {
+        let result = run(asOf: asOf)
+        let definition = definitions.indicators.first { $0.id == id }!
+        return Verdicts.decide(definition, result.indicator(id), programme: definitions.programme, asOf: result.asOf).status
+    }
+}
+
 extension IndicatorFigures {
     /// Period values as text ("n/a" for null), for one-line assertions.
     var periodValues: [String] { periods.map { $0.value.value?.description ?? "n/a" } }

@@ -471,3 +471,19 @@ def test_reports_are_the_same_whatever_the_working_directory(tree):
         assert len(outputs) == 1, fmt
     result = run(repo, "report", "defs/d.yml", "--format", "json")
     assert json.loads(result.stdout)["sources"][0]["files"][0]["path"] == "../samples/s.csv"
+
+
+def test_the_longest_reference_chain_the_loader_allows_is_computed(project):
+    # One limit (Definitions.maxReferenceDepth, 30): a chain of exactly 30 `$ID` references
+    # loads and the engine computes it; 31 is refused by the loader.
+    lines = [(f"I{i}", f"$I{i - 1} + 1") for i in range(1, 31)]
+    text = defs("data.csv").replace("        value: count()\n", "        value: count()\n" + _indicators([("I0", "count()")] + lines))
+    (project / "defs" / "d.yml").write_text(text)
+    result = run(project, "report", "defs/d.yml", "--format", "json", timeout=60)
+    assert result.returncode == 0, result.stderr[-300:]
+    current = {i["id"]: i["current"] for i in json.loads(result.stdout)["indicators"]}
+    assert current["I0"] is not None and current["I30"] == current["I0"] + 30
+    longer = text.replace("        value: count()\n", "        value: count()\n" + _indicators([("I31", "$I30 + 1")]), 1)
+    (project / "defs" / "d.yml").write_text(longer)
+    result = run(project, "report", "defs/d.yml", "--format", "json", timeout=60)
+    assert result.returncode == 1 and b"[indicator-references-too-deep]" in result.stderr

@@ -52,24 +52,10 @@ public enum HTMLRenderer {
         return out
     }
 
-    /// Escapes the five characters that matter in HTML text and in quoted attribute values.
+    /// Escapes the five characters that matter in HTML text and in quoted attribute values
+    /// (`XMLEscaper.html`).
     public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters other than tab and newline (C0, C1, DEL), and bidirectional
-                // overrides that would reorder the text shown, have no business in a report.
-                if ControlCharacters.isUnsafe(ch) && ch != "\n" && ch != "\t" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
+        XMLEscaper.html.escape(s)
     }
 
     // MARK: - Blocks

@@ -2,6 +2,7 @@
 // references and sheet names. Pure functions, no state.
 
 import Foundation
+import LogframeCore
 
 enum XLSXText {
     /// Removes characters XML 1.0 does not allow (C0 controls other than tab, LF and CR; U+FFFE,
@@ -40,21 +41,7 @@ enum XLSXText {
     /// CR is written as a character reference, since XML parsers turn a raw CR into LF; in
     /// attributes tab and LF are too, since parsers turn them into spaces.
     static func escape(_ text: String, attribute: Bool = false) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where attribute: out += "&quot;"
-            case "\r": out += "&#13;"
-            case "\n" where attribute: out += "&#10;"
-            case "\t" where attribute: out += "&#9;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        (attribute ? XMLEscaper.xlsxAttribute : XMLEscaper.xlsxContent).escape(text)
     }
 
     /// SpreadsheetML strings decode `_xHHHH_` as the character U+HHHH; a literal one in the

@@ -2,6 +2,7 @@ import Foundation
 import LogframeCore
 import LogframeDefinitions
 import LogframeEngine
+import LogframeExpressions
 
 /// Performance indicator reference sheets: one section per indicator with its definition, unit,
 /// computation in words and as written, numerator and denominator, disaggregations, source and
@@ -15,7 +16,8 @@ enum PIRSStyle {
         let frequency = kit.frequency()
         for (indicator, figures, verdict) in kit.indicators {
             let result = kit.resultDefinition(indicator.result)
-            let words = indicator.expressionText.map { ExpressionWords.describe($0, language: kit.language) } ?? kit.t(.reportedByHand)
+            let words = indicator.expressionText.map { ExpressionWords.describe($0, language: kit.language, mode: .plain, names: kit.expressionNames) }
+                ?? kit.t(.reportedByHand)
             let disaggregations = indicator.breakdowns.map(kit.dimensionNames).joined(separator: "; ")
             // In words for the donor: source ids, file paths and hashes are in the audit appendix.
             var sources = kit.text(indicator.meansOfVerification)
@@ -38,9 +40,10 @@ enum PIRSStyle {
                 (kit.t(.computationWords), words),
             ]
             if figures.countingUnit == "percent" || figures.countingUnit == "ratio", let text = indicator.expressionText,
-               let parts = ExpressionWords.ratioParts(text) {
-                list.append((kit.t(.numerator), ExpressionWords.describe(parts.0, language: kit.language) + " = " + kit.format.number(figures.current.numerator)))
-                list.append((kit.t(.denominator), ExpressionWords.describe(parts.1, language: kit.language) + " = " + kit.format.number(figures.current.denominator)))
+               case .success(let syntax) = ExpressionParser.parse(text), let parts = ExpressionWords.ratioParts(syntax) {
+                let say = ExpressionWords(text: text, language: kit.language, mode: .plain, names: kit.expressionNames)
+                list.append((kit.t(.numerator), say.words(parts.0) + " = " + kit.format.number(figures.current.numerator)))
+                list.append((kit.t(.denominator), say.words(parts.1) + " = " + kit.format.number(figures.current.denominator)))
             }
             list += [
                 (kit.t(.disaggregations), disaggregations.isEmpty ? kit.t(.none) : kit.disaggregationsWithFigures(indicator, figures)),
@@ -120,92 +123,39 @@ extension StyleKit {
     }
 }
 
-/// An indicator's `value` in plain words, from the text as written:
-/// `distinct(person_id where service == "legal")` -> "number of distinct person_id among records
-/// where service == "legal"". Conditions are quoted as written; anything not a simple aggregate,
-/// percent or ratio is shown as written.
-enum ExpressionWords {
-    static func describe(_ text: String, language: String) -> String {
-        let az = language == "az"
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let (name, args) = call(trimmed) else {
-            if trimmed.hasPrefix("$") { return (az ? "göstəricinin dəyəri " : "the value of ") + trimmed.dropFirst() }
-            return trimmed
+extension StyleKit {
+    /// What the words of a computation call the definitions' names (`ExpressionWords`): a field
+    /// by the title of the dimension whose categories are its values (in sentence case: `Sex`
+    /// -> `sex`; a dimension of bands names the bands, not the field), a field's value by that
+    /// dimension's label for it, another indicator by its title; in the report's language.
+    var expressionNames: ExpressionWords.Names {
+        let dimensions = definitions.dimensions
+        let language = self.language
+        @Sendable func fieldOf(_ dimension: DimensionDefinition) -> String? {
+            if case .field(let field) = dimension.kind { return field }
+            return nil
         }
-        switch name {
-        case "percent", "ratio":
-            guard args.count == 2 else { return trimmed }
-            let a = describe(args[0], language: language), b = describe(args[1], language: language)
-            if name == "percent" { return az ? "(\(a)) / (\(b)) x 100" : "\(a), as a percentage of \(b)" }
-            return az ? "(\(a)) / (\(b))" : "\(a), divided by \(b)"
-        case "count", "distinct", "sum", "avg", "min", "max":
-            var joined = args.joined(separator: ", ")
-            var condition = ""
-            if let range = topLevelWhere(joined) {
-                condition = String(joined[range.upperBound...]).trimmingCharacters(in: .whitespaces)
-                joined = String(joined[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
-            }
-            let records = condition.isEmpty ? (az ? "bütün qeydlər" : "all records") : (az ? "\(condition) şərtini ödəyən qeydlər" : "records where \(condition)")
-            switch (name, az) {
-            case ("count", false): return condition.isEmpty ? "number of records" : "number of records where \(condition)"
-            case ("count", true): return "\(records) sayı"
-            case ("distinct", false): return "number of distinct \(joined) among \(records)"
-            case ("distinct", true): return "\(records) arasında fərqli \(joined) sayı"
-            case ("sum", false): return "sum of \(joined) over \(records)"
-            case ("sum", true): return "\(records) üzrə \(joined) cəmi"
-            case ("avg", false): return "average of \(joined) over \(records)"
-            case ("avg", true): return "\(records) üzrə \(joined) orta dəyəri"
-            case ("min", false): return "smallest \(joined) among \(records)"
-            case ("min", true): return "\(records) arasında ən kiçik \(joined)"
-            case ("max", false): return "largest \(joined) among \(records)"
-            default: return "\(records) arasında ən böyük \(joined)"
-            }
-        default:
-            return trimmed
-        }
-    }
-
-    /// The two arguments of `percent(a, b)` or `ratio(a, b)`.
-    static func ratioParts(_ text: String) -> (String, String)? {
-        guard let (name, args) = call(text.trimmingCharacters(in: .whitespaces)), name == "percent" || name == "ratio", args.count == 2 else { return nil }
-        return (args[0], args[1])
-    }
-
-    /// `name(arg, arg)` covering the whole text -> name and top-level arguments.
-    static func call(_ text: String) -> (String, [String])? {
-        guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return nil }
-        let name = String(text[..<open])
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
-        let inner = text[text.index(after: open)..<text.index(before: text.endIndex)]
-        var args: [String] = [], current = "", depth = 0, quote = false
-        for ch in inner {
-            if ch == "\"" { quote.toggle() }
-            if !quote {
-                if ch == "(" || ch == "[" { depth += 1 }
-                if ch == ")" || ch == "]" { depth -= 1; if depth < 0 { return nil } }
-                if ch == ",", depth == 0 { args.append(current.trimmingCharacters(in: .whitespaces)); current = ""; continue }
-            }
-            current.append(ch)
-        }
-        guard depth == 0 else { return nil }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty || !args.isEmpty { args.append(current.trimmingCharacters(in: .whitespaces)) }
-        return (name, args)
-    }
-
-    static func topLevelWhere(_ text: String) -> Range<String.Index>? {
-        var depth = 0, quote = false
-        var i = text.startIndex
-        while i < text.endIndex {
-            let ch = text[i]
-            if ch == "\"" { quote.toggle() }
-            if !quote {
-                if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
-                if depth == 0, text[i...].hasPrefix("where "), i == text.startIndex || text[text.index(before: i)] == " " {
-                    return i..<text.index(i, offsetBy: 6)
+        let indicators = definitions.indicators
+        return ExpressionWords.Names(
+            field: { field in
+                (dimensions.first { fieldOf($0) == field && $0.title != nil }?.title?.text(language)).map(Self.sentenceCase)
+            },
+            value: { field, value in
+                for dimension in dimensions {
+                    guard case .field(let f) = dimension.kind, f == field,
+                          let label = dimension.labels.first(where: { $0.key == value })?.label else { continue }
+                    return label.text(language)
                 }
-            }
-            i = text.index(after: i)
-        }
-        return nil
+                return nil
+            },
+            indicator: { id in indicators.first { $0.id == id }?.title.text(language) })
+    }
+
+    /// A title inside a sentence: its first letter in lower case when it is an ASCII capital
+    /// followed by a lower-case letter (`District` -> `district`; `IDP status` stays).
+    static func sentenceCase(_ title: String) -> String {
+        let scalars = Array(title.unicodeScalars.prefix(2))
+        guard scalars.count == 2, ("A"..."Z").contains(scalars[0]), ("a"..."z").contains(scalars[1]) else { return title }
+        return title.prefix(1).lowercased() + title.dropFirst()
     }
 }

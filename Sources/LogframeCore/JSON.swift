@@ -1,7 +1,8 @@
 /// A JSON value whose objects keep their key order, written byte-for-byte deterministically.
 ///
 /// Foundation's JSONSerialization neither keeps key order nor prints decimals exactly, and the
-/// report must be identical for identical inputs, so the report writes its own JSON.
+/// report must be identical for identical inputs, so logframe writes its own JSON: the one
+/// writer of the JSON report (LogframeReport) and of `validate --format json` (LogframeCLI).
 public indirect enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
