@@ -29,7 +29,12 @@ enum DiagnosticText {
             out += location.description + ": "
         }
         out += "\(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
-        if let location = diagnostic.location, let line = location.line, let text = lines.line(line, of: location.file) {
+        if diagnostic.sourceQuote != .none, let location = diagnostic.location, let line = location.line,
+           let read = lines.line(line, of: location.file) {
+            var text = read
+            if case .masked(let spans) = diagnostic.sourceQuote {
+                text = PersonalValue.masking(read, lineNumber: line, spans: spans)
+            }
             let number = String(line)
             let gutter = String(repeating: " ", count: number.count)
             // Control characters of the line are shown escaped (a tab stays a tab).
