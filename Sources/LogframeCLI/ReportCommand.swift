@@ -28,12 +28,19 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Write the report to this file (atomically; never one of the run's input files) instead of standard output.")
     var output: String?
 
+    @Flag(name: .customLong("internal"), help: ArgumentHelp(
+        "JSON only: keep the real values of figures withheld by small-cell suppression (privacy.min_cell), flagged \"suppressed\". For internal use, never for publication."))
+    var internalValues = false
+
     static let formats = ["json", "md", "csv", "html", "xlsx"]
     static let styles = ReportStyles.all
 
     func validate() throws {
         if let asOf, CivilDate(iso: asOf) == nil {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD, for example 2021-12-31 (got \"\(asOf)\").")
+        }
+        if internalValues, (resolvedFormat ?? "md") != "json" {
+            throw ValidationError("--internal keeps withheld small counts in the JSON report only; use it with --format json (the other formats are for publication).")
         }
         if let format = resolvedFormat, !Self.formats.contains(format) {
             throw ValidationError("Unknown format \"\(format)\"; use md, csv, html, xlsx or json.")
@@ -92,7 +99,7 @@ struct ReportCommand: ParsableCommand {
         }
 
         // Built once; the JSON report is its serialisation and every style reads it.
-        let model = ReportModel(definitions: definitions, result: result, language: lang)
+        let model = ReportModel(definitions: definitions, result: result, language: lang, internalValues: internalValues)
         let bytes: Data
         switch resolvedFormat ?? "md" {
         case "json":

@@ -39,8 +39,8 @@ enum PIRSStyle {
             ]
             if figures.countingUnit == "percent" || figures.countingUnit == "ratio", let text = indicator.expressionText,
                let parts = ExpressionWords.ratioParts(text) {
-                list.append((kit.t(.numerator), ExpressionWords.describe(parts.0, language: kit.language) + " = " + kit.format.number(figures.current.numerator)))
-                list.append((kit.t(.denominator), ExpressionWords.describe(parts.1, language: kit.language) + " = " + kit.format.number(figures.current.denominator)))
+                list.append((kit.t(.numerator), ExpressionWords.describe(parts.0, language: kit.language) + " = " + kit.partText(figures.current.numerator, figures.current)))
+                list.append((kit.t(.denominator), ExpressionWords.describe(parts.1, language: kit.language) + " = " + kit.partText(figures.current.denominator, figures.current)))
             }
             list += [
                 (kit.t(.disaggregations), disaggregations.isEmpty ? kit.t(.none) : disaggregations),
@@ -54,7 +54,7 @@ enum PIRSStyle {
                 (kit.t(.sdgLinks), indicator.sdg.isEmpty ? kit.t(.none) : indicator.sdg.joined(separator: ", ")),
             ]
             if !figures.rowsMatched.isEmpty {
-                list.append((kit.t(.rowsMatched), figures.rowsMatched.map { "\($0.source): \(kit.format.number(ExactDecimal($0.rows)))" }.joined(separator: "; ")))
+                list.append((kit.t(.rowsMatched), figures.rowsMatched.map { "\($0.source): \(figures.rowsMatchedSuppressed.map { kit.suppressedMark($0, indicator) } ?? kit.format.number(ExactDecimal($0.rows)))" }.joined(separator: "; ")))
             }
             list.append((kit.t(.limitations), limitations.joined(separator: " ")))
             sections.append(Section(heading: "\(indicator.id) \(indicator.title.text(kit.language))", blocks: [.definitionList(list)] + kit.charts(indicator, figures)))
