@@ -18,8 +18,9 @@ import LogframeEngine
 //    current value and the last cumulative value, a cell's periods and its value) is checked:
 //    for each withheld small figure in it, the range a reader can deduce from the published
 //    members, knowing a small figure is 1..m-1 and a complementary one at least m, must hold at
-//    least two values. While it does not, the smallest published non-zero member is withheld
-//    too (cells before totals). Relations are checked one by one until nothing changes.
+//    least two values, and the withheld members' sum, when a reader can compute it, must not be
+//    small either. While that fails, the smallest published non-zero member is withheld too
+//    (cells before totals). Relations are checked one by one until nothing changes.
 
 /// The small-cell suppression of a report model.
 public enum SmallCellSuppression {
@@ -254,22 +255,28 @@ struct Solver {
             members.append((nil, remainder > 0 ? 1 : -1, abs(remainder), small ? .small : .published))
         }
         let hidden = members.indices.filter { members[$0].slot == nil || members[$0].state != .published }
-        let protected = members.indices.filter { members[$0].state == .small }
+        // A withheld figure must not be worked out exactly, small or complementary (a
+        // complementary one found here would unlock a small one in another relation).
+        let protected = members.indices.filter { members[$0].state != .published }
         guard !protected.isEmpty else { return nil }
         // K: what the hidden members sum to (signed), known from the published ones.
         let known = members.indices.filter { !hidden.contains($0) }.reduce(0.0) { $0 - members[$1].sign * members[$1].value }
         var pinned = false
-        for p in protected {
+        // The withheld members together, when a reader can compute their sum exactly (no
+        // hidden remainder, all on one side): a small sum is a small count too.
+        let sameSide = Set(hidden.map { members[$0].sign }).count == 1
+        if remainder == 0, sameSide, abs(known) >= 1, abs(known) < Double(minCell) { pinned = true }
+        for p in protected where !pinned {
             var low = 0.0, high = 0.0
             for h in hidden where h != p {
                 let (lo, hi) = members[h].slot == nil && members[h].state == .published ? (0, .infinity) : range(members[h].state)
                 if members[h].sign > 0 { low += lo; high += hi } else { low -= hi; high -= lo }
             }
-            let (pLow, pHigh) = range(.small)
+            let (pLow, pHigh) = range(members[p].state)
             var from: Double, to: Double
             if members[p].sign > 0 { from = known - high; to = known - low } else { from = low - known; to = high - known }
             from = max(from, pLow); to = min(to, pHigh)
-            if to - from < 1 { pinned = true; break }
+            if to - from < 1 || (pHigh == .infinity && hidden.count == 1) { pinned = true; break }
         }
         guard pinned else { return nil }
         let candidates = members.filter { $0.slot != nil && $0.state == .published && $0.value > 0 }
