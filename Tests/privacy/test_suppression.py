@@ -293,6 +293,22 @@ def test_every_style_marks_withheld_cells(programme):
         assert "<5" in out.stdout.decode(), style
 
 
+def test_explain_prints_the_same_marks(programme):
+    folder, _ = programme
+    out = run(folder, "explain", "defs.yml", "C1", "--as-of", "2024-12-31")
+    assert out.returncode in (0, 1), out.stderr.decode()
+    text = out.stdout.decode()
+    gamma = next(line for line in text.splitlines() if line.strip().startswith("Gamma"))
+    assert gamma.split()[-1] == "<5"
+    assert "sha256" in text and "rows read" in text          # the audit trail stays
+    refused = run(folder, "explain", "defs.yml", "C1", "--rows", "all")
+    assert refused.returncode == 2 and b"--internal" in refused.stderr
+    internal = run(folder, "explain", "defs.yml", "C1", "--as-of", "2024-12-31", "--rows", "all", "--internal")
+    assert internal.returncode in (0, 1)
+    gamma = next(line for line in internal.stdout.decode().splitlines() if line.strip().startswith("Gamma"))
+    assert gamma.strip().endswith("<5 (internal: 3)")
+
+
 def test_internal_is_json_only(programme):
     folder, _ = programme
     out = run(folder, "report", "defs.yml", "--format", "md", "--internal")
