@@ -70,7 +70,8 @@ extension Resolver {
                     continue
                 } else if distinctKeys[result[s].id]?.contains(field.id) == true, field.type == .text || field.type == .integer {
                     result[s].fields[f].personal = true
-                } else if Resolver.looksPersonal(field.id) || Resolver.looksPersonal(field.column) {
+                } else if Resolver.looksPersonal(field.id) || (!field.column.hasPrefix("#") && Resolver.looksPersonal(field.column)) {
+                    // (An HXL hashtag's `+name` attribute names a place or an organisation.)
                     result[s].fields[f].personal = true
                     c.warning("personal-field-undeclared", at: field.location,
                               "Field `\(field.id)` of source `\(result[s].id)` looks like personal data (a name, a phone number, an id or a note), so its values are masked in every message.",
