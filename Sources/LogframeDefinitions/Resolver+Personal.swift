@@ -4,6 +4,11 @@ import LogframeExpressions
 // Which fields hold personal values (docs/data-protection.md). Decided once, when the
 // definitions load; the data stage masks them in diagnostics, `explain` in its listings.
 
+/// The name rule of personal fields, for `init` to declare what the loader would mask.
+public enum PersonalNames {
+    public static func looksPersonal(_ name: String) -> Bool { Resolver.looksPersonal(name) }
+}
+
 extension Resolver {
     /// Words in a field's id or column header that usually mean a personal value (English and
     /// Azerbaijani; `fin` is the Azerbaijani personal identification number).
@@ -17,7 +22,7 @@ extension Resolver {
 
     /// Whether a field id or header looks personal: one of its words (split at `_`, `-`, spaces,
     /// dots, `+`, `#`, and lower-case/upper-case boundaries) is in `likelyPersonalWords`.
-    static func looksPersonal(_ text: String) -> Bool {
+    public static func looksPersonal(_ text: String) -> Bool {
         var words: [String] = []
         var current = ""
         var previousLower = false
