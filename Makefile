@@ -45,7 +45,7 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python: build
-	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld Tests/init Tests/sql Tests/exports -q
+	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld Tests/init Tests/sql Tests/exports Tests/privacy -q
 
 # Writes each sample programme's report in its donor's default style (Markdown, HTML, CSV, XLSX),
 # the JSON report and the IATI 2.03 export to $(REPORTS)/.

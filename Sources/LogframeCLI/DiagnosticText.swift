@@ -29,7 +29,7 @@ enum DiagnosticText {
             out += location.description + ": "
         }
         out += "\(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
-        out += quote(diagnostic.location, lines: &lines)
+        out += quote(diagnostic.location, as: diagnostic.sourceQuote, lines: &lines)
         if let hint = diagnostic.hint {
             out += "  = hint: \(hint)\n"
         }
@@ -37,14 +37,25 @@ enum DiagnosticText {
         //     services.csv:4:1: note: the record_id "R-7" is first used here
         for note in diagnostic.notes {
             out += (note.location.map { $0.description + ": " } ?? "") + "note: \(note.message)\n"
-            out += quote(note.location, lines: &lines)
+            out += quote(note.location, as: diagnostic.sourceQuote, note: true, lines: &lines)
         }
         return out
     }
 
-    /// The line a location points to and a caret under its column.
-    static func quote(_ location: SourceLocation?, lines: inout SourceLines) -> String {
-        guard let location, let line = location.line, let text = lines.line(line, of: location.file) else { return "" }
+    /// The line a location points to and a caret under its column, quoted as the diagnostic
+    /// allows (docs/data-protection.md): as it is, with its personal cells masked, or not at all.
+    /// A note's line (another row of the same file) is quoted from a masked file only when the
+    /// diagnostic carries that line's masks too.
+    static func quote(_ location: SourceLocation?, as policy: SourceQuote, note: Bool = false, lines: inout SourceLines) -> String {
+        guard let location, let line = location.line, let read = lines.line(line, of: location.file) else { return "" }
+        var text = read
+        switch policy {
+        case .none: return ""
+        case .line: break
+        case .masked(let spans):
+            if note, !spans.contains(where: { $0.line == line }) { return "" }
+            text = PersonalValue.masking(read, lineNumber: line, spans: spans)
+        }
         var out = ""
         let number = String(line)
         let gutter = String(repeating: " ", count: number.count)

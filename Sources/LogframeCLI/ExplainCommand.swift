@@ -4,6 +4,7 @@ import LogframeCore
 import LogframeDefinitions
 import LogframeEngine
 import LogframeExpressions
+import LogframeReport
 
 /// `logframe explain DEFS ID`: how one indicator's figures were computed, for a person who must
 /// defend the number to an auditor (SPEC section 8). The figures come from `Engine.run`, as in
@@ -26,6 +27,10 @@ struct ExplainCommand: ParsableCommand {
 
     @Option(name: .customLong("as-of"), help: "Report date (YYYY-MM-DD). Default: programme end or today, whichever is earlier.")
     var asOf: String?
+
+    @Flag(name: .customLong("internal"), help: ArgumentHelp(
+        "Show the real values of figures withheld by small-cell suppression (privacy.min_cell), and allow --rows on such an indicator. For an internal audit, never for a public log."))
+    var internalValues = false
 
     func validate() throws {
         if rows != "all" && (Int(rows).map { $0 < 0 } ?? true) {
@@ -63,14 +68,22 @@ struct ExplainCommand: ParsableCommand {
             }
             selectedPeriod = match
         }
-        guard let figures = result.indicators.first(where: { $0.id == indicator.id }) else { throw ExitCode(1) }
+        // The figures every report prints: small-cell suppression applied (docs/data-protection.md).
+        let model = ReportModel(definitions: definitions, result: result, language: "en", internalValues: internalValues)
+        guard let report = model.indicator(indicator.id) else { throw ExitCode(1) }
+        let figures = report.figures
+        if (indicator.minCell ?? 0) >= 2, rows != "0", !internalValues {
+            throw frontend.usageError(.error("rows-suppressed", at: nil,
+                                             "indicator \(indicator.id) is protected by small-cell suppression (privacy.min_cell: \(indicator.minCell ?? 0)), and a list of its records would show how many were counted",
+                                             hint: "add --internal for an internal audit (never in a public log)"))
+        }
 
         let limit = rows == "all" ? Int.max : Int(rows) ?? 0
         let records = limit > 0 || rows == "all"
             ? ExplainRecords.find(indicator: indicator, definitions: definitions, asOf: result.asOf, period: selectedPeriod, limit: limit)
             : nil
         let text = ExplainText(definitions: definitions, indicator: indicator, figures: figures, result: result,
-                               period: selectedPeriod, records: records, limit: limit).render()
+                               period: selectedPeriod, records: records, limit: limit, verdict: report.verdict).render()
         frontend.printDiagnostics()
         Frontend.printOutput(text)
         try frontend.finish()
@@ -86,8 +99,20 @@ struct ExplainText {
     let period: Period?
     let records: [ExplainRecords.SourceRecords]?
     let limit: Int
+    let verdict: IndicatorVerdict
 
     func n(_ value: ExactDecimal?) -> String { value?.description ?? "n/a" }
+
+    /// A withheld figure's mark (`<5`, or `x` for one withheld to protect a small one); with
+    /// `--internal` the real value follows it.
+    func mark(_ suppressed: Suppression?, _ real: ExactDecimal?) -> String? {
+        guard let suppressed else { return nil }
+        let word = suppressed == .small ? "<\(indicator.minCell ?? 0)" : "x"
+        return real.map { "\(word) (internal: \($0))" } ?? word
+    }
+
+    func f(_ figure: Figure) -> String { mark(figure.suppressed, figure.value) ?? n(figure.value) }
+    func part(_ figure: Figure, _ value: ExactDecimal?) -> String { mark(figure.suppressed, value) ?? n(value) }
 
     var hasParts: Bool {
         figures.current.numerator != nil || figures.current.denominator != nil
@@ -120,7 +145,8 @@ struct ExplainText {
             out += "\nData files\n"
             for id in sourceIds {
                 guard let source = result.sources.first(where: { $0.id == id }) else { continue }
-                out += "  \(id): \(source.rowsRead) rows read, \(source.rowsRejected) rejected, \(matched[id] ?? 0) matched by the indicator's filters"
+                let matchedText = mark(figures.rowsMatchedSuppressed, nil) ?? String(matched[id] ?? 0)
+                out += "  \(id): \(source.rowsRead) rows read, \(source.rowsRejected) rejected, \(matchedText) matched by the indicator's filters"
                 out += source.rowsAfterAsOf > 0 ? " (\(source.rowsAfterAsOf) dated after \(result.asOf), left out)\n" : "\n"
                 for file in source.files {
                     out += "    \(file.path)  sha256 \(file.sha256)\n"
@@ -133,8 +159,8 @@ struct ExplainText {
             out += "\nPeriods\n"
             var table: [[String]] = [["period", "from", "to", "value", "cumulative", "target"] + (hasParts ? ["numerator", "denominator"] : [])]
             for p in periods {
-                var row = [p.period.id, p.period.start.description, p.period.end.description, n(p.value.value), n(p.cumulative.value), n(p.target)]
-                if hasParts { row += [n(p.value.numerator), n(p.value.denominator)] }
+                var row = [p.period.id, p.period.start.description, p.period.end.description, f(p.value), f(p.cumulative), n(p.target)]
+                if hasParts { row += [part(p.value, p.value.numerator), part(p.value, p.value.denominator)] }
                 table.append(row)
             }
             out += Self.table(table, indent: "  ")
@@ -143,7 +169,9 @@ struct ExplainText {
         let periodIndex = period.flatMap { p in figures.periods.firstIndex { $0.period.id == p.id } }
         for breakdown in figures.breakdowns {
             out += "\nBreakdown by \(breakdown.dimensions.joined(separator: " x "))"
-            if let overlap = breakdown.overlap {
+            if let withheld = mark(breakdown.overlapSuppressed, breakdown.overlap) {
+                out += " (overlap: \(withheld), withheld by small-cell suppression)"
+            } else if let overlap = breakdown.overlap {
                 out += overlap.isZero ? " (no overlap: the cells add up to the total)"
                                       : " (overlap: \(overlap), counted in more than one cell, so the cells add up to more than the total)"
             }
@@ -152,17 +180,17 @@ struct ExplainText {
             for cell in breakdown.cells {
                 let label = cell.label.map { $0.label.text() }.joined(separator: " x ")
                 let value = periodIndex.map { $0 < cell.periods.count ? cell.periods[$0] : Figure.none } ?? cell.value
-                var text = n(value.value)
-                if value.numerator != nil || value.denominator != nil { text += " (\(n(value.numerator)) / \(n(value.denominator)))" }
+                var text = f(value)
+                if value.numerator != nil || value.denominator != nil { text += " (\(part(value, value.numerator)) / \(part(value, value.denominator)))" }
                 table.append([label, text])
             }
             out += Self.table(table, indent: "  ")
         }
 
         out += "\n"
-        var current = n(figures.current.value)
+        var current = f(figures.current)
         if figures.current.numerator != nil || figures.current.denominator != nil {
-            current += " (numerator \(n(figures.current.numerator)), denominator \(n(figures.current.denominator)))"
+            current += " (numerator \(part(figures.current, figures.current.numerator)), denominator \(part(figures.current, figures.current.denominator)))"
         }
         out += "Current value:      \(current)\n"
         if let baseline = indicator.baseline {
@@ -173,8 +201,7 @@ struct ExplainText {
         }
         out += "Expected by now:    \(n(figures.expected))\n"
         out += "Progress:           \(figures.progress.map { "\($0)%" } ?? "n/a")\n"
-        // The one status every report prints (Verdicts.swift), not the engine's interim one.
-        let verdict = Verdicts.decide(indicator, figures, programme: definitions.programme, asOf: result.asOf)
+        // The one status every report prints (Verdicts.swift, after suppression), not the engine's interim one.
         out += "Status:             \(verdict.status.rawValue)\n"
 
         if let records {

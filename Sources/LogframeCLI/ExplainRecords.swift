@@ -43,7 +43,7 @@ struct ExplainRecords {
                 matched += 1
                 if records.count < limit {
                     records.append(Record(fileIndex: context.fileIndex, line: context.line,
-                                          key: keySlots.map { "\($0.0)=\(row[$0.1].description)" }.joined(separator: ", ")))
+                                          key: keySlots.map { "\($0.0)=\(shown(row[$0.1].description, field: $0.0, of: source))" }.joined(separator: ", ")))
                 }
             }
             for i in records.indices {
@@ -54,4 +54,9 @@ struct ExplainRecords {
         }
         return out
     }
+}
+
+/// A key value as `explain --rows` lists it: masked when the field is personal (docs/data-protection.md).
+private func shown(_ value: String, field: String, of source: SourceDefinition) -> String {
+    source.fields.first { $0.id == field }?.personal == true ? PersonalValue.mask(value) : value
 }

@@ -21,7 +21,8 @@ struct Frontend {
     /// Loads the definitions a command's shared options name, with their `--allow-outside` and
     /// `--max-cell-bytes`.
     mutating func loadDefinitions(_ options: DefinitionsOptions) -> Definitions? {
-        loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes)
+        let definitions = loadDefinitions(options.definitions, allowOutside: options.allowOutside, maxCellBytes: options.maxCellBytes)
+        return options.revealsPersonal ? definitions?.revealingPersonalValues() : definitions
     }
 
     /// Loads the definitions; on errors keeps them and returns nil. `allowOutside` are the

@@ -1,6 +1,7 @@
 import Foundation
 import LogframeCore
 import LogframeData
+import LogframeDefinitions
 
 /// The definitions skeleton `logframe init` writes: YAML text built from column profiles.
 /// Every choice it makes from the data is explained in a comment; what only the user can know
@@ -405,7 +406,12 @@ struct InitSkeleton {
         }
         if field.id == plan.key || field.id == plan.date { parts.append("required: true") }
         if profile.isPersonal {
+            // Declared, so the loader masks it without a personal-field-undeclared warning.
+            parts.append("personal: true")
             comments.insert("personal data: never in an in: list or a breakdown; keep it out of reports", at: 0)
+        } else if PersonalNames.looksPersonal(field.id) || PersonalNames.looksPersonal(field.column) && !field.column.hasPrefix("#") {
+            parts.append("personal: false")
+            comments.insert("TODO: named like personal data but its values look like categories; say personal: true if they are about a person", at: 0)
         }
         if let miss = profile.nearMiss {
             comments.append("TODO: mostly \(miss.type), but \(yamlScalar(miss.value)) (\(isXML ? "submission" : "line") \(miss.row)) is not: fix the data, then retype")
@@ -458,7 +464,10 @@ struct InitSkeleton {
             if let choices = field.choices, !question.orOther, !personal, !choices.isEmpty {
                 parts.append("in: [\(choices.map { yamlScalar($0.name) }.joined(separator: ", "))]")
             }
-            if personal { comments.append("personal data: never in an in: list or a breakdown; keep it out of reports") }
+            if personal || PersonalNames.looksPersonal(field.id) {
+                parts.append("personal: true")
+                comments.append("personal data: never in an in: list or a breakdown; keep it out of reports")
+            }
             if let label = question.label { comments.append(label.replacingOccurrences(of: "\n", with: " ")) }
             if question.required { comments.append("required in the form (when relevant)") }
             if ["datetime", "start", "end"].contains(question.type) { comments.append("date and time: the time is ignored") }

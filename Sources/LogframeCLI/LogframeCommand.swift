@@ -1,3 +1,4 @@
+import LogframeCore
 import ArgumentParser
 import Foundation
 
@@ -51,7 +52,33 @@ struct DefinitionsOptions: ParsableArguments {
         valueName: "bytes"))
     var maxCellBytes: Int?
 
+    @Flag(name: .customLong("show-personal"), help: ArgumentHelp(
+        "Show personal values (names, phone numbers, ids) in diagnostics and listings instead of masking them. Local terminal use only: refused when CI is set or the output is not a terminal (see --force-show-personal)."))
+    var showPersonal = false
+
+    @Flag(name: .customLong("force-show-personal"), help: ArgumentHelp(
+        "Show personal values even in CI or into a file or pipe. Never use this in a public CI log."))
+    var forceShowPersonal = false
+
     func validate() throws {
         if let maxCellBytes, maxCellBytes < 1 { throw ValidationError("--max-cell-bytes must be a positive number of bytes.") }
+        if showPersonal, !forceShowPersonal, let reason = PersonalDisplay.refusal(environment: ProcessInfo.processInfo.environment) {
+            throw ValidationError("--show-personal is for a local terminal only: \(reason). Personal values stay masked; use --force-show-personal if you really mean it (never in a public CI log).")
+        }
+    }
+
+    /// Whether personal values are shown unmasked in this run.
+    var revealsPersonal: Bool { showPersonal || forceShowPersonal }
+}
+
+/// When `--show-personal` is refused (docs/data-protection.md).
+enum PersonalDisplay {
+    static func refusal(environment: [String: String], stdoutIsTerminal: Bool = isatty(1) == 1,
+                        stderrIsTerminal: Bool = isatty(2) == 1) -> String? {
+        if let ci = environment["CI"], !ci.isEmpty, !["false", "0", "no"].contains(ci.lowercased()) {
+            return "CI is set (CI=\(ControlCharacters.quote(ci, limit: 20)))"
+        }
+        if !stdoutIsTerminal || !stderrIsTerminal { return "the output is not a terminal" }
+        return nil
     }
 }

@@ -37,9 +37,16 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("no-audit"), help: "Leave out the audit appendix (rows by source, input files and their SHA-256) of a donor report. The JSON report always keeps its files.")
     var noAudit = false
 
+    @Flag(name: .customLong("internal"), help: ArgumentHelp(
+        "JSON only: keep the real values of figures withheld by small-cell suppression (privacy.min_cell), flagged \"suppressed\". For internal use, never for publication."))
+    var internalValues = false
+
     func validate() throws {
         if let asOf, CivilDate(iso: asOf) == nil {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD, for example 2021-12-31 (got \"\(asOf)\").")
+        }
+        if internalValues, resolvedFormat != .json {
+            throw ValidationError("--internal keeps withheld small counts in the JSON report only; use it with --format json (the other formats are for publication).")
         }
         if case .failure(let unknown) = formatFromOutput {
             throw ValidationError(ReportFormat.unknown(unknown.text))
@@ -101,7 +108,7 @@ struct ReportCommand: ParsableCommand {
             }
         }
         // Built once; the JSON report is its serialisation and every style reads it.
-        let model = ReportModel(definitions: definitions, result: result, language: lang.rawValue)
+        let model = ReportModel(definitions: definitions, result: result, language: lang.rawValue, internalValues: internalValues)
         guard let bytes = frontend.render(model, format: resolvedFormat, style: style, mapping: mapping, audit: !noAudit),
               frontend.write(bytes, to: sink) else { throw ExitCode(1) }
         try frontend.finish()

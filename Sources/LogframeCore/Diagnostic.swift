@@ -21,6 +21,9 @@ public struct Diagnostic: Sendable, Hashable {
     /// Other places the problem concerns, each with its own location: a `duplicate-key`'s first
     /// occurrence. Every format prints them after the diagnostic.
     public var notes: [Note]
+    /// Whether, and how, a renderer may quote the source line the diagnostic points at: a data
+    /// file's line may hold personal values (docs/data-protection.md).
+    public var sourceQuote: SourceQuote = .line
 
     /// A place a diagnostic points to besides its own: `services.csv:4:1: note: first used here`.
     public struct Note: Sendable, Hashable {
@@ -58,6 +61,52 @@ public struct Diagnostic: Sendable, Hashable {
     public static func warning(_ code: String, at location: SourceLocation?, _ message: String, hint: String? = nil,
                                notes: [Note] = []) -> Diagnostic {
         Diagnostic(.warning, code, at: location, message, hint: hint, notes: notes)
+    }
+}
+
+/// How the source line of a diagnostic may be quoted.
+public enum SourceQuote: Sendable, Hashable {
+    /// As it is in the file (definitions files, data files with no personal field).
+    case line
+    /// With these spans masked: the personal cells of a data file's row.
+    case masked([MaskedSpan])
+    /// Not at all: a line of a file with personal values whose cells could not be located
+    /// (an XML element, a row the CSV scanner refused).
+    case none
+}
+
+/// Characters of one line to hide when the line is quoted: 1-based column, length in Unicode
+/// scalars (the unit of `SourceLocation.column`).
+public struct MaskedSpan: Sendable, Hashable {
+    public var line: Int
+    public var column: Int
+    public var length: Int
+    public init(line: Int, column: Int, length: Int) {
+        self.line = line; self.column = column; self.length = length
+    }
+}
+
+/// How a personal value is shown in a message: its length only. No letter (an initial and a
+/// length narrow a name down in a small village) and no hash (a hash of a phone number or a
+/// FIN is reversed by hashing every possible number). docs/data-protection.md.
+public enum PersonalValue {
+    public static func mask(_ text: String) -> String {
+        let count = text.unicodeScalars.count
+        return "[personal value, \(count) \(count == 1 ? "character" : "characters")]"
+    }
+
+    /// A quoted line with the spans on it replaced, character for character, by `•` (so a caret
+    /// under the line still points at the same column).
+    public static func masking(_ line: String, lineNumber: Int, spans: [MaskedSpan]) -> String {
+        let onLine = spans.filter { $0.line == lineNumber }
+        guard !onLine.isEmpty else { return line }
+        var scalars = Array(line.unicodeScalars)
+        for span in onLine {
+            let start = max(span.column - 1, 0)
+            guard start < scalars.count else { continue }
+            for i in start..<min(start + span.length, scalars.count) { scalars[i] = "•" }
+        }
+        return String(String.UnicodeScalarView(scalars))
     }
 }
 
@@ -136,6 +185,13 @@ public struct DiagnosticLog: Sendable {
         case .warning: warningCount += 1
         }
         suppressed[SuppressedKey(file: file, code: code, severity: severity), default: 0] += 1
+    }
+
+    /// Changes the diagnostics kept from position `start` on (the data stage marks how the
+    /// lines of a row with personal values may be quoted).
+    public mutating func updateDiagnostics(from start: Int, _ body: (inout Diagnostic) -> Void) {
+        guard start < diagnostics.count else { return }
+        for i in start..<diagnostics.count { body(&diagnostics[i]) }
     }
 
     public mutating func append(contentsOf other: [Diagnostic]) {

@@ -32,6 +32,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case unknownDimension = "unknown-dimension"
     case unknownIndicator = "unknown-indicator"
     case unknownPeriod = "unknown-period"
+    case rowsSuppressed = "rows-suppressed"
     /// `$ID` references that form a circle.
     case indicatorCycle = "indicator-cycle"
     /// `$ID` chains too long, or inlining too many formulas.
@@ -44,6 +45,11 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case unusedDimension = "unused-dimension"
     /// An undated source read by an indicator of a programme with several periods (warning).
     case undatedSource = "undated-source"
+    /// A field whose name looks personal (name, phone, fin, ...) declared neither way; it is
+    /// treated as personal (warning).
+    case personalFieldUndeclared = "personal-field-undeclared"
+    /// A breakdown by a personal field: its categories would print personal values.
+    case personalFieldInBreakdown = "personal-field-in-breakdown"
 
     // Expressions (LogframeExpressions, reported at their place in the definitions file).
     case expressionSyntax = "expression-syntax"

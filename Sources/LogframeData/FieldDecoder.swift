@@ -350,8 +350,10 @@ final class FieldDecoder {
         let text = String(decoding: FieldDecoder.trimmed(raw), as: UTF8.self)
         let line = location.line ?? 0
         let column = field.column
-        // At most a few hundred characters of the cell, control characters escaped.
-        let quoted = "\"\(ControlCharacters.quote(text))\""
+        // At most a few hundred characters of the cell, control characters escaped; a personal
+        // value only by its length (docs/data-protection.md).
+        let personal = field.personal
+        let quoted = personal ? PersonalValue.mask(text) : "\"\(ControlCharacters.quote(text))\""
         switch problem {
         case .tooLarge:
             return .error("cell-too-large", at: location,
@@ -364,22 +366,22 @@ final class FieldDecoder {
             }
             let (what, hint) = typeExpectation(text)
             return .error("field-type", at: location, "\(quoted) in column \(column) (line \(line)) is not \(what)",
-                          hint: CellReading.placeholderHint(text) ?? hint)
+                          hint: personal ? nil : CellReading.placeholderHint(text) ?? hint)
         case .required:
             return .error("field-required", at: location, "Column \(column) (line \(line)) is empty, but a value is required")
         case .notInList(let option):
             let offending = option ?? TextNormalization.nfc(text)
-            let subject = option.map { "The option \"\(ControlCharacters.quote($0))\" in column \(column) (line \(line))" } ?? "\(quoted) in column \(column) (line \(line))"
-            let hint = DidYouMean.closest(to: offending, among: allowedTexts, .dataValue).map { "Did you mean \"\($0)\"?" }
+            let subject = option.map { "The option \(personal ? PersonalValue.mask($0) : "\"\(ControlCharacters.quote($0))\"") in column \(column) (line \(line))" } ?? "\(quoted) in column \(column) (line \(line))"
+            let hint = personal ? "Use one of the values listed, spelled exactly as in the definitions file." : DidYouMean.closest(to: offending, among: allowedTexts, .dataValue).map { "Did you mean \"\($0)\"?" }
                 ?? "Use one of the values listed, spelled exactly as in the definitions file."
             return .error("field-not-in-list", at: location,
                           "\(subject) is not one of the allowed values: \(Suggestions.list(allowedTexts))", hint: hint)
         case .belowMinimum:
             return .error("field-out-of-range", at: location,
-                          "\(value.description) in column \(column) (line \(line)) is below the minimum \(field.min?.description ?? "")")
+                          "\(personal ? PersonalValue.mask(value.description) : value.description) in column \(column) (line \(line)) is below the minimum \(field.min?.description ?? "")")
         case .aboveMaximum:
             return .error("field-out-of-range", at: location,
-                          "\(value.description) in column \(column) (line \(line)) is above the maximum \(field.max?.description ?? "")")
+                          "\(personal ? PersonalValue.mask(value.description) : value.description) in column \(column) (line \(line)) is above the maximum \(field.max?.description ?? "")")
         case .pattern:
             return .error("field-pattern", at: location,
                           "\(quoted) in column \(column) (line \(line)) does not have the expected form (pattern \(field.pattern ?? ""))")

@@ -21,6 +21,9 @@ protocol RecordReader {
     mutating func withText<R>(ofField index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R
     /// Where field `index`'s text was read, for a diagnostic about it.
     func location(ofField index: Int) -> SourceLocation
+    /// The characters field `index` occupies on its line, to hide when the line is quoted
+    /// (a personal value); nil when they cannot be told apart on one line.
+    func maskedSpan(ofField index: Int) -> MaskedSpan?
 }
 
 /// A CSV row: the scanner's cells, picked by the column each field was matched to.
@@ -58,6 +61,21 @@ struct CSVRecord: RecordReader {
         let (l, c) = LineLocator.locate(cells[columns[index]].cellStart, in: bytes, from: rowStart, line: line)
         return SourceLocation(file: file, line: l, column: c)
     }
+
+    func maskedSpan(ofField index: Int) -> MaskedSpan? {
+        let cell = cells[columns[index]]
+        let end = cell.isQuoted ? min(cell.end + 1, bytes.count) : cell.end
+        guard cell.cellStart <= end else { return nil }
+        var length = 0
+        for offset in cell.cellStart..<end {
+            let byte = bytes[offset]
+            if byte == 0x0A || byte == 0x0D { return nil }   // a cell over several lines
+            if byte & 0xC0 != 0x80 { length += 1 }
+        }
+        let location = location(ofField: index)
+        guard let line = location.line, let column = location.column else { return nil }
+        return MaskedSpan(line: line, column: column, length: length)
+    }
 }
 
 /// An XML record: each field's text as matched by its path, and the line of the element or
@@ -76,4 +94,7 @@ struct XMLRecordFields: RecordReader {
     func location(ofField index: Int) -> SourceLocation {
         SourceLocation(file: file, line: record.lines[index], column: 1)
     }
+
+    /// An XML element's line is not split into fields here: its lines are not quoted.
+    func maskedSpan(ofField index: Int) -> MaskedSpan? { nil }
 }

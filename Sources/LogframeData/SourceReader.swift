@@ -91,6 +91,8 @@ public final class SourceReader {
         keySlots = source.key.compactMap { id in source.fieldIndex(id).map { source.scope.field(named: id)?.slot ?? $0 } }
         dateFieldIndex = source.dateField.flatMap { source.fieldIndex($0) }
         parentDateSlot = source.isDatedByParent ? source.dateField.flatMap { source.scope.field(named: $0)?.slot } : nil
+        personalFields = source.fields.indices.filter { source.fields[$0].personal }
+        personalKey = source.key.contains { id in source.fields.first { $0.id == id }?.personal == true }
     }
 
     /// Leaves undecoded the own fields outside `read` (the row slots the caller will look at)
@@ -108,6 +110,11 @@ public final class SourceReader {
             unreadFields.append(index)
         }
     }
+
+    /// Indices of the fields holding personal values: masked in messages and quoted lines.
+    let personalFields: [Int]
+    /// A key field is personal: a duplicate key is reported without its value.
+    let personalKey: Bool
 
     /// Streams every record of every file of the source. `body` receives only accepted rows,
     /// laid out by `source.scope` slots (own fields in declaration order; then, when the source
@@ -265,6 +272,16 @@ public final class SourceReader {
         result.files.append(SourceFileInfo(path: path.display, sha256: "", rowsRead: 0))
         filePaths.append(path.display)
         var info = FileCounts()
+        let keptBefore = result.log.diagnostics.count
+        defer {
+            // Any other diagnostic on a line of this file (a ragged row, a bad byte) is not
+            // quoted: its line may hold personal values in cells that could not be located.
+            if !personalFields.isEmpty {
+                result.log.updateDiagnostics(from: keptBefore) { diagnostic in
+                    if diagnostic.sourceQuote == .line, diagnostic.location?.file == path.display { diagnostic.sourceQuote = .none }
+                }
+            }
+        }
         if let xmlReader {
             readXMLRecords(xmlReader, file, open: path.open, display: path.display, fileIndex: fileIndex,
                            counts: &info, log: &result.log, keys: &keys, row: &row, body: body)
@@ -400,11 +417,23 @@ public final class SourceReader {
     func accept<Record: RecordReader>(_ record: inout Record, into row: inout [Value], decoders: [Unmanaged<FieldDecoder>],
                                       slots: [Int], display: String, fileIndex: Int, log: inout DiagnosticLog,
                                       keys: inout KeyIndex) -> Bool {
+        let kept = log.diagnostics.count
         let (rejected, dateFieldFailed) = decodeFields(&record, into: &row, decoders: decoders, slots: slots,
                                                        display: display, log: &log)!
-        return checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
-                        dateLocation: { dateFieldIndex.map { record.location(ofField: $0) } },
-                        line: record.line, display: display, fileIndex: fileIndex, log: &log, keys: &keys)
+        let accepted = checkRow(&row, rejected: rejected, dateFieldFailed: dateFieldFailed,
+                                dateLocation: { dateFieldIndex.map { record.location(ofField: $0) } },
+                                line: record.line, display: display, fileIndex: fileIndex, log: &log, keys: &keys)
+        if !personalFields.isEmpty, log.diagnostics.count > kept {
+            // The row's line may be quoted only with its personal cells hidden.
+            var spans: [MaskedSpan] = []
+            var locatable = true
+            for index in personalFields {
+                if let span = record.maskedSpan(ofField: index) { spans.append(span) } else { locatable = false }
+            }
+            let quote: SourceQuote = locatable ? .masked(spans) : .none
+            log.updateDiagnostics(from: kept) { $0.sourceQuote = quote }
+        }
+        return accepted
     }
 
     /// The checks shared by every format once a row's cells are decoded (into `row`, with
@@ -463,16 +492,17 @@ public final class SourceReader {
         if !rejected, !keySlots.isEmpty, let hash = keys.hash(row, slots: keySlots),
            let first = keys.insert(hash, fileIndex: fileIndex, line: line) {
             rejected = true
-            let keyText = keySlots.map { row[$0].description }.joined(separator: ", ")
+            let keyText = personalKey ? PersonalValue.mask(keySlots.map { row[$0].description }.joined(separator: ", "))
+                : "\"" + keySlots.map { row[$0].description }.joined(separator: ", ") + "\""
             let names = source.key.joined(separator: ", ")
             let sameFile = Int(first.fileIndex) == fileIndex
             let firstFile = sameFile ? display : firstFilePath(Int(first.fileIndex))
             let place = sameFile ? "line \(first.line)" : "line \(first.line) of \(firstFile)"
             log.append(.error("duplicate-key", at: SourceLocation(file: display, line: line, column: 1),
-                              "Line \(line) repeats the \(names) \"\(keyText)\" already used on \(place)",
+                              "Line \(line) repeats the \(names) \(keyText) already used on \(place)",
                               hint: "Each record must have a unique \(names); remove the duplicate or correct its \(names).",
                               notes: [.init(at: sameFile || Int(first.fileIndex) < filePaths.count ? SourceLocation(file: firstFile, line: Int(first.line), column: 1) : nil,
-                                            "the \(names) \"\(keyText)\" is first used here")]))
+                                            "the \(names) \(keyText) is first used here")]))
         }
         return !rejected
     }
@@ -555,10 +585,11 @@ public final class SourceReader {
         }
         let name = source.parent?.key ?? ""
         let parentId = source.parent?.source ?? ""
+        let parentKeyPersonal = source.fields.first { $0.id == name }?.personal == true
         log.append(.error("orphan-parent", at: SourceLocation(file: display, line: line, column: 1),
                           key.isNull
                             ? "Line \(line) has no \(name), so it cannot be joined to a record of \(parentId)"
-                            : "Line \(line) refers to \(parentId) record \"\(key.description)\" (\(name)), which does not exist",
+                            : "Line \(line) refers to \(parentId) record \(parentKeyPersonal ? PersonalValue.mask(key.description) : "\"\(key.description)\"") (\(name)), which does not exist",
                           hint: "Check that the \(parentId) file is complete and that \(name) holds the parent's key."))
         return false
     }

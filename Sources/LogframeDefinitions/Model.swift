@@ -43,6 +43,16 @@ public struct Definitions: Sendable {
     /// The `exports.iati` publisher details, when the definitions give them.
     public var iati: IATIPublisher?
 
+    /// The same definitions with no field treated as personal: `--show-personal`, on a local
+    /// terminal, shows the values in diagnostics and listings (docs/data-protection.md).
+    public func revealingPersonalValues() -> Definitions {
+        var copy = self
+        for s in copy.sources.indices {
+            for f in copy.sources[s].fields.indices { copy.sources[s].fields[f].personal = false }
+        }
+        return copy
+    }
+
     public init(file: String, baseDirectory: String, programme: Programme, sources: [SourceDefinition],
                 dimensions: [DimensionDefinition], results: [ResultDefinition], indicators: [IndicatorDefinition]) {
         self.file = file
@@ -87,6 +97,9 @@ public struct Programme: Sendable {
     public var periodKind: PeriodKind?
     /// Where `periods` is written (else the programme), for diagnostics about the calendar.
     public var periodsLocation: SourceLocation?
+    /// `privacy.min_cell` of the programme: counts and distinct counts from 1 to `minCell - 1`
+    /// are suppressed in every report (docs/data-protection.md). Nil or below 2: no suppression.
+    public var minCell: Int?
 
     public init(id: String, title: LocalizedText, donor: String?, implementer: String?, country: String?,
                 start: CivilDate, end: CivilDate, currency: String?, budgetTotal: ExactDecimal?, budgetDonor: ExactDecimal?,
@@ -217,6 +230,10 @@ public struct FieldDefinition: Sendable {
     /// Cell texts read as "no value" (null), besides the empty cell (`missing:`, the field's
     /// list over the source's), NFC, trimmed of spaces, compared exactly.
     public var missing: [String]
+    /// A personal value (a name, a phone number, a national id, a free-text note, the person
+    /// key of a `distinct`): never printed in a report, a diagnostic or an explain listing
+    /// (docs/data-protection.md).
+    public var personal = false
 
     public init(id: String, column: String, xmlPath: String, type: ValueType, dateFormat: CivilDate.Format = .iso,
                 required: Bool = false, allowed: [Value]? = nil, min: ExactDecimal? = nil, max: ExactDecimal? = nil,
@@ -423,6 +440,9 @@ public struct IndicatorDefinition: Sendable {
     /// entry per call of `ValueFormula.aggregates`). The engine and `explain` read these and
     /// never bind again.
     public var boundCalls: [String: [BoundAggregateCall]] = [:]
+    /// The small-cell threshold in force for this indicator: its own `privacy.min_cell`, else
+    /// the programme's; nil (or below 2) when nothing is suppressed.
+    public var minCell: Int?
 
     public init(id: String, result: String, title: LocalizedText, unit: LocalizedText?, computation: Computation,
                 expressionText: String?, breakdowns: [[String]], cumulative: Bool, direction: Direction, decimals: Int?,

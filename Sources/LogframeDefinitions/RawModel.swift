@@ -37,6 +37,8 @@ struct RawProgramme {
     var onTrack: Located<ExactDecimal>?
     var atRisk: Located<ExactDecimal>?
     var tolerance: Located<ExactDecimal>?
+    /// `privacy: {min_cell: N}`: the small-cell threshold of every count and distinct count.
+    var minCell: Int?
     var location: SourceLocation
 }
 
@@ -55,6 +57,8 @@ struct RawField {
     var pattern: Located<String>?
     var number = RawNumberKeys()
     var missing: [String]?
+    /// `personal: true|false`; nil when not declared.
+    var personal: Bool?
 }
 
 /// `thousands`, `decimal` as written on a source or a field.
@@ -130,26 +134,29 @@ struct RawIndicator {
     var meansOfVerification: LocalizedText?
     var assumptions: LocalizedText?
     var definition: LocalizedText?
+    /// `privacy: {min_cell: N}` on the indicator (0 turns suppression off for it).
+    var minCell: Int?
     var location: SourceLocation
 }
 
 enum Keys {
     static let top = ["logframe", "programme", "sources", "dimensions", "results", "exports"]
     static let programme = ["id", "title", "donor", "implementer", "country", "start", "end", "currency", "budget",
-                            "periods", "year_starts", "status"]
+                            "periods", "year_starts", "status", "privacy"]
+    static let privacy = ["min_cell"]
     static let budget = ["total", "donor"]
     static let status = ["on_track", "at_risk", "tolerance"]
     static let period = ["id", "start", "end"]
     static let source = ["path", "format", "delimiter", "key", "date", "record", "table", "fields", "rules", "parent",
                          "header_row", "thousands", "decimal", "missing"]
     static let field = ["type", "column", "position", "path", "format", "required", "in", "min", "max", "pattern",
-                        "thousands", "decimal", "missing"]
+                        "thousands", "decimal", "missing", "personal"]
     static let rule = ["check", "severity", "message"]
     static let parent = ["source", "key"]
     static let dimension = ["field", "title", "labels", "bands", "expr"]
     static let result = ["id", "level", "title", "results", "indicators"]
     static let indicator = ["id", "title", "unit", "source", "value", "reported", "by", "cumulative", "direction", "decimals",
-                            "baseline", "target", "milestones", "sdg", "means_of_verification", "assumptions", "definition"]
+                            "baseline", "target", "milestones", "sdg", "means_of_verification", "assumptions", "definition", "privacy"]
     static let benchmark = ["value", "date"]
     static let types = ["text", "integer", "number", "date", "boolean", "choices"]
 }
@@ -212,6 +219,7 @@ struct RawReader {
             if let v = status["at_risk"], let d = c.decimal(v, "`status.at_risk`") { p.atRisk = Located(d, c.location(v)) }
             if let v = status["tolerance"], let d = c.decimal(v, "`status.tolerance`") { p.tolerance = Located(d, c.location(v)) }
         }
+        p.minCell = privacy(map)
         if let n = map["periods"] {
             if case .sequence(let items) = n {
                 var list: [(id: Located<String>, start: CivilDate, end: CivilDate, location: SourceLocation)] = []
@@ -330,6 +338,7 @@ struct RawReader {
             }
         }
         if let n = map["pattern"], let p = c.string(n, "`pattern`") { f.pattern = Located(p, c.location(n)) }
+        if let n = map["personal"] { f.personal = c.bool(n, "`personal`") }
         return f
     }
 
@@ -476,6 +485,13 @@ struct RawReader {
         i.meansOfVerification = map["means_of_verification"].flatMap { c.localized($0, "`means_of_verification`") }
         i.assumptions = map["assumptions"].flatMap { c.localized($0, "`assumptions`") }
         i.definition = map["definition"].flatMap { c.localized($0, "`definition`") }
+        i.minCell = privacy(map)
         return i
+    }
+
+    /// `privacy: {min_cell: N}` (docs/data-protection.md): 0 turns suppression off.
+    func privacy(_ map: MappingReader) -> Int? {
+        guard let n = map["privacy"], let m = MappingReader(n, "`privacy`", keys: Keys.privacy, context: c) else { return nil }
+        return m.require("min_cell").flatMap { c.integer($0, "`privacy.min_cell`", in: 0...1000) }
     }
 }

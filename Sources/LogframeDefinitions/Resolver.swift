@@ -9,7 +9,7 @@ struct Resolver {
 
     func resolve(_ doc: RawDocument) -> Definitions? {
         let programme = doc.programme.flatMap(resolveProgramme)
-        let sources = resolveSources(doc.sources)
+        var sources = resolveSources(doc.sources)
         var dimensions = doc.dimensions.compactMap(resolveDimension)
         // An `expr` dimension is bound once per source it can be read from; indicators that
         // break down by it report the binding errors of their own sources (checkDimension).
@@ -57,6 +57,11 @@ struct Resolver {
                 indicators.append(resolved)
             }
         }
+        for i in indicators.indices where indicators[i].minCell == nil {
+            indicators[i].minCell = programme?.minCell
+        }
+        sources = markPersonalFields(sources, raws: doc.sources, dimensions: dimensions, indicators: indicators)
+        checkPersonalBreakdowns(sources, dimensions: dimensions, indicators: indicators)
         checkCycles(indicators.map(\.id), references)
         if let programme { checkTargetDates(indicators, programme) }
         checkUnused(sources: sources, dimensions: dimensions, indicators: indicators)
@@ -171,23 +176,25 @@ struct Resolver {
                         hint: "Start the first period on the programme's start date and end the last one on its end date.")
             }
         }
-        return Programme(id: id, title: title, donor: raw.donor, implementer: raw.implementer, country: raw.country,
-                         start: start.value, end: end.value, currency: raw.currency, budgetTotal: raw.budgetTotal,
-                         budgetDonor: raw.budgetDonor, periods: periods, yearStarts: yearStarts,
-                         onTrackThreshold: onTrack, atRiskThreshold: atRisk, statusTolerance: raw.tolerance?.value,
-                         periodsLocation: {
-                             switch raw.periods {
-                             case .kind(_, let location)?, .list(_, let location)?: return location
-                             case nil: return raw.location
-                             }
-                         }(),
-                         periodKind: {
-                             switch raw.periods {
-                             case nil: return .quarterly
-                             case .kind(let kind, _)?: return kind
-                             case .list?: return nil
-                             }
-                         }())
+        var programme = Programme(id: id, title: title, donor: raw.donor, implementer: raw.implementer, country: raw.country,
+                                  start: start.value, end: end.value, currency: raw.currency, budgetTotal: raw.budgetTotal,
+                                  budgetDonor: raw.budgetDonor, periods: periods, yearStarts: yearStarts,
+                                  onTrackThreshold: onTrack, atRiskThreshold: atRisk, statusTolerance: raw.tolerance?.value,
+                                  periodsLocation: {
+                                      switch raw.periods {
+                                      case .kind(_, let location)?, .list(_, let location)?: return location
+                                      case nil: return raw.location
+                                      }
+                                  }(),
+                                  periodKind: {
+                                      switch raw.periods {
+                                      case nil: return .quarterly
+                                      case .kind(let kind, _)?: return kind
+                                      case .list?: return nil
+                                      }
+                                  }())
+        programme.minCell = raw.minCell
+        return programme
     }
 
     // MARK: Sources
@@ -468,6 +475,7 @@ struct Resolver {
                                    meansOfVerification: raw.meansOfVerification, assumptions: raw.assumptions,
                                    definition: raw.definition, location: raw.location)
         indicator.boundCalls = boundCalls
+        indicator.minCell = raw.minCell
         return indicator
     }
 

@@ -10,6 +10,9 @@ public struct Figure: Sendable, Hashable {
     public var value: ExactDecimal?
     public var numerator: ExactDecimal?
     public var denominator: ExactDecimal?
+    /// Set by the report's small-cell suppression (LogframeReport/Suppression.swift), never by
+    /// the engine: the figure is withheld (its parts are then nil unless the report is internal).
+    public var suppressed: Suppression?
 
     public init(value: ExactDecimal?, numerator: ExactDecimal? = nil, denominator: ExactDecimal? = nil) {
         self.value = value
@@ -18,6 +21,14 @@ public struct Figure: Sendable, Hashable {
     }
 
     public static let none = Figure(value: nil)
+}
+
+/// Why a published figure is withheld (docs/data-protection.md).
+public enum Suppression: String, Sendable, Hashable {
+    /// A count from 1 to min_cell - 1.
+    case small
+    /// A larger figure withheld so that a small one cannot be worked out from it.
+    case complementary
 }
 
 public enum Status: String, Sendable {
@@ -62,6 +73,8 @@ public struct BreakdownFigures: Sendable {
     /// cells (counting rule 5). Nil where a sum of cells means nothing (percentages, averages).
     public var overlap: ExactDecimal?
     public var cells: [CellFigures]
+    /// The overlap is withheld by small-cell suppression (set by the report, not the engine).
+    public var overlapSuppressed: Suppression? = nil
 }
 
 public struct IndicatorFigures: Sendable {
@@ -76,6 +89,8 @@ public struct IndicatorFigures: Sendable {
     /// The kind of counting unit of the indicator's value, for reports: `records`, `people`
     /// (distinct), `sum`, `average`, `percent`, `ratio`, `reported`, `derived`.
     public var countingUnit: String
+    /// `rowsMatched` is withheld by small-cell suppression (set by the report, not the engine).
+    public var rowsMatchedSuppressed: Suppression? = nil
 }
 
 public struct SourceFigures: Sendable {

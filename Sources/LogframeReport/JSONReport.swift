@@ -55,16 +55,38 @@ public enum JSONReport {
                     ("parent", string(resultDefinition.parent)),
                 ])
             })),
-            ("indicators", .array(model.indicators.map { indicatorJSON($0, language) })),
+            ("indicators", .array(model.indicators.map { indicatorJSON($0, language, marks: model.suppression != nil) })),
             ("diagnostics", .object([
                 ("errors", .number(String(model.errorCount))),
                 ("warnings", .number(String(model.warningCount))),
             ])),
-        ])
+        ] + privacyJSON(model))
     }
 
-    static func indicatorJSON(_ report: IndicatorReport, _ language: String) -> JSON {
+    /// `privacy`: present only when small-cell suppression ran (docs/data-protection.md), so
+    /// reports of programmes without `privacy:` are unchanged.
+    static func privacyJSON(_ model: ReportModel) -> [(String, JSON)] {
+        guard let suppression = model.suppression else { return [] }
+        let thresholds = Set(model.indicators.compactMap { $0.definition.minCell }.filter { $0 >= 2 }).sorted()
+        return [("privacy", .object([
+            ("suppression", .string(suppression.internalValues ? "internal" : "applied")),
+            ("minCell", thresholds.count == 1 ? .number(String(thresholds[0])) : .array(thresholds.map { .number(String($0)) })),
+            ("note", .string(suppression.internalValues
+                ? "INTERNAL: withheld figures keep their real values, flagged \"suppressed\"; do not publish this file."
+                : "Counts from 1 to minCell - 1, and the figures they could be worked out from, are null with \"suppressed\": true.")),
+        ]))]
+    }
+
+    /// `"suppressed": true` beside a withheld figure (`marks` only when suppression ran).
+    static func flag(_ suppressed: Suppression?, _ key: String = "suppressed", marks: Bool) -> [(String, JSON)] {
+        marks ? [(key, .bool(suppressed != nil))] : []
+    }
+
+    static func indicatorJSON(_ report: IndicatorReport, _ language: String, marks: Bool = false) -> JSON {
         let indicator = report.definition, figures = report.figures, verdict = report.verdict
+        let marks = marks && (indicator.minCell ?? 0) >= 2 && SmallCellSuppression.applies(to: figures.countingUnit)
+        let rowsMatched: JSON = figures.rowsMatchedSuppressed != nil && !(report.keepsWithheldValues)
+            ? .null : .object(figures.rowsMatched.map { ($0.source, .number(String($0.rows))) })
         return .object([
             ("id", .string(indicator.id)),
             ("result", .string(indicator.result)),
@@ -85,7 +107,9 @@ public enum JSONReport {
             ("status", .string(verdict.status.rawValue)),
             ("numerator", number(figures.current.numerator)),
             ("denominator", number(figures.current.denominator)),
-            ("rowsMatched", .object(figures.rowsMatched.map { ($0.source, .number(String($0.rows))) })),
+            ] + flag(figures.current.suppressed, marks: marks) + [
+            ("rowsMatched", rowsMatched),
+            ] + flag(figures.rowsMatchedSuppressed, "rowsMatchedSuppressed", marks: marks) + [
             ("periods", .array(figures.periods.map { period in
                 .object([
                     ("id", .string(period.period.id)),
@@ -94,12 +118,14 @@ public enum JSONReport {
                     ("target", number(period.target)),
                     ("numerator", number(period.value.numerator)),
                     ("denominator", number(period.value.denominator)),
-                ])
+                ] + flag(period.value.suppressed, marks: marks)
+                  + flag(period.cumulative.suppressed, "cumulativeSuppressed", marks: marks))
             })),
             ("breakdowns", .array(figures.breakdowns.map { breakdown in
                 .object([
                     ("by", .array(breakdown.dimensions.map { .string($0) })),
                     ("overlap", number(breakdown.overlap)),
+                ] + flag(breakdown.overlapSuppressed, "overlapSuppressed", marks: marks) + [
                     ("cells", .array(breakdown.cells.map { cell in
                         .object([
                             ("key", .object(cell.key.map { ($0.dimension, string($0.category)) })),
@@ -107,9 +133,11 @@ public enum JSONReport {
                             ("value", number(cell.value.value)),
                             ("numerator", number(cell.value.numerator)),
                             ("denominator", number(cell.value.denominator)),
+                        ] + flag(cell.value.suppressed, marks: marks) + [
                             ("periods", .array(cell.periods.map { number($0.value) })),
                             ("cumulative", .array(cell.cumulative.map { number($0.value) })),
-                        ])
+                        ] + (marks ? [("periodsSuppressed", .array(cell.periods.map { .bool($0.suppressed != nil) })),
+                                      ("cumulativeSuppressed", .array(cell.cumulative.map { .bool($0.suppressed != nil) }))] : []))
                     })),
                 ])
             })),

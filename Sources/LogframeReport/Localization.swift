@@ -153,6 +153,9 @@ public enum Localization {
         .breakdownAnnex: ("Annex: disaggregation", "Əlavə: bölgülər"),
         .breakdownAnnexNote: ("Every breakdown declared for an indicator, cell by cell, with the records whose category was not recorded. Where people of a distinct count fall in several cells, their number is given on its own line: the cells then add up to more than the total.", "Göstərici üçün elan edilmiş hər bölgü xana-xana, kateqoriyası qeyd edilməmiş qeydlərlə birlikdə. Fərqli say göstəricisində şəxslər bir neçə xanaya düşdükdə onların sayı ayrıca sətirdə verilir: onda xanaların cəmi ümumi dəyərdən çox olur."),
         .breakdownPeriodNote: ("Period columns give the value of the records dated in each period.", "Dövr sütunları hər dövrdə tarixlənmiş qeydlərin dəyərini göstərir."),
+        .suppressedSmall: ("<%1", "<%1"),
+        .suppressedComplementary: ("x", "x"),
+        .suppressionNote: ("Data protection: <%1 is a count of 1 to %2 people or records, withheld so that no one can be identified (privacy.min_cell: %1); x is a larger figure withheld so that a small one cannot be worked out from the others. Totals are computed from the records and printed when they are not small.", "Məlumatların qorunması: <%1 1-dən %2-yə qədər şəxs və ya qeyd sayıdır və heç kimin tanınmaması üçün gizlədilib (privacy.min_cell: %1); x kiçik rəqəmin digərlərindən hesablanmaması üçün gizlədilmiş daha böyük rəqəmdir. Cəmlər qeydlərdən hesablanır və kiçik olmadıqda göstərilir."),
         .overlapRow: ("counted in more than one cell", "birdən çox xanada sayılıb"),
         .breakdownBy: ("Breakdown", "Bölgü"),
         .frequency: ("Frequency", "Dövrilik"),
@@ -247,4 +250,5 @@ public enum LabelKey: String, Sendable, CaseIterable {
     case notes, dataSources, source, rowsRead, rowsUsed, rowsRejected, rowsAfterAsOf, files, reconciliation
     case inputFiles, definitionsFile, problems, naNote, dateNote
     case reconciliationAll, reconciliationRule, auditAppendix, file, filesIn, dataFiles, fileCount, byInline, annexReference, foldedBreakdown, ipttBreakdownNote
+    case suppressedSmall, suppressedComplementary, suppressionNote
 }

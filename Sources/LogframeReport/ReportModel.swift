@@ -16,11 +16,28 @@ public struct ReportModel: Sendable {
     public var indicators: [IndicatorReport]
     public var errorCount: Int
     public var warningCount: Int
+    /// Set when small-cell suppression ran on some indicator (`privacy.min_cell`).
+    public var suppression: SuppressionApplied?
+
+    /// Small-cell suppression ran (docs/data-protection.md). `internalValues`: the withheld
+    /// figures keep their values (the `--internal` JSON report, never for publication).
+    public struct SuppressionApplied: Sendable {
+        public var internalValues: Bool
+    }
 
     public var programme: Programme { definitions.programme }
     public var results: [ResultDefinition] { definitions.results }
 
-    public init(definitions: Definitions, result: EngineResult, language: String) {
+    /// The model of one run, with small-cell suppression applied (`SmallCellSuppression`), so
+    /// that every renderer and export reads only publishable figures. `internalValues` keeps
+    /// the withheld values (flagged) for the `--internal` JSON report.
+    public init(definitions: Definitions, result: EngineResult, language: String, internalValues: Bool = false) {
+        self.init(unsuppressed: definitions, result: result, language: language)
+        self = SmallCellSuppression.apply(self, internal: internalValues)
+    }
+
+    /// The model before suppression (tests of the suppression itself).
+    public init(unsuppressed definitions: Definitions, result: EngineResult, language: String) {
         self.definitions = definitions
         self.language = language
         asOf = result.asOf
@@ -51,4 +68,6 @@ public struct IndicatorReport: Sendable {
     public var verdict: IndicatorVerdict
 
     public var id: String { definition.id }
+    /// Withheld figures kept their values (`--internal`); set by `SmallCellSuppression`.
+    public var keepsWithheldValues = false
 }

@@ -141,7 +141,7 @@ struct CommandLineTests {
         #expect(run.status == 1)
         #expect(run.stderr.hasPrefix("""
         services.csv:7:14: error: "Agcabedi" in column centre (line 7) is not one of the allowed values: "Füzuli", "Ağcabədi", "Tərtər" [field-not-in-list]
-         7 | 4,08.02.2021,Agcabedi,P4
+         7 | 4,08.02.2021,Agcabedi,••
            |              ^
           = hint: Did you mean "Ağcabədi"?
 

@@ -35,15 +35,15 @@ struct ValidateFormatTests {
         #expect(run.stdout == "services: 5 rows read, 2 used, 3 rejected\n")
         #expect(run.stderr == """
         svc:2021,all.csv:3:24: error: "abc" in column age (line 3) is not a whole number [field-type]
-         3 | 2,06.02.2021,Tərtər,P2,abc
+         3 | 2,06.02.2021,Tərtər,••,abc
            |                        ^
           = hint: Write whole numbers with digits only, e.g. 42.
         svc:2021,all.csv:7:14: error: "Agcabedi" in column centre (line 7) is not one of the allowed values: "Füzuli", "Ağcabədi", "Tərtər" [field-not-in-list]
-         7 | 4,08.02.2021,Agcabedi,P4,12
+         7 | 4,08.02.2021,Agcabedi,••,12
            |              ^
           = hint: Did you mean "Ağcabədi"?
         svc:2021,all.csv:8:24: error: "1%2" in column age (line 8) is not a whole number [field-type]
-         8 | 5,09.02.2021,Füzuli,P5,1%2
+         8 | 5,09.02.2021,Füzuli,••,1%2
            |                        ^
           = hint: Write whole numbers with digits only, e.g. 42.
         3 errors, 0 warnings
@@ -204,7 +204,7 @@ struct ValidateFormatTests {
         #expect(text.stderr.components(separatedBy: "[field-type]\n").count - 1 == 101)
         #expect(text.stderr.hasSuffix("""
         many.csv:101:28: error: "x100" in column age (line 101) is not a whole number [field-type]
-         101 | 100,05.01.2021,Füzuli,P100,x100
+         101 | 100,05.01.2021,Füzuli,••••,x100
              |                            ^
           = hint: Write whole numbers with digits only, e.g. 42.
         many.csv: error: and 5 more field-type errors in this file [field-type]

@@ -38,7 +38,7 @@ def test_awkward_headers_and_values_validate_strictly():
         # Headers that are not identifiers keep their name in column:, or go by position.
         assert 'c_2nd_visit: {column: "2nd visit", type: date, format: dd/MM/yyyy' in text
         assert "and_: {column: and," in text
-        assert 'status_note: {column: "status: note", type: text, in: ["no # c", "ok: yes"]}' in text
+        assert 'status_note: {column: "status: note", type: text, in: ["no # c", "ok: yes"], personal: false}' in text
         assert "{position: 9, type: text}" in text
         assert "dup: {position: 10, type: integer}" in text and "dup_2: {position: 11, type: integer}" in text
         # Values YAML would read as something else are quoted; a text column stays text.
@@ -48,7 +48,7 @@ def test_awkward_headers_and_values_validate_strictly():
         # Azerbaijani letters survive in ids, in values and in the sex breakdown's labels.
         assert "Yaş: integer" in text
         assert "Cins: {field: Cins, title: {en: Sex, az: Cins}" in text
-        assert "Full_Name: {column: Full Name, type: text}  # personal data" in text
+        assert "Full_Name: {column: Full Name, type: text, personal: true}  # personal data" in text
         assert "Ə A" not in text
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -23,13 +23,16 @@ extension StyleKit {
                 // Every row names its breakdown too, so that the CSV (which drops heading rows) stays tidy.
                 let by = dimensionNames(breakdown.dimensions)
                 for cell in breakdown.cells {
-                    var cells: [Cell] = [.text(breakdownRowLabel(indicator, cell)), .text(by), valueCell(cell.value.value, indicator, figures)]
+                    var cells: [Cell] = [.text(breakdownRowLabel(indicator, cell)), .text(by), figureCell(cell.value, indicator, figures)]
                     for i in periods.indices {
-                        cells.append(i < cell.periods.count ? valueCell(cell.periods[i].value, indicator, figures) : .notAvailable)
+                        cells.append(i < cell.periods.count ? figureCell(cell.periods[i], indicator, figures) : .notAvailable)
                     }
                     rows.append(Row(.data, cells))
                 }
-                if let overlap = breakdown.overlap, !overlap.isZero {
+                if let mark = breakdown.overlapSuppressed {
+                    rows.append(Row(.total, [.text("\(indicator.id) · \(t(.overlapRow))"), .text(by), .text(suppressedMark(mark, indicator))]
+                                    + Array(repeating: Cell.empty, count: withPeriods ? model.periods.count : 0)))
+                } else if let overlap = breakdown.overlap, !overlap.isZero {
                     rows.append(Row(.total, [.text("\(indicator.id) · \(t(.overlapRow))"), .text(by), .number(overlap, decimals: 0)]
                                     + Array(repeating: Cell.empty, count: periods.count)))
                 }

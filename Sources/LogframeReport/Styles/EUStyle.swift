@@ -42,7 +42,7 @@ enum EUStyle {
                         .text(chain),
                         .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                         kit.benchmarkCell(indicator.baseline, indicator, yearOnly: true),
-                        kit.valueCell(figures.current.value, indicator, figures),
+                        kit.figureCell(figures.current, indicator, figures),
                         kit.statusCell(verdict.status, style: "eu"),
                         .text(targets.isEmpty ? kit.format.notAvailable : targets.joined(separator: "; ")),
                         .text(sources),
@@ -51,10 +51,10 @@ enum EUStyle {
                     if let sex = kit.sexBreakdown(figures) {
                         for cell in sex.cells {
                             let missing = cell.key.contains { $0.category == nil }
-                            if missing, cell.value.value?.isZero ?? true { continue }
+                            if missing, cell.value.suppressed == nil, cell.value.value?.isZero ?? true { continue }
                             rows.append(Row(.detail, [
                                 .empty, .text("\(indicator.id) · \(kit.cellLabel(cell))"), .empty,
-                                kit.valueCell(cell.value.value, indicator, figures), .empty, .empty, .empty, .empty,
+                                kit.figureCell(cell.value, indicator, figures), .empty, .empty, .empty, .empty,
                             ]))
                         }
                         footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions])

@@ -39,17 +39,17 @@ enum IPTTStyle {
                 .text(kit.isPercent(indicator, figures) ? "%" : "#"),
                 kit.valueCell(indicator.baseline?.value, indicator, figures),
                 kit.valueCell(indicator.target?.value, indicator, figures),
-                kit.valueCell(figures.current.value, indicator, figures),
+                kit.figureCell(figures.current, indicator, figures),
                 kit.shareCell(verdict.percentOfTarget),
                 kit.statusCell(verdict.status, style: "iptt"),
             ]
             for (period, met) in zip(figures.periods, verdict.periodPercentMet) {
-                let actual = indicator.cumulative ? period.cumulative.value : period.value.value
+                let actual = indicator.cumulative ? period.cumulative : period.value
                 if let target = period.target {
-                    cells += [kit.valueCell(target, indicator, figures), kit.valueCell(actual, indicator, figures),
+                    cells += [kit.valueCell(target, indicator, figures), kit.figureCell(actual, indicator, figures),
                               kit.shareCell(met)]
                 } else {
-                    cells += [.empty, kit.valueCell(actual, indicator, figures), .empty]
+                    cells += [.empty, kit.figureCell(actual, indicator, figures), .empty]
                 }
             }
             rows.append(Row(.data, cells))

@@ -42,8 +42,8 @@ enum PIRSStyle {
             if figures.countingUnit == "percent" || figures.countingUnit == "ratio", let text = indicator.expressionText,
                case .success(let syntax) = ExpressionParser.parse(text), let parts = ExpressionWords.ratioParts(syntax) {
                 let say = ExpressionWords(text: text, language: kit.language, mode: .plain, names: kit.expressionNames)
-                list.append((kit.t(.numerator), say.words(parts.0) + " = " + kit.format.number(figures.current.numerator)))
-                list.append((kit.t(.denominator), say.words(parts.1) + " = " + kit.format.number(figures.current.denominator)))
+                list.append((kit.t(.numerator), say.words(parts.0) + " = " + kit.partText(figures.current.numerator, figures.current)))
+                list.append((kit.t(.denominator), say.words(parts.1) + " = " + kit.partText(figures.current.denominator, figures.current)))
             }
             list += [
                 (kit.t(.disaggregations), disaggregations.isEmpty ? kit.t(.none) : kit.disaggregationsWithFigures(indicator, figures)),
@@ -57,7 +57,7 @@ enum PIRSStyle {
                 (kit.t(.sdgLinks), indicator.sdg.isEmpty ? kit.t(.none) : indicator.sdg.joined(separator: ", ")),
             ]
             if !figures.rowsMatched.isEmpty {
-                list.append((kit.t(.rowsMatched), figures.rowsMatched.map { "\(kit.sourceWords($0.source)): \(kit.format.number(ExactDecimal($0.rows)))" }.joined(separator: "; ")))
+                list.append((kit.t(.rowsMatched), figures.rowsMatched.map { "\(kit.sourceWords($0.source)): \(figures.rowsMatchedSuppressed.map { kit.suppressedMark($0, indicator) } ?? kit.format.number(ExactDecimal($0.rows)))" }.joined(separator: "; ")))
             }
             list.append((kit.t(.limitations), limitations.joined(separator: " ")))
             sections.append(Section(heading: "\(indicator.id) \(indicator.title.text(kit.language))", blocks: [.definitionList(list)] + kit.charts(indicator, figures)))

@@ -30,11 +30,11 @@ enum SDGStyle {
                     rows.append(Row(.data, [
                         .text(code), .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                         .text(result.map { "\(Localization.level($0.level, kit.language)) \($0.id)" } ?? indicator.result),
-                        kit.valueCell(figures.current.value, indicator, figures), kit.valueCell(indicator.target?.value, indicator, figures),
+                        kit.figureCell(figures.current, indicator, figures), kit.valueCell(indicator.target?.value, indicator, figures),
                         kit.shareCell(verdict.progress), kit.statusCell(verdict.status, style: "sdg"),
                     ]))
                     bars.append((label: "\(code) · \(indicator.id)", value: verdict.progress))
-                    lines.append("\(code) · \(indicator.id) \(indicator.title.text(kit.language)): \(kit.valueText(figures.current.value, indicator, figures)) / \(kit.valueText(indicator.target?.value, indicator, figures))")
+                    lines.append("\(code) · \(indicator.id) \(indicator.title.text(kit.language)): \(kit.figureText(figures.current, indicator, figures)) / \(kit.valueText(indicator.target?.value, indicator, figures))")
                 }
             }
             var blocks: [Block] = lines.map { .paragraph($0) }

@@ -77,6 +77,36 @@ struct StyleKit {
         return percent ? .percent(value, decimals: d) : .number(value, decimals: d)
     }
 
+    /// A figure as a cell: its value, or the mark of a withheld figure (small-cell suppression).
+    func figureCell(_ figure: Figure, _ indicator: IndicatorDefinition, _ figures: IndicatorFigures?) -> Cell {
+        if let suppressed = figure.suppressed { return .text(suppressedMark(suppressed, indicator)) }
+        return valueCell(figure.value, indicator, figures)
+    }
+
+    /// A figure as text: its value, or the mark of a withheld figure.
+    func figureText(_ figure: Figure, _ indicator: IndicatorDefinition, _ figures: IndicatorFigures?) -> String {
+        if let suppressed = figure.suppressed { return suppressedMark(suppressed, indicator) }
+        return valueText(figure.value, indicator, figures)
+    }
+
+    /// A numerator or denominator of a figure, or the withheld mark (which part was small is
+    /// not said).
+    func partText(_ part: ExactDecimal?, _ figure: Figure) -> String {
+        figure.suppressed == nil ? format.number(part) : t(.suppressedComplementary)
+    }
+
+    /// `<5` for a small count, `x` for a figure withheld to protect one (docs/data-protection.md).
+    func suppressedMark(_ suppressed: Suppression, _ indicator: IndicatorDefinition) -> String {
+        suppressed == .small ? t(.suppressedSmall, String(indicator.minCell ?? 0)) : t(.suppressedComplementary)
+    }
+
+    /// The note under a report whose figures were suppressed, once per threshold.
+    func suppressionNotes() -> [Block] {
+        guard model.suppression != nil else { return [] }
+        let thresholds = Set(model.indicators.compactMap { $0.definition.minCell }.filter { $0 >= 2 }).sorted()
+        return thresholds.map { .paragraph(t(.suppressionNote, String($0), String($0 - 1))) }
+    }
+
     /// A share (progress, % met) as a percent cell with one decimal.
     func shareCell(_ value: ExactDecimal?) -> Cell {
         guard let value else { return .notAvailable }
@@ -290,6 +320,7 @@ struct StyleKit {
         }
         blocks.append(.paragraph(t(.problems, String(model.errorCount), String(model.warningCount))))
         blocks.append(.paragraph(t(.naNote)))
+        blocks += suppressionNotes()
         blocks.append(.paragraph(t(.dateNote)))
         return blocks
     }

@@ -34,9 +34,9 @@ enum UNDPStyle {
                 }
                 var achieved: [String] = []
                 for (year, index) in lastOfYear where index < figures.periods.count {
-                    achieved.append("\(year): \(kit.valueText(figures.periods[index].cumulative.value, indicator, figures))")
+                    achieved.append("\(year): \(kit.figureText(figures.periods[index].cumulative, indicator, figures))")
                 }
-                achieved.append("\(indicator.cumulative ? kit.t(.cumulative).lowercased() : kit.t(.currentValue).lowercased()): \(kit.valueText(figures.current.value, indicator, figures))")
+                achieved.append("\(indicator.cumulative ? kit.t(.cumulative).lowercased() : kit.t(.currentValue).lowercased()): \(kit.figureText(figures.current, indicator, figures))")
 
                 if verdict.milestoneIsNext, let next = verdict.milestone {
                     footnotes.append(kit.t(.milestoneNext, indicator.id, next.final ? "\(kit.t(.final)) \(next.label)" : next.label))

@@ -23,7 +23,7 @@ enum UNICEFStyle {
                 rows.append(Row(.data, [
                     .text("\(indicator.id) \(indicator.title.text(kit.language))"),
                     kit.valueCell(indicator.target?.value, indicator, figures),
-                    kit.valueCell(figures.current.value, indicator, figures),
+                    kit.figureCell(figures.current, indicator, figures),
                     kit.shareCell(verdict.percentOfTarget),
                     kit.statusCell(verdict.status, style: "unicef"),
                     // Signed; percentages change in percentage points (`+7.1 pp`, `+7,1 f.b.`).
@@ -36,10 +36,10 @@ enum UNICEFStyle {
                     rows.append(Row(.detail, [.text("\(indicator.id) · \(kit.t(.girls)) / \(kit.t(.boys))"), .empty, .text(kit.t(.notDisaggregatedSexAge)), .empty, .empty, .empty]))
                 }
                 for (label, value) in girlsBoys {
-                    rows.append(Row(.detail, [.text("\(indicator.id) · \(label)"), .empty, kit.valueCell(value, indicator, figures), .empty, .empty, .empty]))
+                    rows.append(Row(.detail, [.text("\(indicator.id) · \(label)"), .empty, kit.figureCell(value, indicator, figures), .empty, .empty, .empty]))
                 }
                 if let disabled = kit.childrenWithDisabilities(indicator, figures) {
-                    rows.append(Row(.detail, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.valueCell(disabled.value, indicator, figures), .empty, .empty, .empty]))
+                    rows.append(Row(.detail, [.text("\(indicator.id) · \(kit.t(.childrenWithDisabilities))"), .empty, kit.figureCell(disabled.value, indicator, figures), .empty, .empty, .empty]))
                     footnotes += kit.breakdownNotes(indicator, figures, only: [disabled.dimensions])
                 }
                 if let sex = kit.sexBreakdown(figures), !girlsBoys.isEmpty { footnotes += kit.breakdownNotes(indicator, figures, only: [sex.dimensions]) }
@@ -86,32 +86,32 @@ extension StyleKit {
 
     /// Girls and boys under 18: from a sex x under-18 cross-tab, else from the sex breakdown of an
     /// indicator that counts only children. Empty when neither is declared.
-    func girlsAndBoys(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> [(String, ExactDecimal?)] {
+    func girlsAndBoys(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> [(String, Figure)] {
         for b in figures.breakdowns where b.dimensions.count == 2 {
             guard let s = b.dimensions.firstIndex(where: isSexDimension) else { continue }
             let other = b.dimensions[1 - s]
             guard let childKey = under18Key(other) else { continue }
-            func cell(_ sex: String) -> ExactDecimal? {
-                b.cells.first { $0.key[s].category == sex && $0.key[1 - s].category == childKey }?.value.value
+            func cell(_ sex: String) -> Figure {
+                b.cells.first { $0.key[s].category == sex && $0.key[1 - s].category == childKey }?.value ?? .none
             }
             return [(t(.girls), cell("F")), (t(.boys), cell("M"))]
         }
         if countsOnlyChildren(indicator), let sex = sexBreakdown(figures) {
-            func cell(_ key: String) -> ExactDecimal? { sex.cells.first { $0.key[0].category == key }?.value.value }
+            func cell(_ key: String) -> Figure { sex.cells.first { $0.key[0].category == key }?.value ?? .none }
             return [(t(.girls), cell("F")), (t(.boys), cell("M"))]
         }
         return []
     }
 
     /// Children with disabilities: the `true` cell of a disability breakdown of an indicator counting only children.
-    func childrenWithDisabilities(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> (value: ExactDecimal?, dimensions: [String])? {
+    func childrenWithDisabilities(_ indicator: IndicatorDefinition, _ figures: IndicatorFigures) -> (value: Figure, dimensions: [String])? {
         guard countsOnlyChildren(indicator) else { return nil }
         for b in figures.breakdowns where b.dimensions.count == 1 {
             let id = b.dimensions[0]
             var field = id
             if let d = definitions.dimension(id), case .field(let f) = d.kind { field = f }
             guard id.lowercased().contains("disab") || field.lowercased().contains("disab") else { continue }
-            return (b.cells.first { $0.key[0].category == "true" }?.value.value, b.dimensions)
+            return (b.cells.first { $0.key[0].category == "true" }?.value ?? .none, b.dimensions)
         }
         return nil
     }
