@@ -14,6 +14,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var options: DefinitionsOptions
 
+    @OptionGroup var database: DatabaseOptions
+
     @Argument(help: "The indicator's id, e.g. OP1.1.")
     var indicator: String
 
@@ -53,7 +55,18 @@ struct ExplainCommand: ParsableCommand {
             message += "\n  = hint: the indicators are \(ids.joined(separator: ", "))"
             throw usageError(message)
         }
-        let result = frontend.compute(definitions, asOf: asOf)
+        let result: EngineResult
+        if let url = database.engine {
+            // --rows lists records from the files; in a database there are none to re-read.
+            if rows != "0" { throw usageError("--rows lists records from the data files, so it cannot be used with --engine") }
+            guard let computed = frontend.computeInDatabase(definitions, asOf: asOf, url: url) else {
+                frontend.printDiagnostics()
+                throw ExitCode(1)
+            }
+            result = computed
+        } else {
+            result = frontend.compute(definitions, asOf: asOf)
+        }
 
         var selectedPeriod: Period?
         if let period {

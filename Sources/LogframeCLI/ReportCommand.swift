@@ -13,6 +13,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var options: DefinitionsOptions
 
+    @OptionGroup var database: DatabaseOptions
+
     @Option(name: .customLong("as-of"), help: "Report date (YYYY-MM-DD). Default: programme end or today, whichever is earlier.")
     var asOf: String?
 
@@ -81,11 +83,20 @@ struct ReportCommand: ParsableCommand {
             }
         }
         defer { sink?.discard() }
-        var result = frontend.compute(definitions, asOf: asOf)
+        var result: EngineResult
+        if let url = database.engine {
+            guard let computed = frontend.computeInDatabase(definitions, asOf: asOf, url: url) else {
+                frontend.printDiagnostics()
+                throw ExitCode(1)
+            }
+            result = computed
+        } else {
+            result = frontend.compute(definitions, asOf: asOf)
+        }
         // A report names data files as the definitions do, relative to the definitions file
         // (absolute when written so), so it is the same byte for byte whatever the working
         // directory and however the definitions file was named on the command line.
-        for s in result.sources.indices where !(definitions.source(result.sources[s].id)?.path.hasPrefix("/") ?? true) {
+        for s in result.sources.indices where database.engine == nil && !(definitions.source(result.sources[s].id)?.path.hasPrefix("/") ?? true) {
             for f in result.sources[s].files.indices {
                 result.sources[s].files[f].path = PathPolicy.relative(result.sources[s].files[f].path, toFolder: definitions.baseDirectory)
             }

@@ -12,6 +12,8 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var options: DefinitionsOptions
 
+    @OptionGroup var database: DatabaseOptions
+
     @Option(help: "Diagnostics format: text (on stderr, row counts on stdout), or json, github or junit (on stdout).")
     var format: String = "text"
 
@@ -29,7 +31,17 @@ struct ValidateCommand: ParsableCommand {
         var frontend = Frontend(strict: options.strict)
         var summary = ValidationSummary(definitionsFile: options.definitions, strict: options.strict)
         let definitions = frontend.loadDefinitions(options)
-        if let definitions {
+        if let definitions, let url = database.engine {
+            // In the database: its rows are checked by the script; the first problems are listed
+            // by table row (`_line`) and key, the others counted (DatabaseEngine.swift).
+            summary.definitionsFile = definitions.file
+            let asOf = definitions.programme.end.description
+            if let result = frontend.computeInDatabase(definitions, asOf: asOf, url: url) {
+                summary.sources = result.sources.map {
+                    .init(id: $0.id, files: [], rowsRead: $0.rowsRead, rowsUsed: $0.rowsUsed, rowsRejected: $0.rowsRejected)
+                }
+            }
+        } else if let definitions {
             summary.definitionsFile = definitions.file
             for source in definitions.sources {
                 // Large CSV files are checked on both cores (nothing to accumulate: the second
@@ -43,7 +55,7 @@ struct ValidateCommand: ParsableCommand {
                                              rowsUsed: result.rowsUsed, rowsRejected: result.rowsRejected))
             }
         }
-        if let definitions {
+        if let definitions, database.engine == nil {
             // What only the computation finds (a dimension with too many categories, a sum too
             // large to keep exactly) would fail `report`: validate runs the pass too, over the
             // whole programme, and keeps those diagnostics (the reader's are already there).

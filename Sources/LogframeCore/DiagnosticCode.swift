@@ -137,4 +137,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case sqlIndicatorLeftOut = "sql-indicator-left-out"
     /// The dialect cannot normalise text to NFC: the table's text must already be NFC.
     case sqlNoNFC = "sql-no-nfc"
+    /// `--engine`: the definitions cannot be computed entirely in the database (XML source, ...).
+    case engineIncomplete = "engine-incomplete"
+    /// `--engine`: the database client failed, or returned rows logframe cannot read.
+    case engineFailed = "engine-failed"
 }
