@@ -320,8 +320,31 @@ private struct Compiler {
 
     // MARK: Indicators
 
+    /// The aggregate calls an indicator's value counts records with, each with its sources:
+    /// its own, then those of the indicators it names with `$ID` (inlined, as the local engine
+    /// does), in the order met.
+    func inlinedCalls(_ indicator: IndicatorDefinition, depth: Int = 0) -> [(call: AggregateCall, sources: [String])] {
+        guard depth < 32, case .computed(let formula, let sources) = indicator.computation else { return [] }
+        var calls = formula.aggregates.map { (call: $0, sources: sources) }
+        func walk(_ f: Formula) {
+            switch f {
+            case .indicator(let id, _):
+                if let referenced = defs.indicators.first(where: { $0.id == id }) { calls += inlinedCalls(referenced, depth: depth + 1) }
+            case .percent(let a, let b), .ratio(let a, let b), .arithmetic(_, let a, let b): walk(a); walk(b)
+            case .negate(let a): walk(a)
+            case .aggregate, .number: break
+            }
+        }
+        walk(formula.formula)
+        return calls
+    }
+
     mutating func compileIndicator(_ indicator: IndicatorDefinition) {
-        guard case .computed(let formula, let sourceIds) = indicator.computation, !formula.aggregates.isEmpty else { return }
+        guard case .computed(let formula, let ownSources) = indicator.computation else { return }
+        let calls = inlinedCalls(indicator)
+        guard !calls.isEmpty else { return }
+        var sourceIds: [String] = []
+        for call in calls { for id in call.sources where !sourceIds.contains(id) { sourceIds.append(id) } }
         let missing = sourceIds.filter { compiled[$0] == nil }
         guard missing.isEmpty else {
             diagnostics.append(.warning("sql-indicator-left-out", at: indicator.location,
@@ -337,17 +360,19 @@ private struct Compiler {
         var dims: [String] = []
         for b in breakdowns { for d in b where !dims.contains(d) { dims.append(d) } }
         let sources = sourceIds.compactMap { id in defs.source(id).map { ($0, compiled[id]!) } }
+        let own = sources.filter { ownSources.contains($0.0.id) }
         let savedCtes = ctes.count, savedParts = parts.count
         do {
             for (n, aggregate) in formula.aggregates.enumerated() {
                 try compileAggregate(aggregate, id: "\(indicator.id)#\(n + 1)", cte: "a_\(sanitized(indicator.id))_\(n + 1)",
-                                     sources: sources, dims: dims, breakdowns: breakdowns)
+                                     sources: own, dims: dims, breakdowns: breakdowns)
             }
             // Rows matched per indicator and source: within as-of, passing at least one filter.
+            // (For `$ID`, the calls of the indicators named, over their own sources.)
             for (source, s) in sources {
                 let expr = ExpressionSQL(dialect: D, columns: columns(of: source))
                 var filters: [String] = []
-                for aggregate in formula.aggregates {
+                for (aggregate, over) in calls where over.contains(source.id) {
                     filters.append(try aggregate.filter.map { try expr.condition($0) } ?? "TRUE")
                 }
                 parts.append(part(kind: "matched", id: indicator.id, bucket: nil, breakdown: "'*'", keys: [D.string(source.id)],
