@@ -41,7 +41,7 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python: build
-	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld Tests/init Tests/sql -q
+	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld Tests/init Tests/sql Tests/engine -q
 
 # Writes each sample programme's report in its donor's default style (Markdown, HTML, CSV, XLSX)
 # and the JSON report to $(REPORTS)/.

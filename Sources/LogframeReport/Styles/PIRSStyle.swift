@@ -22,7 +22,7 @@ enum PIRSStyle {
             var sourceIds: [String] = []
             if case .computed(_, let ids) = indicator.computation {
                 sourceIds = ids
-                let files = model.sources.filter { ids.contains($0.id) }.flatMap { s in s.files.map { "\(s.id): \($0.path) (SHA-256 \($0.sha256.prefix(12)))" } }
+                let files = model.sources.filter { ids.contains($0.id) }.flatMap { s in s.files.map { $0.sha256.isEmpty ? "\(s.id): \($0.path)" : "\(s.id): \($0.path) (SHA-256 \($0.sha256.prefix(12)))" } }
                 sources += " [" + (files.isEmpty ? ids.joined(separator: ", ") : files.joined(separator: "; ")) + "]"
             }
             let targets = kit.targetSchedule(indicator).map { item in

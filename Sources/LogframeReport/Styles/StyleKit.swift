@@ -254,7 +254,7 @@ struct StyleKit {
         let rows = model.sources.map { s in
             Row(.data, [.text(s.id), .number(ExactDecimal(s.rowsRead), decimals: 0), .number(ExactDecimal(s.rowsUsed), decimals: 0),
                         .number(ExactDecimal(s.rowsRejected), decimals: 0), .number(ExactDecimal(s.rowsAfterAsOf), decimals: 0),
-                        .text(s.files.map { "\($0.path) (\($0.sha256.prefix(12)))" }.joined(separator: "; "))])
+                        .text(s.files.map { $0.sha256.isEmpty ? $0.path : "\($0.path) (\($0.sha256.prefix(12)))" }.joined(separator: "; "))])
         }
         if !rows.isEmpty {
             blocks.append(.table(Table(name: "sources", caption: t(.dataSources), header: header, rows: rows)))
