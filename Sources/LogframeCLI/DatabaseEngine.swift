@@ -8,28 +8,36 @@ import LogframeSQL
 /// `--engine URL` of report, validate and explain: compute inside a database (docs/database.md).
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("engine"), help: ArgumentHelp(
-        "Compute in a database instead of reading the files: postgresql://... (a libpq URL; PGPASSWORD, ~/.pgpass and sslmode apply) or duckdb:PATH.",
+        "Compute in a database instead of reading the files: postgresql://... (a libpq URL; PGPASSWORD, ~/.pgpass and sslmode apply), duckdb:PATH, or spark (spark:FOLDER: its warehouse and metastore).",
         valueName: "url"))
     var engine: String?
 
     func validate() throws {
         if let engine, DatabaseEngine(url: engine) == nil {
-            throw ValidationError("--engine must be postgresql://... (or postgres://...) or duckdb:PATH (got \"\(engine)\").")
+            throw ValidationError("--engine must be postgresql://... (or postgres://...), duckdb:PATH, spark or spark:FOLDER (got \"\(engine)\").")
         }
     }
 }
 
 /// A database and the standard client logframe runs the script with, as a subprocess: `psql`
-/// for PostgreSQL, the `duckdb` Python package for DuckDB. No database library is linked.
+/// for PostgreSQL, the `duckdb` Python package for DuckDB, `pyspark` for Spark. No database
+/// library is linked.
 enum DatabaseEngine {
     case postgres(url: String)
     case duckdb(path: String)
+    /// The Spark session's warehouse and metastore folder (nil: Spark's own configuration, else
+    /// the working directory, as `spark-sql` does).
+    case spark(folder: String?)
 
     init?(url: String) {
         if url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") {
             self = .postgres(url: url)
         } else if url.hasPrefix("duckdb:"), url.count > "duckdb:".count {
             self = .duckdb(path: String(url.dropFirst("duckdb:".count)))
+        } else if url == "spark" {
+            self = .spark(folder: nil)
+        } else if url.hasPrefix("spark:"), url.count > "spark:".count {
+            self = .spark(folder: String(url.dropFirst("spark:".count)))
         } else {
             return nil
         }
@@ -39,6 +47,7 @@ enum DatabaseEngine {
         switch self {
         case .postgres: return .postgres
         case .duckdb: return .duckdb
+        case .spark: return .spark
         }
     }
 
@@ -47,6 +56,7 @@ enum DatabaseEngine {
         switch self {
         case .postgres: return "PostgreSQL"
         case .duckdb(let path): return "DuckDB (\(path))"
+        case .spark: return "Spark"
         }
     }
 
@@ -92,8 +102,41 @@ enum DatabaseEngine {
             } catch {
                 throw Failure(message: "DuckDB's result could not be read (\(error))", hint: nil)
             }
+        case .spark(let folder):
+            let out = try DatabaseEngine.run(["python3", "-c", DatabaseEngine.sparkProgram, folder ?? ""], input: sql,
+                                             client: "python3 with pyspark",
+                                             install: "Install Spark's Python package (python3 -m pip install pyspark) and Java 17.")
+            do {
+                return try JSONDecoder().decode([[String?]].self, from: out)
+            } catch {
+                throw Failure(message: "Spark's result could not be read (\(error))", hint: nil)
+            }
         }
     }
+
+    /// Spark through `pyspark` (local mode unless Spark's configuration names a master), with
+    /// Hive support so that tables saved in the warehouse are found again.
+    static let sparkProgram = """
+        import sys, os, json, decimal
+        from pyspark.sql import SparkSession
+        folder = sys.argv[1]
+        builder = SparkSession.builder.appName("logframe").enableHiveSupport()
+        if not os.environ.get("MASTER") and not os.environ.get("SPARK_HOME"):
+            builder = builder.master("local[2]").config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        if folder:
+            builder = (builder.config("spark.sql.warehouse.dir", os.path.join(folder, "spark-warehouse"))
+                       .config("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + os.path.join(folder, "metastore_db") + ";create=true"))
+        spark = builder.getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+        rows = spark.sql(sys.stdin.read()).collect()
+        def text(v):
+            if v is None: return None
+            if isinstance(v, decimal.Decimal): return format(v, 'f')
+            if isinstance(v, bool): return 'true' if v else 'false'
+            return str(v)
+        sys.stdout.write(json.dumps([[text(v) for v in row] for row in rows], ensure_ascii=False))
+        spark.stop()
+        """
 
     private static func run(_ arguments: [String], input: String, client: String, install: String) throws -> Data {
         // A client that exits early (a wrong URL) closes its input: that must be an error
@@ -126,7 +169,7 @@ enum DatabaseEngine {
         }
         guard process.terminationStatus == 0 else {
             let text = String(decoding: errors.data ?? Data(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(message: "\(client) failed (exit \(process.terminationStatus)): \(text.isEmpty ? "no message" : String(text.prefix(2000)))", hint: nil)
+            throw Failure(message: "\(client) failed (exit \(process.terminationStatus)): \(text.isEmpty ? "no message" : String(text.suffix(2000)))", hint: nil)
         }
         return out
     }

@@ -376,7 +376,7 @@ private struct Compiler {
                     filters.append(try aggregate.filter.map { try expr.condition($0) } ?? "TRUE")
                 }
                 parts.append(part(kind: "matched", id: indicator.id, bucket: nil, breakdown: "'*'", keys: [D.string(source.id)],
-                                  n: "(SELECT COUNT(*) FROM s\(s)_rows WHERE \(filters.map { "(\($0))" }.joined(separator: " OR ")))"))
+                                  n: "(SELECT COUNT(*) FROM s\(s)_rows lf_r WHERE \(filters.map { "(\($0))" }.joined(separator: " OR ")))"))
             }
         } catch let error as SQLUnsupported {
             ctes.removeLast(ctes.count - savedCtes)
@@ -456,7 +456,8 @@ private struct Compiler {
                 }
             }
             let filter = try aggregate.filter.map { try expr.condition($0) }
-            branches.append("SELECT \(cols.joined(separator: ", ")) FROM s\(s)_rows" + (filter.map { " WHERE \($0)" } ?? ""))
+            // Aliased: Spark would read `s0_rows WHERE (x)` as the alias WHERE with a column list.
+            branches.append("SELECT \(cols.joined(separator: ", ")) FROM s\(s)_rows lf_r" + (filter.map { " WHERE \($0)" } ?? ""))
         }
         ctes.append("\(cte)_rows AS (\(branches.joined(separator: " UNION ALL ")))")
 

@@ -127,3 +127,37 @@ def cut_files(text):
             k += 1
         out.append(key + "[]")
         i = k + 1
+
+
+SPARK_LOADER = r"""
+import csv, os, sys
+from pyspark.sql import SparkSession
+from pyspark.sql.types import LongType, StringType, StructField, StructType
+folder, tables = sys.argv[1], sys.argv[2:]
+spark = (SparkSession.builder.master("local[2]").appName("logframe-load").enableHiveSupport()
+         .config("spark.ui.enabled", "false")
+         .config("spark.sql.warehouse.dir", os.path.join(folder, "spark-warehouse"))
+         .config("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + os.path.join(folder, "metastore_db") + ";create=true")
+         .getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
+for item in tables:
+    table, path = item.split("=", 1)
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        rows = [[line] + row for line, row in enumerate(reader, start=2)]
+    schema = StructType([StructField("_line", LongType())] + [StructField(h, StringType()) for h in header])
+    spark.sql(f"DROP TABLE IF EXISTS `{table}`")
+    spark.createDataFrame(rows, schema).write.saveAsTable(table)
+spark.stop()
+"""
+
+
+def load_spark(folder, tables):
+    """Tables in a local Spark warehouse (Hive metastore in `folder`): text columns as the header,
+    `_line` the file line. The Python csv module reads the file, so the lines are in file order."""
+    os.makedirs(folder, exist_ok=True)
+    run = subprocess.run(["python3", "-c", SPARK_LOADER, str(folder), *[f"{t}={p}" for t, p in tables]],
+                         capture_output=True, text=True, cwd=folder)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return f"spark:{folder}"
