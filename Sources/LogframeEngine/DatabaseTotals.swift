@@ -127,11 +127,12 @@ struct DatabaseTotals {
             for dimensions in aggregate.breakdowns {
                 let names = dimensions.map { definitions.dimensions[$0].id }
                 let label = names.isEmpty ? "*" : names.joined(separator: ",")
-                guard names.isEmpty || writer.breakdowns.contains(names) else {
-                    throw BuildingBlock.Malformed(description: "indicator \(writer.id)'s aggregate is used under the breakdown \(label) of an indicator that refers to it with $\(writer.id); the script computes it only under \(writer.id)'s own breakdowns")
-                }
+                // A call inlined from `$W` into indicator O's breakdowns that W has not: the
+                // script computes it as `O/W#n` (SQLScript, compileIndicator).
+                let owner = plan.formulas.indicators[aggregate.owners[0]].definition
+                let source = names.isEmpty || writer.breakdowns.contains(names) ? id : "\(owner.id)/\(id)"
                 var breakdownCells: [CellKey: CellTotal] = [:]
-                for cellID in grouped[id]?[label] ?? [] {
+                for cellID in grouped[source]?[label] ?? [] {
                     let combination = dimensions.enumerated().map { position, dimension in
                         cellID.keys[position].map { categories[dimension].index(of: $0) } ?? DimensionCategories.notRecorded
                     }

@@ -323,9 +323,9 @@ private struct Compiler {
     /// The aggregate calls an indicator's value counts records with, each with its sources:
     /// its own, then those of the indicators it names with `$ID` (inlined, as the local engine
     /// does), in the order met.
-    func inlinedCalls(_ indicator: IndicatorDefinition, depth: Int = 0) -> [(call: AggregateCall, sources: [String])] {
+    func inlinedCalls(_ indicator: IndicatorDefinition, depth: Int = 0) -> [(call: AggregateCall, sources: [String], writer: String, index: Int)] {
         guard depth < 32, case .computed(let formula, let sources) = indicator.computation else { return [] }
-        var calls = formula.aggregates.map { (call: $0, sources: sources) }
+        var calls = formula.aggregates.enumerated().map { (call: $1, sources: sources, writer: indicator.id, index: $0) }
         func walk(_ f: Formula) {
             switch f {
             case .indicator(let id, _):
@@ -367,12 +367,21 @@ private struct Compiler {
                 try compileAggregate(aggregate, id: "\(indicator.id)#\(n + 1)", cte: "a_\(sanitized(indicator.id))_\(n + 1)",
                                      sources: own, dims: dims, breakdowns: breakdowns)
             }
+            // The calls a `$ID` names, again under this indicator's own breakdowns (as the local
+            // engine inlines them): id `THIS/NAMED#n`, over the named indicator's sources.
+            var inlined = Set<String>()
+            for named in calls where named.writer != indicator.id && !breakdowns.isEmpty {
+                let id = "\(indicator.id)/\(named.writer)#\(named.index + 1)"
+                guard inlined.insert(id).inserted else { continue }
+                try compileAggregate(named.call, id: id, cte: "a_\(sanitized(indicator.id))_r\(inlined.count)",
+                                     sources: sources.filter { named.sources.contains($0.0.id) }, dims: dims, breakdowns: breakdowns)
+            }
             // Rows matched per indicator and source: within as-of, passing at least one filter.
             // (For `$ID`, the calls of the indicators named, over their own sources.)
             for (source, s) in sources {
                 let expr = ExpressionSQL(dialect: D, columns: columns(of: source))
                 var filters: [String] = []
-                for (aggregate, over) in calls where over.contains(source.id) {
+                for (aggregate, over, _, _) in calls where over.contains(source.id) {
                     filters.append(try aggregate.filter.map { try expr.condition($0) } ?? "TRUE")
                 }
                 parts.append(part(kind: "matched", id: indicator.id, bucket: nil, breakdown: "'*'", keys: [D.string(source.id)],

@@ -152,3 +152,23 @@ def test_engine_errors_are_plain(tmp_path):
     assert run.returncode == 1 and "[engine-failed]" in run.stderr and not run.stdout
     run = logframe("report", str(defs), "--engine", "mysql://x")
     assert run.returncode == 2 and "--engine must be" in run.stderr
+
+
+@pytest.mark.parametrize("engine", params())
+def test_derived_indicator_under_its_own_breakdowns(engine, crosscheck_dir, tmp_path):
+    """`$OP1.1 - $OP1.2` broken down by dimensions (and a cross-tab) that OP1.2 is not: the
+    script computes the named calls again under the derived indicator's breakdowns (ids
+    `OP1.13/OP1.2#1`), as the local engine inlines them."""
+    directory, tables = crosscheck_dir
+    text = crosscheck.definitions_yaml(crosscheck.VARIANTS["quarterly"])
+    old = "value: '$OP1.1 - $OP1.2'\n            by: [sex, district]"
+    assert old in text
+    defs = directory / "defs-derived.yml"
+    defs.write_text(text.replace(old, "value: '$OP1.1 - $OP1.2'\n            by: [age, child, [sex, district]]"), encoding="utf-8")
+    script = logframe("sql", str(defs), "--dialect", "duckdb").stdout
+    assert "'OP1.13/OP1.2#1'" in script and "'OP1.13/OP1.1#1'" in script
+    url = engine_url(engine, "derived", tables, tmp_path)
+    local, rep, _ = check_same(defs, url, "--as-of", "2023-06-30")
+    derived = next(i for i in rep["indicators"] if i["id"] == "OP1.13")
+    assert [b["by"] for b in derived["breakdowns"]] == [["age"], ["child"], ["sex", "district"]]
+    assert all(b["cells"] for b in derived["breakdowns"])
