@@ -84,9 +84,10 @@ enum DatabaseEngine {
             }
             // Decimals printed positionally ('{:f}'), never in exponent form or through a float.
             let program = """
-                import sys, json, decimal, duckdb
+                import sys, os, json, decimal, duckdb
                 con = duckdb.connect(sys.argv[1], read_only=True)
                 con.execute("SET enable_progress_bar = false")
+                if os.environ.get("LOGFRAME_DUCKDB_THREADS"): con.execute("SET threads = " + str(int(os.environ["LOGFRAME_DUCKDB_THREADS"])))
                 cur = con.execute(sys.stdin.read())
                 def text(v):
                     if v is None: return None
