@@ -13,7 +13,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 BIN ?= $(BIN_RELEASE)
 
-.PHONY: build release install uninstall test test-swift test-python report bench clean
+.PHONY: build release install uninstall test test-swift test-python test-engines report bench clean
 
 build:
 	$(SWIFT) build
@@ -45,7 +45,12 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python: build
-	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld Tests/init Tests/sql Tests/exports Tests/privacy -q
+	LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/crosscheck Tests/samples Tests/conformance Tests/robustness Tests/kobo Tests/realworld Tests/init Tests/sql Tests/exports Tests/privacy Tests/engine -q
+
+# report --engine on a real local Spark (pyspark from PyPI, Java 17): several minutes, so not
+# part of make test (PostgreSQL and DuckDB are, in Tests/engine). Needs: pip install pyspark.
+test-engines: build
+	LOGFRAME_SPARK=1 LOGFRAME_BIN=$(BIN_DEBUG) $(PYTHON) -m pytest Tests/engine/test_spark.py -q
 
 # Writes each sample programme's report in its donor's default style (Markdown, HTML, CSV, XLSX),
 # the JSON report and the IATI 2.03 export to $(REPORTS)/.

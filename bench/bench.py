@@ -93,7 +93,36 @@ def tools(csv):
         out.append(("polars t2", f"POLARS_MAX_THREADS=2 {PY} {SHARED}/run_polars.py {csv} {RES}/polars_t2.tsv"))
     if ensure("duckdb"):
         out.append(("duckdb-tuned t2", f"{PY} {SHARED}/run_duckdb.py {csv} 2 {RES}/duckdb_tuned_t2.tsv tuned"))
+        # The engine row: logframe's generated SQL run in DuckDB (report --engine), on the CSV
+        # loaded once, untimed, as docs/database.md says (text columns + _line). Its report must
+        # be the local one (checked in round 0); its time is compared with duckdb-tuned's.
+        db = engine_table(csv)
+        out.append(("logframe --engine duckdb t2", f"cd {ROOT} && LOGFRAME_DUCKDB_THREADS=2 {BIN} report bench/reference.yml "
+                                                    f"--format json --engine duckdb:{db} --output bench/results/logframe_engine.json"))
     return out
+
+
+def engine_table(csv):
+    """bench/data/<csv>.duckdb: table `activity` of text columns plus `_line`, made once."""
+    db = os.path.join(DATA, os.path.basename(csv) + ".duckdb")
+    if not os.path.exists(db):
+        import duckdb
+        print(f"bench: loading {os.path.basename(csv)} into {os.path.relpath(db, ROOT)} (text columns, _line) ...", flush=True)
+        con = duckdb.connect(db + ".tmp")
+        con.execute("SET threads = 1")  # row_number() OVER () in file order
+        con.execute(f"CREATE TABLE activity AS SELECT row_number() OVER () + 1 AS _line, * "
+                    f"FROM read_csv('{csv}', all_varchar = true, header = true)")
+        con.close()
+        os.replace(db + ".tmp", db)
+    return db
+
+
+def same_report_apart_from_files(a, b):
+    ja, jb = (json.load(open(x, encoding="utf-8")) for x in (a, b))
+    for j in (ja, jb):
+        for src in j["sources"]:
+            src.pop("files")
+    return ja == jb
 
 
 # ---- verification: logframe JSON vs DuckDB TSV (common.py layout: indicator, dimension, key, value)
@@ -193,6 +222,11 @@ def main():
                         problems.append("polars disagrees with DuckDB")
             else:
                 problems.append("not verified: no DuckDB result")
+            engine = "logframe --engine duckdb t2"
+            if engine in runs and not runs[engine][0]["note"].startswith("FAILED") \
+                    and not runs["logframe"][0]["note"].startswith("FAILED"):
+                if not same_report_apart_from_files(f"{RES}/logframe.json", f"{RES}/logframe_engine.json"):
+                    problems.append("the --engine duckdb report differs from the local one")
     write_table(csv, cmds, runs, problems)
     sys.exit(1 if any(not p.startswith("not verified") for p in problems) else 0)
 
@@ -227,6 +261,10 @@ def write_table(csv, cmds, runs, problems):
                      f"{mb / w:,.0f} | {max(x['rss_kb'] for x in rs) / 1024:,.0f} | "
                      f"{statistics.median(x['cpu'] for x in rs):.2f} | "
                      f"{f'{w / best:.2f}' if best else 'n/a'} |")
+    if "logframe --engine duckdb t2" in med and "duckdb-tuned t2" in med:
+        lines += ["", f"Generated SQL in DuckDB (logframe --engine, on the preloaded text table, checks and typing "
+                      f"included) / hand-tuned SQL (duckdb-tuned, from the CSV): "
+                      f"{med['logframe --engine duckdb t2'] / med['duckdb-tuned t2']:.2f} x."]
     text = "\n".join(lines) + "\n"
     print("\n" + text)
     with open(os.path.join(RES, "latest.md"), "w", encoding="utf-8") as f:

@@ -16,6 +16,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var options: DefinitionsOptions
 
+    @OptionGroup var database: DatabaseOptions
+
     @Argument(help: "The indicator's id, e.g. OP1.1.")
     var indicator: String
 
@@ -53,7 +55,21 @@ struct ExplainCommand: ParsableCommand {
             if let guess = DidYouMean.closest(to: self.indicator, among: ids, .commandLineId) { message += "; did you mean \"\(guess)\"?" }
             throw frontend.usageError(.error("unknown-indicator", at: nil, message, hint: "the indicators are \(ids.joined(separator: ", "))"))
         }
-        let result = frontend.compute(definitions, asOf: asOf)
+        let result: EngineResult
+        if let url = database.engine {
+            // --rows lists records from the files; in a database there are none to re-read.
+            if rows != "0" {
+                throw frontend.usageError(.error("engine-incomplete", at: nil, "--rows lists records from the data files, so it cannot be used with --engine",
+                                                 hint: "Run explain --rows without --engine, on the files the tables were loaded from."))
+            }
+            guard let computed = frontend.computeInDatabase(definitions, asOf: asOf, url: url) else {
+                frontend.printDiagnostics()
+                throw ExitCode(1)
+            }
+            result = computed
+        } else {
+            result = frontend.compute(definitions, asOf: asOf)
+        }
 
         var selectedPeriod: Period?
         if let period {

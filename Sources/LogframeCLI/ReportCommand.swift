@@ -14,6 +14,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var options: DefinitionsOptions
 
+    @OptionGroup var database: DatabaseOptions
+
     @Option(name: .customLong("as-of"), help: "Report date (YYYY-MM-DD). Default: programme end or today, whichever is earlier.")
     var asOf: String?
 
@@ -98,11 +100,17 @@ struct ReportCommand: ParsableCommand {
             sink = opened
         }
         defer { sink?.discard() }
-        var result = frontend.compute(definitions, asOf: asOf)
+        var result: EngineResult
+        if let url = database.engine {
+            guard let computed = frontend.computeInDatabase(definitions, asOf: asOf, url: url) else { throw ExitCode(1) }
+            result = computed
+        } else {
+            result = frontend.compute(definitions, asOf: asOf)
+        }
         // A report names data files as the definitions do, relative to the definitions file
         // (absolute when written so), so it is the same byte for byte whatever the working
         // directory and however the definitions file was named on the command line.
-        for s in result.sources.indices where !(definitions.source(result.sources[s].id)?.path.hasPrefix("/") ?? true) {
+        for s in result.sources.indices where database.engine == nil && !(definitions.source(result.sources[s].id)?.path.hasPrefix("/") ?? true) {
             for f in result.sources[s].files.indices {
                 result.sources[s].files[f].path = PathPolicy.relative(result.sources[s].files[f].path, toFolder: definitions.baseDirectory)
             }

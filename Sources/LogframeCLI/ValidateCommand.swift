@@ -12,6 +12,8 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var options: DefinitionsOptions
 
+    @OptionGroup var database: DatabaseOptions
+
     @Option(help: ArgumentHelp("Diagnostics format: text (on stderr, row counts on stdout), or json, github or junit (on stdout). One of \(DiagnosticsFormat.valueList).",
                                valueName: "format"),
             transform: DiagnosticsFormat.parse)
@@ -24,7 +26,17 @@ struct ValidateCommand: ParsableCommand {
         var frontend = Frontend(strict: options.strict)
         var summary = ValidationSummary(definitionsFile: options.definitions, strict: options.strict)
         let definitions = frontend.loadDefinitions(options)
-        if let definitions {
+        if let definitions, let url = database.engine {
+            // In the database: its rows are checked by the script; the first problems are listed
+            // by table row (`_line`) and key, the others counted (DatabaseEngine.swift).
+            summary.definitionsFile = definitions.file
+            if let result = frontend.computeInDatabase(definitions, asOf: definitions.programme.end.description, url: url) {
+                summary.sources = result.sources.map {
+                    .init(id: $0.id, files: [], rowsRead: $0.rowsRead, rowsUsed: $0.rowsUsed, rowsRejected: $0.rowsRejected)
+                }
+                if let map { frontend.checkMapping(map, definitions: definitions, pass: result) }
+            }
+        } else if let definitions {
             let pass = frontend.check(definitions, into: &summary)
             if let map { frontend.checkMapping(map, definitions: definitions, pass: pass) }
         }

@@ -157,4 +157,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case mapOptionMissing = "map-option-missing"
     /// A period of the programme that DHIS2 (or ADX) has no period for.
     case mapPeriodUnsupported = "map-period-unsupported"
+    /// `--engine`: the definitions cannot be computed entirely in the database (XML source, ...).
+    case engineIncomplete = "engine-incomplete"
+    /// `--engine`: the database client failed, or returned rows logframe cannot read.
+    case engineFailed = "engine-failed"
 }

@@ -20,6 +20,8 @@ import LogframeExpressions
 /// | `sum_value`, `min_value`, `max_value` | `cell` of `sum`/`avg`/`min`/`max`: exact decimals, NULL without input |
 public struct SQLScript {
     public static let maxCrossTab = 3
+    /// Problems listed row by row per source (`problem_row`); the rest are only counted.
+    public static let listedProblems = 20
 
     public struct Output: Sendable {
         /// The script, or nil when nothing at all could be compiled.
@@ -121,32 +123,62 @@ private struct Compiler {
         ctes.append("\(p)_typed AS (SELECT \(typedCols.joined(separator: ", ")), \((0..<source.fields.count).map(text).joined(separator: ", ")) FROM \(p)_text)")
         var checks = problems.enumerated().map { i, problem in "\(problem) AS bad\(i)" }
         let scope = columns(of: source)
-        var rejects = (0..<source.fields.count).map { "bad\($0)" }
+        var rejects = (0..<source.fields.count).map { "bad\($0) IS NOT NULL" }
+        let fieldsOK = rejects.isEmpty ? "TRUE" : "NOT (\(rejects.joined(separator: " OR ")))"
+        // What the local reader reports, row by row: one problem per refused cell, then (cells
+        // all good) the date window, then (still accepted) each failing rule, then the key.
+        var problemRows: [String] = []
+        let noText = "CAST(NULL AS \(D.textType))"
+        for (i, f) in source.fields.enumerated() {
+            problemRows.append("SELECT lf_line, \(i) AS ord, 'error' AS sev, bad\(i) AS code, \(D.string(f.column)) AS detail FROM \(p)_checked WHERE bad\(i) IS NOT NULL")
+        }
+        var order = source.fields.count
+        var accepted = fieldsOK
         if let dateField = source.dateField, let di = source.fieldIndex(dateField) {
             checks.append("CASE WHEN \(typed(di)) BETWEEN \(D.date(defs.programme.start)) AND \(D.date(defs.programme.end)) THEN FALSE ELSE TRUE END AS bad_date")
             rejects.append("bad_date")
+            problemRows.append("SELECT lf_line, \(order) AS ord, 'error' AS sev, CASE WHEN \(typed(di)) IS NULL THEN 'date-missing' ELSE 'date-outside-programme' END AS code, \(D.string(source.fields[di].column)) AS detail FROM \(p)_checked WHERE bad_date AND \(fieldsOK)")
+            accepted = "\(fieldsOK) AND NOT bad_date"
         }
-        for (r, rule) in source.rules.enumerated() where rule.severity == .error {
+        order += 1
+        for (r, rule) in source.rules.enumerated() {
             do {
                 let check = try ExpressionSQL(dialect: D, columns: scope).condition(rule.check)
                 checks.append("CASE WHEN NOT \(check) THEN TRUE ELSE FALSE END AS bad_rule\(r)")
-                rejects.append("bad_rule\(r)")
+                if rule.severity == .error { rejects.append("bad_rule\(r)") }
+                let severity = rule.severity == .error ? "error" : "warning"
+                problemRows.append("SELECT lf_line, \(order + r) AS ord, '\(severity)' AS sev, 'rule-failed' AS code, \(D.string(rule.message)) AS detail FROM \(p)_checked WHERE bad_rule\(r) AND \(accepted)")
             } catch let error as SQLUnsupported {
                 refuse(source, "its rule \"\(rule.message)\": \(error.message)", at: rule.location)
                 ctes.removeLast(2)
                 return
             } catch { return }
         }
+        order += source.rules.count
         let anyReject = rejects.isEmpty ? "FALSE" : rejects.joined(separator: " OR ")
         ctes.append("\(p)_checked AS (SELECT *, CASE WHEN \(anyReject) THEN 0 ELSE 1 END AS lf_pre FROM (SELECT *, \(checks.isEmpty ? "0 AS lf_none" : checks.joined(separator: ", ")) FROM \(p)_typed) lf_c)")
         // 3. Unique key: among rows that passed every other check, the first by line wins.
-        let keyCols = source.key.compactMap { source.fieldIndex($0) }.map(typed)
+        let keyFields = source.key.compactMap { source.fieldIndex($0) }
+        let keyCols = keyFields.map(typed)
         if keyCols.isEmpty {
             ctes.append("\(p)_acc AS (SELECT * FROM \(p)_checked WHERE lf_pre = 1)")
         } else {
             let allKeys = keyCols.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
             ctes.append("\(p)_keyed AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY lf_pre, CASE WHEN \(allKeys) THEN 0 ELSE lf_line END, \(keyCols.joined(separator: ", ")) ORDER BY lf_line) AS lf_rn FROM \(p)_checked)")
             ctes.append("\(p)_acc AS (SELECT * FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn = 1)")
+            problemRows.append("SELECT lf_line, \(order) AS ord, 'error' AS sev, 'duplicate-key' AS code, \(noText) AS detail FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn > 1")
+        }
+        // The problems, counted by severity and code, and the first ones listed with the row's
+        // line and key (what `validate --engine` shows instead of file lines).
+        if !problemRows.isEmpty {
+            ctes.append("\(p)_problems AS (\(problemRows.joined(separator: " UNION ALL ")))")
+            let keyText = keyFields.isEmpty ? noText
+                : keyFields.map { "COALESCE(t.\(text($0)), '')" }.joined(separator: " || ', ' || ")
+            ctes.append("\(p)_first AS (SELECT q.*, \(keyText) AS key_text FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY lf_line, ord) AS lf_pn FROM \(p)_problems) q JOIN \(p)_text t ON t.lf_line = q.lf_line WHERE q.lf_pn <= \(SQLScript.listedProblems))")
+            parts.append(part(kind: "problem", id: source.id, bucket: nil, breakdown: "sev", keys: ["code"], n: "COUNT(*)",
+                              from: "\(p)_problems GROUP BY sev, code"))
+            parts.append(part(kind: "problem_row", id: source.id, bucket: nil, breakdown: "sev", keys: ["code", "key_text", "detail"],
+                              n: "lf_line", inputs: "lf_pn", from: "\(p)_first"))
         }
         // 4. Rows that count: accepted, up to as-of, in their period bucket (-1: undated).
         if let dateField = source.dateField, let di = source.fieldIndex(dateField) {
@@ -167,16 +199,20 @@ private struct Compiler {
     mutating func sourceParts(_ source: SourceDefinition, _ p: String, afterAsOf: String) {
         let counts = [("read", "(SELECT COUNT(*) FROM \(p)_text)"), ("used", "(SELECT COUNT(*) FROM \(p)_acc)"),
                       ("rejected", "(SELECT COUNT(*) FROM \(p)_text) - (SELECT COUNT(*) FROM \(p)_acc)"),
-                      ("after_as_of", afterAsOf)]
+                      ("after_as_of", afterAsOf),
+                      // The first period with a counted row (-1: the source is undated; NULL: none).
+                      ("first_bucket", "(SELECT MIN(lf_bucket) FROM \(p)_rows)")]
         for (label, count) in counts {
             parts.append(part(kind: "source", id: source.id, bucket: nil, breakdown: "'*'", keys: [D.string(label)], n: count))
         }
     }
 
-    /// The typed value and the "row rejected by this field" flag (never NULL) of one field.
+    /// The typed value and the problem of one field: the diagnostic code the local reader gives a
+    /// refused cell (`field-type`, `field-required`, `field-out-of-range`, `field-not-in-list`,
+    /// `field-pattern`, checked in its order), NULL when the cell is accepted.
     func fieldSQL(_ f: FieldDefinition, t: String, v: String) -> (String, String) {
         let value: String
-        var valid: [String] = []
+        var checks: [(code: String, ok: String)] = []
         switch f.type {
         case .text, .list, .null:
             value = t
@@ -184,46 +220,50 @@ private struct Compiler {
             value = D.replaceAll(t, "[ \t]+", " ")
         case .integer:
             value = "CASE WHEN \(D.fullMatch(t, "[+-]?[0-9]+")) AND length(\(D.replaceAll(t, "^[+-]?0*", ""))) <= \(ExactDecimal.maxIntegerDigits) THEN CAST(\(t) AS \(D.integerDecimalType)) END"
-            valid.append("\(v) IS NOT NULL")
+            checks.append(("field-type", "\(v) IS NOT NULL"))
         case .number:
-            // At most 18 digits before the point, as ExactDecimal reads data.
-            valid.append("ABS(\(v)) < CAST(\(D.string("1" + String(repeating: "0", count: ExactDecimal.maxIntegerDigits))) AS \(D.decimalType))")
             value = "CASE WHEN \(D.fullMatch(t, "[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?")) THEN CAST(\(t) AS \(D.decimalType)) END"
-            valid.append("\(v) IS NOT NULL")
+            checks.append(("field-type", "\(v) IS NOT NULL"))
+            // At most 18 digits before the point, as ExactDecimal reads data.
+            checks.append(("field-type", "ABS(\(v)) < CAST(\(D.string("1" + String(repeating: "0", count: ExactDecimal.maxIntegerDigits))) AS \(D.decimalType))"))
         case .boolean:
             // İ lowercases to i + U+0307 (written as a literal: Spark's chr() is byte-sized).
             let yes = ["true", "yes", "y", "1"].map(D.string).joined(separator: ", ")
             let no = ["false", "no", "n", "0", "xeyr"].map(D.string).joined(separator: ", ")
             value = "CASE WHEN lower(\(t)) IN (\(yes)) THEN TRUE WHEN lower(\(t)) IN (\(no)) THEN FALSE WHEN replace(lower(\(t)), \(D.string("\u{307}")), '') = \(D.string("bəli")) THEN TRUE END"
-            valid.append("\(v) IS NOT NULL")
+            checks.append(("field-type", "\(v) IS NOT NULL"))
         case .date:
             value = dateSQL(t, format: f.dateFormat)
-            valid.append("\(v) IS NOT NULL")
+            checks.append(("field-type", "\(v) IS NOT NULL"))
         }
+        if let min = f.min { checks.append(("field-out-of-range", "\(v) >= \(decimalLiteral(min))")) }
+        if let max = f.max { checks.append(("field-out-of-range", "\(v) <= \(decimalLiteral(max))")) }
         if let allowed = f.allowed {
             let items = allowed.compactMap { allowedLiteral($0, type: f.type) }
             if f.type == .choices {
                 let options = allowed.map { regexEscape($0.description) }.joined(separator: "|")
-                valid.append(D.fullMatch(v, "(\(options))( (\(options)))*"))
+                checks.append(("field-not-in-list", D.fullMatch(v, "(\(options))( (\(options)))*")))
             } else if !items.isEmpty {
-                valid.append("\(v) IN (\(items.joined(separator: ", ")))")
+                checks.append(("field-not-in-list", "\(v) IN (\(items.joined(separator: ", ")))"))
             } else {
-                valid.append("FALSE")
+                checks.append(("field-not-in-list", "FALSE"))
             }
         }
-        if let min = f.min { valid.append("\(v) >= \(decimalLiteral(min))") }
-        if let max = f.max { valid.append("\(v) <= \(decimalLiteral(max))") }
         if let pattern = f.pattern {
             if f.type == .choices {
                 // Every option must match the pattern.
-                valid.append(D.fullMatch(v, "(?:\(pattern))( (?:\(pattern)))*"))
+                checks.append(("field-pattern", D.fullMatch(v, "(?:\(pattern))( (?:\(pattern)))*")))
             } else {
-                valid.append(D.fullMatch(t, pattern))
+                checks.append(("field-pattern", D.fullMatch(t, pattern)))
             }
         }
-        let whenNull = f.required ? "TRUE" : "FALSE"
-        let ok = valid.isEmpty ? "TRUE" : valid.joined(separator: " AND ")
-        return (value, "CASE WHEN \(t) IS NULL THEN \(whenNull) WHEN \(ok) THEN FALSE ELSE TRUE END")
+        // Nested, not one CASE with AND: a later check may only see a value the earlier ones passed.
+        var problem = "CAST(NULL AS \(D.textType))"
+        for check in checks.reversed() {
+            problem = "CASE WHEN \(check.ok) THEN \(problem) ELSE \(D.string(check.code)) END"
+        }
+        let whenNull = f.required ? D.string("field-required") : "CAST(NULL AS \(D.textType))"
+        return (value, "CASE WHEN \(t) IS NULL THEN \(whenNull) ELSE \(problem) END")
     }
 
     func allowedLiteral(_ value: Value, type: ValueType) -> String? {
@@ -280,8 +320,31 @@ private struct Compiler {
 
     // MARK: Indicators
 
+    /// The aggregate calls an indicator's value counts records with, each with its sources:
+    /// its own, then those of the indicators it names with `$ID` (inlined, as the local engine
+    /// does), in the order met.
+    func inlinedCalls(_ indicator: IndicatorDefinition, depth: Int = 0) -> [(call: AggregateCall, sources: [String], writer: String, index: Int)] {
+        guard depth < 32, case .computed(let formula, let sources) = indicator.computation else { return [] }
+        var calls = formula.aggregates.enumerated().map { (call: $1, sources: sources, writer: indicator.id, index: $0) }
+        func walk(_ f: Formula) {
+            switch f {
+            case .indicator(let id, _):
+                if let referenced = defs.indicators.first(where: { $0.id == id }) { calls += inlinedCalls(referenced, depth: depth + 1) }
+            case .percent(let a, let b), .ratio(let a, let b), .arithmetic(_, let a, let b): walk(a); walk(b)
+            case .negate(let a): walk(a)
+            case .aggregate, .number: break
+            }
+        }
+        walk(formula.formula)
+        return calls
+    }
+
     mutating func compileIndicator(_ indicator: IndicatorDefinition) {
-        guard case .computed(let formula, let sourceIds) = indicator.computation, !formula.aggregates.isEmpty else { return }
+        guard case .computed(let formula, let ownSources) = indicator.computation else { return }
+        let calls = inlinedCalls(indicator)
+        guard !calls.isEmpty else { return }
+        var sourceIds: [String] = []
+        for call in calls { for id in call.sources where !sourceIds.contains(id) { sourceIds.append(id) } }
         let missing = sourceIds.filter { compiled[$0] == nil }
         guard missing.isEmpty else {
             diagnostics.append(.warning("sql-indicator-left-out", at: indicator.location,
@@ -297,21 +360,32 @@ private struct Compiler {
         var dims: [String] = []
         for b in breakdowns { for d in b where !dims.contains(d) { dims.append(d) } }
         let sources = sourceIds.compactMap { id in defs.source(id).map { ($0, compiled[id]!) } }
+        let own = sources.filter { ownSources.contains($0.0.id) }
         let savedCtes = ctes.count, savedParts = parts.count
         do {
             for (n, aggregate) in formula.aggregates.enumerated() {
                 try compileAggregate(aggregate, id: "\(indicator.id)#\(n + 1)", cte: "a_\(sanitized(indicator.id))_\(n + 1)",
-                                     sources: sources, dims: dims, breakdowns: breakdowns)
+                                     sources: own, dims: dims, breakdowns: breakdowns)
+            }
+            // The calls a `$ID` names, again under this indicator's own breakdowns (as the local
+            // engine inlines them): id `THIS/NAMED#n`, over the named indicator's sources.
+            var inlined = Set<String>()
+            for named in calls where named.writer != indicator.id && !breakdowns.isEmpty {
+                let id = "\(indicator.id)/\(named.writer)#\(named.index + 1)"
+                guard inlined.insert(id).inserted else { continue }
+                try compileAggregate(named.call, id: id, cte: "a_\(sanitized(indicator.id))_r\(inlined.count)",
+                                     sources: sources.filter { named.sources.contains($0.0.id) }, dims: dims, breakdowns: breakdowns)
             }
             // Rows matched per indicator and source: within as-of, passing at least one filter.
+            // (For `$ID`, the calls of the indicators named, over their own sources.)
             for (source, s) in sources {
                 let expr = ExpressionSQL(dialect: D, columns: columns(of: source))
                 var filters: [String] = []
-                for aggregate in formula.aggregates {
+                for (aggregate, over, _, _) in calls where over.contains(source.id) {
                     filters.append(try aggregate.filter.map { try expr.condition($0) } ?? "TRUE")
                 }
                 parts.append(part(kind: "matched", id: indicator.id, bucket: nil, breakdown: "'*'", keys: [D.string(source.id)],
-                                  n: "(SELECT COUNT(*) FROM s\(s)_rows WHERE \(filters.map { "(\($0))" }.joined(separator: " OR ")))"))
+                                  n: "(SELECT COUNT(*) FROM s\(s)_rows lf_r WHERE \(filters.map { "(\($0))" }.joined(separator: " OR ")))"))
             }
         } catch let error as SQLUnsupported {
             ctes.removeLast(ctes.count - savedCtes)
@@ -391,7 +465,8 @@ private struct Compiler {
                 }
             }
             let filter = try aggregate.filter.map { try expr.condition($0) }
-            branches.append("SELECT \(cols.joined(separator: ", ")) FROM s\(s)_rows" + (filter.map { " WHERE \($0)" } ?? ""))
+            // Aliased: Spark would read `s0_rows WHERE (x)` as the alias WHERE with a column list.
+            branches.append("SELECT \(cols.joined(separator: ", ")) FROM s\(s)_rows lf_r" + (filter.map { " WHERE \($0)" } ?? ""))
         }
         ctes.append("\(cte)_rows AS (\(branches.joined(separator: " UNION ALL ")))")
 
