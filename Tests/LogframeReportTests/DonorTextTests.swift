@@ -13,9 +13,7 @@ struct DonorTextTests {
     /// Every text of a document outside its audit appendix: headings, paragraphs, definition
     /// lists, table captions, headers, cells and footnotes, chart titles and labels.
     ///
-    /// `skipComputation` leaves out the PIRS computation in words (its entries and column):
-    /// that text is written by its own pass over the expression syntax (issue 11, item 7), which
-    /// this test does not cover; until then it names the fields the expression reads.
+    /// `skipComputation` leaves out the PIRS computation in words (its entries and column).
     static func texts(_ document: ReportDocument, skipComputation: Bool = false) -> [String] {
         let computation = Set([LabelKey.computationWords, .numerator, .denominator].map { Localization.text($0, document.language) })
         var out = [document.title] + document.subtitle
@@ -93,10 +91,14 @@ struct DonorTextTests {
         let dimensionIds = d.dimensions.map(\.id).filter { $0.contains("_") || $0.contains(where: \.isUppercase) }
         for style in ReportStyles.all {
             let document = ReportStyles.build(style: style, model: model)
-            for raw in Self.texts(document, skipComputation: style == "pirs") {
+            for raw in Self.texts(document) {
                 var text = raw
                 for u in user { text = text.replacingOccurrences(of: u, with: " ") }
-                for source in d.sources where Self.containsIdentifier(text, source.id) {
+                // A source id that is also the name of one of its fields (ecy's `assistance`, the kind
+                // of assistance) may stand in the computation in words as that field's name.
+                let fieldNames = Set(d.sources.flatMap { $0.fields.map(\.id) })
+                for source in d.sources where Self.containsIdentifier(text, source.id)
+                    && !(style == "pirs" && fieldNames.contains(source.id)) {
                     Issue.record("\(sample) \(style): source id \"\(source.id)\" in \"\(raw)\"")
                 }
                 for id in dimensionIds where Self.containsIdentifier(text, id) {
