@@ -13,21 +13,18 @@ struct DonorTextTests {
     /// Every text of a document outside its audit appendix: headings, paragraphs, definition
     /// lists, table captions, headers, cells and footnotes, chart titles and labels.
     ///
-    /// `skipComputation` leaves out the PIRS computation in words (its entries and column).
-    static func texts(_ document: ReportDocument, skipComputation: Bool = false) -> [String] {
-        let computation = Set([LabelKey.computationWords, .numerator, .denominator].map { Localization.text($0, document.language) })
+    static func texts(_ document: ReportDocument) -> [String] {
         var out = [document.title] + document.subtitle
         func add(_ blocks: [Block]) {
             for block in blocks {
                 switch block {
                 case .paragraph(let text): out.append(text)
                 case .definitionList(let items):
-                    for item in items where !(skipComputation && computation.contains(item.term)) { out += [item.term, item.description] }
+                    for item in items { out += [item.term, item.description] }
                 case .table(let table):
                     out += [table.caption ?? ""] + table.header.flatMap { $0.map(\.text) } + table.footnotes
-                    let skipped = Set((table.header.last ?? []).indices.filter { skipComputation && computation.contains(table.header.last![$0].text) })
                     for row in table.rows {
-                        for (column, cell) in row.cells.enumerated() where !skipped.contains(column) {
+                        for cell in row.cells {
                             switch cell {
                             case .text(let text): out.append(text)
                             case .annotatedNumber(_, _, _, _, let text): out.append(text)
