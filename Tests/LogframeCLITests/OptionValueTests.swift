@@ -14,12 +14,12 @@ struct OptionValueTests {
     }
 
     @Test("A wrong value names the valid ones and the closest", arguments: [
-        (["report", "defs.yml", "--format", "jsn"], #"Unknown format "jsn"; use md, csv, html, xlsx or json. Did you mean "json"?"#),
-        (["report", "defs.yml", "--format", "docx"], #"Unknown format "docx"; use md, csv, html, xlsx or json."#),
+        (["report", "defs.yml", "--format", "jsn"], #"Unknown format "jsn"; use md, csv, html, xlsx, json, iati, dhis2, dhis2-csv or adx. Did you mean "json"?"#),
+        (["report", "defs.yml", "--format", "docx"], #"Unknown format "docx"; use md, csv, html, xlsx, json, iati, dhis2, dhis2-csv or adx."#),
         (["report", "defs.yml", "--style", "unisef"], #"Unknown style "unisef"; use eu, undp, unicef, iptt, pirs or sdg. Did you mean "unicef"?"#),
         (["report", "defs.yml", "--lang", "AZ"], #"Unknown language "AZ"; use en or az. Did you mean "az"?"#),
         (["validate", "defs.yml", "--format", "junt"], #"Unknown diagnostics format "junt"; use text, json, github or junit. Did you mean "junit"?"#),
-        (["report", "defs.yml", "-o", "report.docx"], #"Unknown format "docx"; use md, csv, html, xlsx or json."#),
+        (["report", "defs.yml", "-o", "report.docx"], #"Unknown format "docx"; use md, csv, html, xlsx, json, iati, dhis2, dhis2-csv or adx."#),
     ])
     func wrongValue(arguments: [String], message: String) throws {
         let dir = try workspace(["defs.yml": definitions, "services.csv": cleanLog])
@@ -34,7 +34,7 @@ struct OptionValueTests {
         let dir = try workspace([:])
         let report = try Run(["report", "--help"], in: dir).stdout.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
         #expect(report.contains("Report style: eu, undp, unicef, iptt, pirs or sdg."))
-        #expect(report.contains("Output format: md, csv, html, xlsx or json."))
+        #expect(report.contains("Output format: md, csv, html, xlsx, json, iati, dhis2, dhis2-csv or adx."))
         #expect(report.contains("Language: en or az."))
         let validate = try Run(["validate", "--help"], in: dir).stdout.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
         #expect(validate.contains("One of text, json, github or junit."))
