@@ -586,3 +586,30 @@ def test_org_units_per_category_get_their_own_figures(small, tmp_path):
     result = run("report", "defs.yml", "--format", "dhis2", "--map", "map.yml", "-o", out, cwd=folder)
     assert result.returncode == 1 and not out.exists()
     assert re.search(r"map\.yml:4:\d+: error: .*`legal`.*\[map-option-missing\]", result.stderr), result.stderr
+
+
+def test_iati_export_applies_small_cell_suppression():
+    """eu-unicef-child-protection sets privacy.min_cell: 5: no count from 1 to 4 leaves in the
+    IATI export (the withheld figures, null in the JSON report, have no actual), and the export
+    has fewer actuals than the same report would have without suppression."""
+    figures = load_json(report("indicators/eu-unicef-child-protection.yml", "json"))
+    assert figures["privacy"]["minCell"] == 5
+    protected = {i["id"] for i in figures["indicators"] if "suppressed" in i}
+    withheld = sum(bool(c.get("suppressed")) for i in figures["indicators"] for b in i["breakdowns"] for c in b["cells"])
+    assert protected and withheld > 0
+    _, indicators = iati_indicators(report("indicators/eu-unicef-child-protection.yml", "iati"))
+    counts = [i for i in figures["indicators"] if i["id"] in protected and i["unit"] not in ("%",)
+              and i.get("countingUnit", "count") in ("count", "distinct")]
+    seen = 0
+    for indicator in counts:
+        for actual in indicators[indicator["id"]].iter("actual"):
+            value = number(actual.get("value"))
+            seen += 1
+            assert not (0 < value < 5), f"{indicator['id']}: a small count {value} was exported"
+    assert seen > 0
+    # Not vacuous: without suppression these indicators' cells hold counts from 1 to 4, and the
+    # export writes one actual per cell with a value.
+    internal = load_json(report("indicators/eu-unicef-child-protection.yml", "json", "--internal"))
+    small = [c["value"] for i in internal["indicators"] if i["id"] in {x["id"] for x in counts}
+             for b in i["breakdowns"] for c in b["cells"] if c["value"] is not None and 0 < c["value"] < 5]
+    assert small, "the sample has no small cell to withhold"
