@@ -118,15 +118,19 @@ struct Frontend {
         case .dhis2, .dhis2CSV, .adx:
             guard let mapping, let kind = DHIS2Export.Format(rawValue: format.rawValue) else { return nil }
             return exported(DHIS2Export.render(model, mapping: mapping, format: kind))
-        case .md, .csv, .html, .xlsx: break
+        case .md, .csv, .html, .xlsx:
+            let chosen = style?.rawValue ?? ReportStyles.defaultStyle(forDonor: model.definitions.programme.donor)
+            var document = ReportStyles.build(style: chosen, model: model)
+            if !audit { document.audit = nil }
+            return rendered(document, as: format)
         }
-        let chosen = style?.rawValue ?? ReportStyles.defaultStyle(forDonor: model.definitions.programme.donor)
-        var document = ReportStyles.build(style: chosen, model: model)
-        if !audit { document.audit = nil }
+    }
+
+    /// A donor report document in one of the document formats (md, csv, html, xlsx).
+    private mutating func rendered(_ document: ReportDocument, as format: ReportFormat) -> Data? {
         switch format {
         case .csv: return Data(CSVRenderer.render(document).utf8)
         case .html: return Data(HTMLRenderer.render(document).utf8)
-        case .md, .json, .iati, .dhis2, .dhis2CSV, .adx: return Data(MarkdownRenderer.render(document).utf8)
         case .xlsx:
             do {
                 return try XLSXRenderer.render(document)
@@ -137,6 +141,7 @@ struct Frontend {
                 diagnostics.append(.error("xlsx-failed", at: nil, "cannot build the XLSX workbook: \(error)"))
             }
             return nil
+        default: return Data(MarkdownRenderer.render(document).utf8)
         }
     }
 

@@ -55,12 +55,38 @@ public struct XMLEscaper: Sendable {
     public static let html = XMLEscaper(quote: true, apostrophe: "&#39;",
                                         replaced: { ControlCharacters.isUnsafe($0) && $0 != "\n" && $0 != "\t" })
 
-    /// XML element content in an XLSX part (the caller makes the text XML-legal first).
-    public static let xlsxContent = XMLEscaper(quote: false, apostrophe: nil, whitespaceReferences: ["\r": "&#13;"])
+    /// XML element content (an XLSX part, an IATI or ADX document); the caller makes the text
+    /// XML-legal first (`xmlLegal`).
+    public static let xmlContent = XMLEscaper(quote: false, apostrophe: nil, whitespaceReferences: ["\r": "&#13;"])
+
+    /// A double-quoted XML attribute value.
+    public static let xmlAttribute = XMLEscaper(quote: true, apostrophe: nil,
+                                                whitespaceReferences: ["\r": "&#13;", "\n": "&#10;", "\t": "&#9;"])
+
+    /// XML element content in an XLSX part.
+    public static let xlsxContent = xmlContent
 
     /// A double-quoted attribute value in an XLSX part.
-    public static let xlsxAttribute = XMLEscaper(quote: true, apostrophe: nil,
-                                                 whitespaceReferences: ["\r": "&#13;", "\n": "&#10;", "\t": "&#9;"])
+    public static let xlsxAttribute = xmlAttribute
+
+    /// The text without the characters XML 1.0 does not allow (C0 controls other than tab, LF
+    /// and CR; U+FFFE, U+FFFF). Swift strings hold no lone surrogates, so nothing else can be
+    /// illegal.
+    public static func xmlLegal(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { !isXMLLegal($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars where isXMLLegal(scalar) { out.append(scalar) }
+        return String(out)
+    }
+
+    static func isXMLLegal(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD: return true
+        case 0..<0x20: return false
+        case 0xFFFE, 0xFFFF: return false
+        default: return true
+        }
+    }
 
     /// JUnit XML text and attributes: characters XML 1.0 cannot carry become U+FFFD.
     public static let junit = XMLEscaper(quote: true, apostrophe: "&apos;", replaced: { scalar in

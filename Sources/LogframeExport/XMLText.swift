@@ -2,13 +2,14 @@ import LogframeCore
 import LogframeReport
 
 /// Escaping for the XML exports: text and attribute values from the user's files are escaped
-/// (`XMLEscaping`, shared with the XLSX renderer), and characters XML 1.0 cannot carry are left out.
+/// by the one escaper (`XMLEscaper`, as in the XLSX parts), and characters XML 1.0 cannot carry
+/// are left out.
 enum XMLText {
-    static func escape(_ text: String) -> String { XMLEscaping.text(text) }
+    static func escape(_ text: String) -> String { XMLEscaper.xmlContent.escape(XMLEscaper.xmlLegal(text)) }
 
     /// ` name="value"` for each pair with a value, in order.
     static func attributes(_ pairs: [(String, String?)]) -> String {
-        pairs.compactMap { name, value in value.map { " \(name)=\"\(XMLEscaping.attribute($0))\"" } }.joined()
+        pairs.compactMap { name, value in value.map { " \(name)=\"\(XMLEscaper.xmlAttribute.escape(XMLEscaper.xmlLegal($0)))\"" } }.joined()
     }
 }
 

@@ -5,23 +5,8 @@ import Foundation
 import LogframeCore
 
 enum XLSXText {
-    /// Removes characters XML 1.0 does not allow (C0 controls other than tab, LF and CR; U+FFFE,
-    /// U+FFFF). Swift strings hold no lone surrogates, so nothing else can be illegal.
-    static func xmlLegal(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { !isLegal($0) }) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars where isLegal(scalar) { out.append(scalar) }
-        return String(out)
-    }
-
-    private static func isLegal(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x9, 0xA, 0xD: return true
-        case 0..<0x20: return false
-        case 0xFFFE, 0xFFFF: return false
-        default: return true
-        }
-    }
+    /// Removes characters XML 1.0 does not allow (`XMLEscaper.xmlLegal`).
+    static func xmlLegal(_ text: String) -> String { XMLEscaper.xmlLegal(text) }
 
     /// A text cell that a spreadsheet could take for a formula (leading `=`, `+`, `-`, `@`, tab,
     /// CR) gets a leading apostrophe, so it stays inert text even when the cell is edited and
