@@ -92,7 +92,7 @@ public final class SourceReader {
         dateFieldIndex = source.dateField.flatMap { source.fieldIndex($0) }
         parentDateSlot = source.isDatedByParent ? source.dateField.flatMap { source.scope.field(named: $0)?.slot } : nil
         personalFields = source.fields.indices.filter { source.fields[$0].personal }
-        personalKey = source.key.contains { id in source.fields.first { $0.id == id }?.personal == true }
+        personalKey = source.hasPersonalKey
     }
 
     /// Leaves undecoded the own fields outside `read` (the row slots the caller will look at)

@@ -192,6 +192,12 @@ public struct SourceDefinition: Sendable {
     }
 
     public func fieldIndex(_ id: String) -> Int? { fields.firstIndex { $0.id == id } }
+
+    /// A field of the unique key holds personal values: a duplicate key is named by its length
+    /// only, wherever it is reported (docs/data-protection.md).
+    public var hasPersonalKey: Bool {
+        key.contains { id in fields.first { $0.id == id }?.personal == true }
+    }
 }
 
 public struct ParentLink: Sendable {

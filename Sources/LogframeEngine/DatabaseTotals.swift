@@ -186,8 +186,8 @@ struct DatabaseTotals {
     /// One problem row as a diagnostic: located by the table and the row's `_line`, naming its key.
     static func diagnostic(severity: String, code: String, key: String?, detail: String?, line: Int?,
                            file: String, source: SourceDefinition) -> Diagnostic {
-        // A personal key is named by its length only, as the local reader does (docs/data-protection.md).
-        let personalKey = source.key.contains { id in source.fields.first { $0.id == id }?.personal == true }
+        // A personal key is named by its length only, as the local reader does.
+        let personalKey = source.hasPersonalKey
         let row = "Row \(line.map(String.init) ?? "?")"
             + (key.map { " (\(source.key.joined(separator: ", ")) \(personalKey ? PersonalValue.mask($0) : "\"" + $0 + "\""))" } ?? "")
         let column = detail ?? ""
