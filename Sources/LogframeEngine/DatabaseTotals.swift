@@ -202,6 +202,12 @@ struct DatabaseTotals {
         case "date-outside-programme": what = "its \(column) is outside the programme"
         case "rule-failed": what = "it fails the rule: \(column)"
         case "duplicate-key": what = "it repeats a \(source.key.joined(separator: ", ")) already used on an earlier row"
+        case "orphan-parent":
+            // The detail is the parent key the row names (nil: none), masked when personal.
+            let link = source.parent.map { ($0.key, $0.source) } ?? ("", "")
+            let personal = source.fields.first { $0.id == link.0 }?.personal == true
+            what = detail.map { "its \(link.0) \(personal ? PersonalValue.mask($0) : "\"" + $0 + "\"") names no record of \(link.1)" }
+                ?? "it has no \(link.0), so it cannot be joined to a record of \(link.1)"
         default: what = "it was refused (\(code))"
         }
         let message = "\(row) of source \(source.id) is \(severity == "warning" ? "kept, but" : "rejected:") \(what)"

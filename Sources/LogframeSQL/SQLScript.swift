@@ -44,6 +44,8 @@ private struct Compiler {
     var parts: [String] = []
     /// Source id -> its index (CTE prefix `s<i>`), for sources compiled.
     var compiled: [String: Int] = [:]
+    /// Child source id -> its parent join (SQLParentJoin.swift).
+    var joins: [String: SQLParentJoin] = [:]
 
     init(defs: Definitions, D: SQLDialect, asOf: CivilDate) {
         self.defs = defs; self.D = D; self.asOf = asOf
@@ -56,7 +58,7 @@ private struct Compiler {
                 hint: "Normalise the files to NFC before loading them (e.g. uconv -x NFC), or texts with accents may not match."))
         }
         periods()
-        for (i, source) in defs.sources.enumerated() { compileSource(source, index: i) }
+        for i in SQLParentJoin.compileOrder(defs.sources) { compileSource(defs.sources[i], index: i) }
         for indicator in defs.indicators { compileIndicator(indicator) }
         guard !parts.isEmpty else { return SQLScript.Output(sql: nil, diagnostics: diagnostics) }
         ctes.append("lf_parts AS (\n" + parts.joined(separator: "\n  UNION ALL\n") + "\n)")
@@ -87,10 +89,12 @@ private struct Compiler {
                 hint: "Keep XML sources on the local path (logframe report), or convert them to a table with one column per field."))
             return
         }
-        if source.parent != nil {
-            diagnostics.append(.error("sql-unsupported", at: source.location,
-                "Source \(source.id) joins a parent source: parent joins are not built in logframe sql yet, so it and the indicators that read it are left out of the script"))
-            return
+        var join: SQLParentJoin?
+        if let link = source.parent {
+            switch SQLParentJoin.make(source, link, definitions: defs, dialect: D, compiled: compiled) {
+            case .success(let made): join = made; joins[source.id] = made
+            case .failure(let error): refuse(source, error.message, at: source.location); return
+            }
         }
         // Reading options of the local CSV reader that the script does not reproduce yet.
         var unsupported: [String] = []
@@ -106,6 +110,7 @@ private struct Compiler {
         }
         let p = "s\(s)"
         let table = source.table ?? source.id
+        let firstCTE = ctes.count
         // 1. Raw text: trimmed, NFC, empty -> NULL (the local reader's cell rules).
         var cols = ["CAST(\(D.ident("_line")) AS BIGINT) AS lf_line"]
         for (i, f) in source.fields.enumerated() {
@@ -121,6 +126,7 @@ private struct Compiler {
             problems.append(problem)
         }
         ctes.append("\(p)_typed AS (SELECT \(typedCols.joined(separator: ", ")), \((0..<source.fields.count).map(text).joined(separator: ", ")) FROM \(p)_text)")
+        if let join { ctes.append(join.cte(p, childValue: typed(join.childKey))) }
         var checks = problems.enumerated().map { i, problem in "\(problem) AS bad\(i)" }
         let scope = columns(of: source)
         var rejects = (0..<source.fields.count).map { "bad\($0) IS NOT NULL" }
@@ -140,6 +146,15 @@ private struct Compiler {
             problemRows.append("SELECT lf_line, \(order) AS ord, 'error' AS sev, CASE WHEN \(typed(di)) IS NULL THEN 'date-missing' ELSE 'date-outside-programme' END AS code, \(D.string(source.fields[di].column)) AS detail FROM \(p)_checked WHERE bad_date AND \(fieldsOK)")
             accepted = "\(fieldsOK) AND NOT bad_date"
         }
+        if let join {
+            // Cells and own date good: the parent join, then the parent's date (one problem at
+            // most per row, at the date's place in the order).
+            checks += join.checks(programme: defs.programme)
+            rejects += join.rejects
+            let joined = join.problemRows(p, ord: order, accepted: accepted, childText: text(join.childKey))
+            problemRows += joined.rows
+            accepted = joined.accepted
+        }
         order += 1
         for (r, rule) in source.rules.enumerated() {
             do {
@@ -150,13 +165,13 @@ private struct Compiler {
                 problemRows.append("SELECT lf_line, \(order + r) AS ord, '\(severity)' AS sev, 'rule-failed' AS code, \(D.string(rule.message)) AS detail FROM \(p)_checked WHERE bad_rule\(r) AND \(accepted)")
             } catch let error as SQLUnsupported {
                 refuse(source, "its rule \"\(rule.message)\": \(error.message)", at: rule.location)
-                ctes.removeLast(2)
+                ctes.removeLast(ctes.count - firstCTE)
                 return
             } catch { return }
         }
         order += source.rules.count
         let anyReject = rejects.isEmpty ? "FALSE" : rejects.joined(separator: " OR ")
-        ctes.append("\(p)_checked AS (SELECT *, CASE WHEN \(anyReject) THEN 0 ELSE 1 END AS lf_pre FROM (SELECT *, \(checks.isEmpty ? "0 AS lf_none" : checks.joined(separator: ", ")) FROM \(p)_typed) lf_c)")
+        ctes.append("\(p)_checked AS (SELECT *, CASE WHEN \(anyReject) THEN 0 ELSE 1 END AS lf_pre FROM (SELECT *, \(checks.isEmpty ? "0 AS lf_none" : checks.joined(separator: ", ")) FROM \(p)_\(join == nil ? "typed" : "joined")) lf_c)")
         // 3. Unique key: among rows that passed every other check, the first by line wins.
         let keyFields = source.key.compactMap { source.fieldIndex($0) }
         let keyCols = keyFields.map(typed)
@@ -181,9 +196,9 @@ private struct Compiler {
                               n: "lf_line", inputs: "lf_pn", from: "\(p)_first"))
         }
         // 4. Rows that count: accepted, up to as-of, in their period bucket (-1: undated).
-        if let dateField = source.dateField, let di = source.fieldIndex(dateField) {
-            ctes.append("\(p)_rows AS (SELECT a.*, p.bucket AS lf_bucket FROM \(p)_acc a JOIN lf_periods p ON a.\(typed(di)) BETWEEN p.period_start AND p.period_end WHERE a.\(typed(di)) <= \(D.date(asOf)))")
-            sourceParts(source, p, afterAsOf: "(SELECT COUNT(*) FROM \(p)_acc WHERE \(typed(di)) > \(D.date(asOf)))")
+        if let date = source.dateField.flatMap(source.fieldIndex).map(typed) ?? join?.dateColumn {
+            ctes.append("\(p)_rows AS (SELECT a.*, p.bucket AS lf_bucket FROM \(p)_acc a JOIN lf_periods p ON a.\(date) BETWEEN p.period_start AND p.period_end WHERE a.\(date) <= \(D.date(asOf)))")
+            sourceParts(source, p, afterAsOf: "(SELECT COUNT(*) FROM \(p)_acc WHERE \(date) > \(D.date(asOf)))")
         } else {
             ctes.append("\(p)_rows AS (SELECT a.*, -1 AS lf_bucket FROM \(p)_acc a)")
             sourceParts(source, p, afterAsOf: "0")
@@ -315,6 +330,7 @@ private struct Compiler {
     func columns(of source: SourceDefinition) -> (String) -> ExpressionSQL.Column? {
         var map: [String: ExpressionSQL.Column] = [:]
         for (i, f) in source.fields.enumerated() { map[f.id] = (typed(i), f.type) }
+        if let join = joins[source.id] { map.merge(join.columns) { own, _ in own } }
         return { map[$0] }
     }
 
@@ -408,17 +424,14 @@ private struct Compiler {
             case .boolean: return "CASE WHEN \(column.sql) THEN 'true' WHEN NOT \(column.sql) THEN 'false' END"
             case .date: return D.castText(column.sql)
             case .integer: return D.castText("CAST(\(column.sql) AS \(D.integerDecimalType))")
+            // As the local engine keys it (`1.50` is `1.5`), not as written.
+            case .number: return D.decimalText(column.sql)
             default: return "NULL"
             }
         }
         switch dimension.kind {
         case .field(let name):
             guard let column = scope(name) else { return "CAST(NULL AS \(D.textType))" }
-            if column.type == .number {
-                // The written number, as the local reader keeps its digits (a leading + dropped).
-                guard let i = source.fieldIndex(name) else { return "NULL" }
-                return "CASE WHEN \(column.sql) IS NOT NULL THEN \(D.replaceAll(text(i), "^[+]", "")) END"
-            }
             return key(column)
         case .bands(let name, let bounds):
             guard let column = scope(name) else { return "CAST(NULL AS \(D.textType))" }

@@ -1,5 +1,6 @@
 """Every script `logframe sql` writes, for every definitions file in indicators/ and the traps
-fixture, parses with sqlglot in its own dialect (PostgreSQL and Spark are not run here)."""
+fixture and the parent-join fixture of Tests/engine, parses with sqlglot in its own dialect
+(PostgreSQL and Spark are not run here)."""
 import glob
 
 import pytest
@@ -8,7 +9,8 @@ import sqlglot
 from sqlcheck import ROOT, logframe
 
 DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
-FILES = sorted(glob.glob(str(ROOT / "indicators" / "*.yml"))) + [str(ROOT / "Tests/sql/fixtures/traps.yml")]
+FILES = sorted(glob.glob(str(ROOT / "indicators" / "*.yml"))) + [str(ROOT / "Tests/sql/fixtures/traps.yml"),
+                                                                  str(ROOT / "Tests/engine/fixtures/households.yml")]
 
 
 @pytest.mark.parametrize("defs", FILES, ids=lambda p: p.rsplit("/", 1)[-1])
