@@ -355,17 +355,21 @@ final class FineTuples {
     }
 
     func overflowOrder() -> OverflowOrder {
-        let entries = shards.0.entries + shards.1.entries
+        let firstCount = shards.0.entries.count
         var start = Array(repeating: 0, count: tupleCount + 1)
-        for entry in entries { start[Int(entry.tuple) + 1] += 1 }
-        for t in 0..<tupleCount { start[t + 1] += start[t] }
-        var order = Array(repeating: 0, count: entries.count)
-        var next = start
-        for (i, entry) in entries.enumerated() {
-            order[next[Int(entry.tuple)]] = i
-            next[Int(entry.tuple)] += 1
+        for shard in [shards.0, shards.1] {
+            for entry in shard.entries { start[Int(entry.tuple) + 1] += 1 }
         }
-        return OverflowOrder(start: start, order: order, firstCount: shards.0.entries.count)
+        for t in 0..<tupleCount { start[t + 1] += start[t] }
+        var order = Array(repeating: 0, count: firstCount + shards.1.entries.count)
+        var next = start
+        for (offset, shard) in [(0, shards.0), (firstCount, shards.1)] {
+            for (i, entry) in shard.entries.enumerated() {
+                order[next[Int(entry.tuple)]] = offset + i
+                next[Int(entry.tuple)] += 1
+            }
+        }
+        return OverflowOrder(start: start, order: order, firstCount: firstCount)
     }
 
     /// Each tuple once, in id order: its first group, its bits there per column, and the range
