@@ -202,11 +202,12 @@ final class FineTuples {
     private static let pageSize = 1 << pageShift
     /// Tuple ids with a record (a whole number of pages).
     private var tupleCount = 0
-    /// Further (tuple, group) pairs: key tuple << 32 | group -> index into `overflow`.
-    private var overflowIndex = IntegerSlotTable()
-    private(set) var overflow: [(tuple: Int32, group: Int32)] = []
-    /// `columns` words per overflow entry.
-    private var overflowBits: [UInt64] = []
+    /// Further (tuple, group) pairs, in two shards: the tuples of even pages and those of odd
+    /// pages, so that the two threads of a merge (`absorb`) each add to their own.
+    private let shards = (OverflowShard(), OverflowShard())
+
+    /// The overflow entries (tuple, group), shard by shard.
+    var overflow: [(tuple: Int32, group: Int32)] { shards.0.entries + shards.1.entries }
 
     init(columns: Int) {
         self.columns = columns
@@ -214,6 +215,12 @@ final class FineTuples {
     }
 
     deinit { for page in pages { page?.deallocate() } }
+
+    /// The shard of tuple `t`'s further groups.
+    @inline(__always)
+    private func shard(_ t: Int) -> OverflowShard {
+        (t >> FineTuples.pageShift) & 1 == 0 ? shards.0 : shards.1
+    }
 
     /// The record of tuple `t` (below `tupleCount`), or nil when its page was never allocated
     /// (no tuple of it was added).
@@ -245,16 +252,9 @@ final class FineTuples {
             record[1 + column] |= bits
             return
         }
-        // The same tuple in another group (moved district, had a birthday): rare.
-        let key = UInt64(UInt32(bitPattern: tuple)) << 32 | UInt64(UInt32(group))
-        if let slot = overflowIndex.slot(for: key) {
-            overflowBits[Int(slot) * columns + column] |= bits
-        } else {
-            overflowIndex.insert(key, Int32(overflow.count))
-            overflow.append((tuple, Int32(group)))
-            overflowBits.append(contentsOf: repeatElement(0, count: columns))
-            overflowBits[overflowBits.count - columns + column] = bits
-        }
+        // The same tuple in another group (moved district, had a birthday: at 10M rows about
+        // one person in two).
+        shard(Int(tuple)).add(tuple: tuple, group: group, columns: columns, column: column, bits: bits)
     }
 
     private func grow(to count: Int) {
@@ -267,35 +267,109 @@ final class FineTuples {
     /// Adds another pass's table for the same aggregates (same columns): its tuple t is this
     /// table's `tupleMap[t]`, its group g this pass's `groupMap[g]`. One visit per tuple and
     /// group for all columns together.
-    func absorb(_ other: FineTuples, tupleMap: [Int32], groupMap: [Int]) {
+    ///
+    /// With `parallel`, on two threads: this table's tuples are shared out by page (even pages
+    /// to one thread, odd pages to the other, as the overflow shards are); each thread visits
+    /// the other table's tuples and overflow entries in order and updates the records and the
+    /// overflow shard it owns. Without, the same two visits one after the other, so the table
+    /// ends up the same either way.
+    func absorb(_ other: FineTuples, tupleMap: [Int32], groupMap: [Int], parallel: Bool = false) {
         precondition(other.columns == columns)
+        // Every page the merge writes, allocated before it starts: the threads only write records.
         for t in 0..<other.tupleCount {
             guard let record = other.record(t), record[0] != UInt64.max else { continue }
-            add(tuple: tupleMap[t], group: groupMap[Int(record[0])], bits: record + 1)
+            _ = recordForUpdate(Int(tupleMap[t]))
         }
-        other.overflowBits.withUnsafeBufferPointer { bits in
-            for (i, entry) in other.overflow.enumerated() {
-                add(tuple: tupleMap[Int(entry.tuple)], group: groupMap[Int(entry.group)], bits: bits.baseAddress! + i * columns)
+        let otherShards = [other.shards.0, other.shards.1]
+        for shard in otherShards {
+            for entry in shard.entries { _ = recordForUpdate(Int(tupleMap[Int(entry.tuple)])) }
+        }
+        let columns = self.columns, stride = self.stride, otherTuples = other.tupleCount
+        pages.withUnsafeBufferPointer { mine in
+        other.pages.withUnsafeBufferPointer { theirs in
+        tupleMap.withUnsafeBufferPointer { tupleMap in
+        groupMap.withUnsafeBufferPointer { groupMap in
+            let shared = SharedMerge(mine: mine, theirs: theirs, tupleMap: tupleMap, groupMap: groupMap,
+                                     shards: (shards.0, shards.1), otherShards: otherShards)
+            onTwoThreads(parallel) { part in
+                let shard = part == 0 ? shared.shards.0 : shared.shards.1
+                for t in 0..<otherTuples {
+                    guard let page = shared.theirs[t >> FineTuples.pageShift] else { continue }
+                    let record = page + (t & (FineTuples.pageSize - 1)) * stride
+                    guard record[0] != UInt64.max else { continue }
+                    let target = Int(shared.tupleMap[t])
+                    guard (target >> FineTuples.pageShift) & 1 == part else { continue }
+                    FineTuples.merge(into: shared.mine, shard, target, group: Int(shared.groupMap[Int(record[0])]), bits: record + 1,
+                                     columns: columns, stride: stride)
+                }
+                for theirShard in shared.otherShards {
+                    theirShard.bits.withUnsafeBufferPointer { bits in
+                        for (i, entry) in theirShard.entries.enumerated() {
+                            let target = Int(shared.tupleMap[Int(entry.tuple)])
+                            guard (target >> FineTuples.pageShift) & 1 == part else { continue }
+                            FineTuples.merge(into: shared.mine, shard, target, group: Int(shared.groupMap[Int(entry.group)]),
+                                             bits: bits.baseAddress! + i * columns, columns: columns, stride: stride)
+                        }
+                    }
+                }
             }
-        }
+        } } } }
     }
 
-    private func add(tuple: Int32, group: Int, bits: UnsafePointer<UInt64>) {
-        for column in 0..<columns where bits[column] != 0 {
-            add(tuple: tuple, group: group, column: column, bits: bits[column])
+    /// What both threads of a parallel merge use, as plain pointers and objects: each thread
+    /// writes only its own pages' records and its own shard.
+    private struct SharedMerge: @unchecked Sendable {
+        let mine: UnsafeBufferPointer<UnsafeMutablePointer<UInt64>?>
+        let theirs: UnsafeBufferPointer<UnsafeMutablePointer<UInt64>?>
+        let tupleMap: UnsafeBufferPointer<Int32>
+        let groupMap: UnsafeBufferPointer<Int>
+        let shards: (OverflowShard, OverflowShard)
+        let otherShards: [OverflowShard]
+    }
+
+    /// `add(tuple:group:column:bits:)` for each column with bits, on a record whose page exists
+    /// (`shard` is the target's).
+    @inline(__always)
+    private static func merge(into pages: UnsafeBufferPointer<UnsafeMutablePointer<UInt64>?>, _ shard: OverflowShard, _ target: Int,
+                              group: Int, bits: UnsafePointer<UInt64>, columns: Int, stride: Int) {
+        let record = pages[target >> pageShift]! + (target & (pageSize - 1)) * stride
+        guard (0..<columns).contains(where: { bits[$0] != 0 }) else { return }
+        if record[0] == UInt64.max {
+            record[0] = UInt64(group)
+            for c in 1...columns { record[c] = 0 }
+        }
+        if record[0] == UInt64(group) {
+            for column in 0..<columns { record[1 + column] |= bits[column] }
+        } else {
+            shard.add(tuple: Int32(target), group: group, columns: columns, bits: bits)
         }
     }
 
     /// The further groups of each tuple, gathered by a counting sort of the overflow entries.
     struct OverflowOrder {
-        /// `order[start[t]..<start[t + 1]]` are tuple t's overflow entries.
+        /// `order[start[t]..<start[t + 1]]` are tuple t's overflow entries: below `firstCount`,
+        /// entries of the first shard, from it on the second's (minus `firstCount`).
         fileprivate let start: [Int]
         fileprivate let order: [Int]
+        fileprivate let firstCount: Int
     }
 
     func overflowOrder() -> OverflowOrder {
-        let (start, order) = overflowByTuple()
-        return OverflowOrder(start: start, order: order)
+        let firstCount = shards.0.entries.count
+        var start = Array(repeating: 0, count: tupleCount + 1)
+        for shard in [shards.0, shards.1] {
+            for entry in shard.entries { start[Int(entry.tuple) + 1] += 1 }
+        }
+        for t in 0..<tupleCount { start[t + 1] += start[t] }
+        var order = Array(repeating: 0, count: firstCount + shards.1.entries.count)
+        var next = start
+        for (offset, shard) in [(0, shards.0), (firstCount, shards.1)] {
+            for (i, entry) in shard.entries.enumerated() {
+                order[next[Int(entry.tuple)]] = offset + i
+                next[Int(entry.tuple)] += 1
+            }
+        }
+        return OverflowOrder(start: start, order: order, firstCount: firstCount)
     }
 
     /// Each tuple once, in id order: its first group, its bits there per column, and the range
@@ -315,21 +389,8 @@ final class FineTuples {
     @inline(__always)
     func overflowEntry(_ order: OverflowOrder, _ k: Int, column: Int) -> (group: Int, bits: UInt64) {
         let i = order.order[k]
-        return (Int(overflow[i].group), overflowBits[i * columns + column])
-    }
-
-    /// Overflow entry indices sorted by tuple: `order[start[t]..<start[t + 1]]` are tuple t's.
-    private func overflowByTuple() -> (start: [Int], order: [Int]) {
-        var start = Array(repeating: 0, count: tupleCount + 1)
-        for entry in overflow { start[Int(entry.tuple) + 1] += 1 }
-        for t in 0..<tupleCount { start[t + 1] += start[t] }
-        var order = Array(repeating: 0, count: overflow.count)
-        var next = start
-        for (i, entry) in overflow.enumerated() {
-            order[next[Int(entry.tuple)]] = i
-            next[Int(entry.tuple)] += 1
-        }
-        return (start, order)
+        let (shard, j) = i < order.firstCount ? (shards.0, i) : (shards.1, i - order.firstCount)
+        return (Int(shard.entries[j].group), shard.bits[j * columns + column])
     }
 
     /// Every (tuple, group, bucket bits) entry of `column` with at least one bit.
@@ -341,10 +402,42 @@ final class FineTuples {
             let bits = record[1 + column]
             if bits != 0 { body(Int32(t), Int(first), bits) }
         }
-        for (i, entry) in overflow.enumerated() {
-            let bits = overflowBits[i * columns + column]
-            if bits != 0 { body(entry.tuple, Int(entry.group), bits) }
+        for shard in [shards.0, shards.1] {
+            for (i, entry) in shard.entries.enumerated() {
+                let bits = shard.bits[i * columns + column]
+                if bits != 0 { body(entry.tuple, Int(entry.group), bits) }
+            }
         }
+    }
+}
+
+/// Further groups of some of a `FineTuples` table's tuples: key tuple << 32 | group -> entry,
+/// and per entry the bits of every column.
+final class OverflowShard {
+    private var index = IntegerSlotTable()
+    private(set) var entries: [(tuple: Int32, group: Int32)] = []
+    /// `columns` words per entry.
+    private(set) var bits: [UInt64] = []
+
+    /// The entry of (tuple, group), made (with no bits) when new.
+    @inline(__always)
+    private func entry(tuple: Int32, group: Int, columns: Int) -> Int {
+        let key = UInt64(UInt32(bitPattern: tuple)) << 32 | UInt64(UInt32(group))
+        if let slot = index.slot(for: key) { return Int(slot) }
+        index.insert(key, Int32(entries.count))
+        entries.append((tuple, Int32(group)))
+        bits.append(contentsOf: repeatElement(0, count: columns))
+        return entries.count - 1
+    }
+
+    func add(tuple: Int32, group: Int, columns: Int, column: Int, bits: UInt64) {
+        self.bits[entry(tuple: tuple, group: group, columns: columns) * columns + column] |= bits
+    }
+
+    /// The same for every column at once (`bits`: one word per column).
+    func add(tuple: Int32, group: Int, columns: Int, bits: UnsafePointer<UInt64>) {
+        let base = entry(tuple: tuple, group: group, columns: columns) * columns
+        for column in 0..<columns { self.bits[base + column] |= bits[column] }
     }
 }
 

@@ -400,6 +400,18 @@ final class RowAccumulator {
 
     // MARK: - Merging
 
+    /// Tuples from which `absorb` shares its work between two threads: low, so that the
+    /// cross-check's small splits take the two-thread merge too (a thread from the pool costs
+    /// microseconds).
+    static let parallelMergeMinimum = 256
+
+    /// What the two threads of the tuple lookup in `absorb` read and write (each its own ids).
+    private struct SharedLookup: @unchecked Sendable {
+        let map: UnsafeMutableBufferPointer<Int32>
+        let theirs: TextIds.Reader
+        let mine: TextIds.Reader
+    }
+
     /// Adds what `other` (an accumulator of the same plan, fed other rows of the source)
     /// gathered. Both must use fine groups.
     func absorb(_ other: RowAccumulator) {
@@ -430,8 +442,36 @@ final class RowAccumulator {
         // Distinct tuples: other's ids -> this accumulator's, in other's id order.
         let otherCount = Int(other.nextTupleId)
         if otherCount > 0, tuplesOf.contains(where: { $0 != nil }) {
+            // At 10M rows this is about 2M people looked up in a table of as many, on both cores
+            // when large: each thread reads the other side's table in slot order (a sequential
+            // read) and looks up the texts of its half of the ids here (reads only). Then the new
+            // texts are added in the other side's id order (in slot order they would pile up in
+            // long probe runs), so every tuple gets the id a one-thread merge gives it.
+            // tupleMap[id]: this side's id; -2 - slot for a text not here yet (slot in other's
+            // table); -1 for a tuple that is not a field's text.
+            let parallel = otherCount >= RowAccumulator.parallelMergeMinimum
             var tupleMap = [Int32](repeating: -1, count: otherCount)
-            other.textIds.forEach(idLimit: otherCount) { bytes, id in tupleMap[Int(id)] = textIds.id(of: bytes, next: nextTupleId) }
+            tupleMap.withUnsafeMutableBufferPointer { map in
+                other.textIds.withReader { theirs in
+                    textIds.withReader { mine in
+                        let shared = SharedLookup(map: map, theirs: theirs, mine: mine)
+                        let half = Int32(otherCount / 2), count = Int32(otherCount)
+                        onTwoThreads(parallel) { part in
+                            let ids = part == 0 ? 0..<half : half..<count
+                            shared.theirs.forEach { slot, id in
+                                guard ids.contains(id) else { return }
+                                let found = shared.theirs.withBytes(atSlot: slot) { shared.mine.id(of: $0) }
+                                shared.map[Int(id)] = found >= 0 ? found : -2 - slot
+                            }
+                        }
+                    }
+                }
+            }
+            other.textIds.withReader { theirs in
+                for id in 0..<otherCount where tupleMap[id] <= -2 {
+                    tupleMap[id] = theirs.withBytes(atSlot: -2 - tupleMap[id]) { textIds.id(of: $0, next: nextTupleId) }
+                }
+            }
             other.textIds = TextIds()
             var single = [Value?](repeating: nil, count: other.tupleIds.isEmpty ? 0 : otherCount)
             for (value, id) in other.tupleIds { single[Int(id)] = value }
@@ -452,7 +492,7 @@ final class RowAccumulator {
             for (a, tuples) in other.tuplesOf.enumerated() {
                 guard let tuples, let mine = tuplesOf[a], absorbed.insert(ObjectIdentifier(tuples.table)).inserted else { continue }
                 precondition(tuples.column == mine.column)
-                mine.table.absorb(tuples.table, tupleMap: tupleMap, groupMap: groupMap)
+                mine.table.absorb(tuples.table, tupleMap: tupleMap, groupMap: groupMap, parallel: parallel)
             }
         }
         afterAsOf += other.afterAsOf

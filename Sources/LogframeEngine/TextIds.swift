@@ -29,7 +29,7 @@ struct TextIdTable<Hasher: TextHasher> {
     /// One slot of the open-addressing table (32 bytes). Texts of up to 16 bytes (most ids and
     /// categories) are kept in the slot itself, so finding one reads one slot: a single cache
     /// miss at 10M rows. Longer texts keep their bytes in `arena`.
-    private struct Slot {
+    fileprivate struct Slot {
         /// The text's bytes, zero-padded, when it is short.
         var low: UInt64 = 0
         var high: UInt64 = 0
@@ -141,13 +141,78 @@ struct TextIdTable<Hasher: TextHasher> {
     /// inserting texts into another table of the same hash in slot order would pile them into
     /// long probe runs (a merge of 3M new texts took 40 s instead of 1 s).
     func forEach(idLimit: Int, _ body: (UnsafeRawBufferPointer, Int32) -> Void) {
+        for index in slotsById(idLimit: idLimit) where index >= 0 {
+            let item = slots[Int(index)]
+            withBytes(of: item) { body($0, item.id) }
+        }
+    }
+
+    /// The slot of each id below `idLimit` (-1 = no text has that id), for `Reader.withBytes`.
+    func slotsById(idLimit: Int) -> [Int32] {
         var slotOfId = [Int32](repeating: -1, count: idLimit)
         for (index, item) in slots.enumerated() where item.length >= 0 {
             slotOfId[Int(item.id)] = Int32(index)
         }
-        for index in slotOfId where index >= 0 {
+        return slotOfId
+    }
+
+    /// Read-only access to the table through plain pointers: no reference counting, and
+    /// several threads may use one reader at once (nothing may change the table meanwhile).
+    struct Reader: @unchecked Sendable {
+        fileprivate let slots: UnsafeBufferPointer<Slot>
+        fileprivate let starts: UnsafeBufferPointer<Int>
+        fileprivate let arena: UnsafeBufferPointer<UInt8>
+
+        /// The id of `bytes`, or -1 when the table does not hold them.
+        func id(of bytes: UnsafeRawBufferPointer) -> Int32 {
+            let hash = Hasher.hash(bytes)
+            let tag = UInt32(truncatingIfNeeded: hash >> 32)
+            let length = Int32(bytes.count)
+            let short = bytes.count <= TextIdTable.inlineBytes
+            var words: (UInt64, UInt64) = (0, 0)
+            if short, bytes.count > 0 {
+                withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+            }
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let probe = slots[slot]
+                if probe.length < 0 { return -1 }
+                if probe.tag == tag, probe.length == length {
+                    if short {
+                        if probe.low == words.0 && probe.high == words.1 { return probe.id }
+                    } else {
+                        let start = starts[Int(probe.entry)]
+                        if memcmp(arena.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0 { return probe.id }
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        /// Calls `body` with the slot and id of each text, in slot order.
+        func forEach(_ body: (_ slot: Int32, _ id: Int32) -> Void) {
+            for index in slots.indices where slots[index].length >= 0 { body(Int32(index), slots[index].id) }
+        }
+
+        /// Calls `body` with the text bytes of slot `index` (from `forEach` or `slotsById`).
+        func withBytes<R>(atSlot index: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
             let item = slots[Int(index)]
-            withBytes(of: item) { body($0, item.id) }
+            if item.length <= Int32(TextIdTable.inlineBytes) {
+                var words = (item.low, item.high)
+                return withUnsafeBytes(of: &words) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(item.length)])) }
+            }
+            let start = starts[Int(item.entry)], end = starts[Int(item.entry) + 1]
+            return body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: arena[start..<end])))
+        }
+    }
+
+    /// Calls `body` with a reader of this table, valid during the call.
+    func withReader<R>(_ body: (Reader) -> R) -> R {
+        slots.withUnsafeBufferPointer { slots in
+            starts.withUnsafeBufferPointer { starts in
+                arena.withUnsafeBufferPointer { arena in body(Reader(slots: slots, starts: starts, arena: arena)) }
+            }
         }
     }
 }

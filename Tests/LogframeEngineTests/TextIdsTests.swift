@@ -49,5 +49,20 @@ struct TextIdsTests {
         }
         #expect(order == order.sorted())
         #expect(listed == expected)
+        // The read-only reader (the two-thread merge's lookups) finds the same ids, and only them.
+        let slots = table.slotsById(idLimit: Int(next))
+        table.withReader { reader in
+            for (text, id) in expected {
+                var text = text
+                let found = text.withUTF8 { reader.id(of: UnsafeRawBufferPointer($0)) }
+                #expect(found == id, "\(text)")
+                let back = reader.withBytes(atSlot: slots[Int(id)]) { String(decoding: $0, as: UTF8.self) }
+                #expect(back == text)
+            }
+            for absent in ["BEN-5000", "0123456789abcdeg", "Ağcabədi rayonu, kənd 500", "district-300x", " "] {
+                var absent = absent
+                #expect(absent.withUTF8 { reader.id(of: UnsafeRawBufferPointer($0)) } == -1, "\(absent)")
+            }
+        }
     }
 }
