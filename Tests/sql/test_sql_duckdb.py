@@ -86,8 +86,8 @@ def summed_distinct(sql):
     the running sum becomes a sum of period distinct counts."""
     out = []
     for line in sql.splitlines():
-        if "_first AS (" in line:
-            line = line.replace("MIN(b) AS b", "b")
+        if re.match(r"g\d+_seen\d+ AS \(", line):
+            # The first bucket of each tuple per cell becomes every bucket it is seen in.
             line = re.sub(r"GROUPING SETS \((.*)\)\)(,?)$",
                           lambda m: "GROUPING SETS (" + m.group(1).replace("(", "(b, ") + "))" + m.group(2), line)
         out.append(line)
