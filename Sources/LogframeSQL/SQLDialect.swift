@@ -137,7 +137,12 @@ public struct SQLDialect: Sendable {
 
     /// `AS NOT MATERIALIZED (...)` where the engine would otherwise store a CTE that is cheaper
     /// to compute again (DuckDB stores every CTE read twice; rows of text are costly to store).
-    public var recomputed: String { name == .duckdb ? "NOT MATERIALIZED " : "" }
+    public var recomputed: String { name == .spark ? "" : "NOT MATERIALIZED " }
+
+    /// Appended to a subquery whose columns are read many times: PostgreSQL would otherwise
+    /// pull it up and copy each column's expression into every place that reads it (a date's
+    /// parsing thirty times a row). `OFFSET 0` keeps it a subquery, computed once a row.
+    public var barrier: String { name == .postgres ? " OFFSET 0" : "" }
 
     /// True when the (table) column holds a date or timestamp rather than text: its text is then
     /// the engine's ISO form (`2021-06-12`, `2021-06-12 00:00:00`). A constant per query.
