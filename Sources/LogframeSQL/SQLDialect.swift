@@ -154,6 +154,10 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// Whether a date's parts are cut out by position rather than taken by regular expression
+    /// groups (PostgreSQL's regexp_match allocates an array per call).
+    public var cutsDatesByPosition: Bool { name == .postgres }
+
     /// The bitwise-or aggregate of BIGINTs.
     public var bitOr: String { "bit_or" }
 
