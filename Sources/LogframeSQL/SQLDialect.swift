@@ -131,5 +131,40 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// `AS MATERIALIZED (...)`: a CTE read by several parts of the script is computed once
+    /// (PostgreSQL and DuckDB; Spark has no such hint).
+    public var materialized: String { name == .spark ? "" : "MATERIALIZED " }
+
+    /// `AS NOT MATERIALIZED (...)` where the engine would otherwise store a CTE that is cheaper
+    /// to compute again (DuckDB stores every CTE read twice; rows of text are costly to store).
+    public var recomputed: String { name == .spark ? "" : "NOT MATERIALIZED " }
+
+    /// Appended to a subquery whose columns are read many times: PostgreSQL would otherwise
+    /// pull it up and copy each column's expression into every place that reads it (a date's
+    /// parsing thirty times a row). `OFFSET 0` keeps it a subquery, computed once a row.
+    public var barrier: String { name == .postgres ? " OFFSET 0" : "" }
+
+    /// True when the (table) column holds a date or timestamp rather than text: its text is then
+    /// the engine's ISO form (`2021-06-12`, `2021-06-12 00:00:00`). A constant per query.
+    public func isDateColumn(_ column: String) -> String {
+        switch name {
+        case .duckdb: return "(typeof(\(column)) = 'DATE' OR typeof(\(column)) LIKE 'TIMESTAMP%')"
+        case .postgres: return "(pg_typeof(\(column))::text = 'date' OR pg_typeof(\(column))::text LIKE 'timestamp%')"
+        case .spark: return "(typeof(\(column)) = 'date' OR typeof(\(column)) LIKE 'timestamp%')"
+        }
+    }
+
+    /// Whether a date's parts are cut out by position rather than taken by regular expression
+    /// groups (PostgreSQL's regexp_match allocates an array per call).
+    public var cutsDatesByPosition: Bool { name == .postgres }
+
+    /// The bitwise-or aggregate of BIGINTs.
+    public var bitOr: String { "bit_or" }
+
+    /// Bit `i` (0 or 1) of a BIGINT mask.
+    public func bit(_ mask: String, _ i: Int) -> String {
+        name == .spark ? "(shiftright(\(mask), \(i)) & 1)" : "((\(mask) >> \(i)) & 1)"
+    }
+
     public func castText(_ sql: String) -> String { "CAST(\(sql) AS \(textType))" }
 }

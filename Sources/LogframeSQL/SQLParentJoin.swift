@@ -106,12 +106,12 @@ struct SQLParentJoin {
     /// The problems the join reports, at `ord` (a row has at most one of them: each needs the
     /// earlier checks passed and rejects the row), for rows `accepted` so far; and the condition
     /// for a row still accepted after them.
-    func problemRows(_ p: String, ord: Int, accepted: String, childText: String) -> (rows: [String], accepted: String) {
+    func problemRows(_ p: String, ord: Int, accepted: String, childText: String, keyText: String) -> (rows: [String], accepted: String) {
         // The detail is the key the row names (NULL: it names none), masked in Swift when personal.
-        var rows = ["SELECT lf_line, \(ord) AS ord, 'error' AS sev, 'orphan-parent' AS code, \(childText) AS detail FROM \(p)_checked WHERE bad_orphan AND \(accepted)"]
+        var rows = ["SELECT lf_line, \(ord) AS ord, 'error' AS sev, 'orphan-parent' AS code, \(childText) AS detail, \(keyText) AS key_text FROM \(p)_bad WHERE bad_orphan AND \(accepted)"]
         var now = "\(accepted) AND NOT bad_orphan"
         if let date = dateColumn, let name = child.dateField {
-            rows.append("SELECT lf_line, \(ord) AS ord, 'error' AS sev, CASE WHEN \(date) IS NULL THEN 'date-missing' ELSE 'date-outside-programme' END AS code, \(D.string(name)) AS detail FROM \(p)_checked WHERE bad_pdate AND \(now)")
+            rows.append("SELECT lf_line, \(ord) AS ord, 'error' AS sev, CASE WHEN \(date) IS NULL THEN 'date-missing' ELSE 'date-outside-programme' END AS code, \(D.string(name)) AS detail, \(keyText) AS key_text FROM \(p)_bad WHERE bad_pdate AND \(now)")
             now += " AND NOT bad_pdate"
         }
         return (rows, now)

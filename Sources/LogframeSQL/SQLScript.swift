@@ -46,6 +46,10 @@ private struct Compiler {
     var compiled: [String: Int] = [:]
     /// Child source id -> its parent join (SQLParentJoin.swift).
     var joins: [String: SQLParentJoin] = [:]
+    /// The indicators' aggregates, grouped by sources, dimensions and breakdowns.
+    var groups: [AggregateGroup] = []
+    /// Source index -> the conditions of the rows matched by each indicator reading it.
+    var matched: [Int: [String]] = [:]
 
     init(defs: Definitions, D: SQLDialect, asOf: CivilDate) {
         self.defs = defs; self.D = D; self.asOf = asOf
@@ -60,6 +64,11 @@ private struct Compiler {
         periods()
         for i in SQLParentJoin.compileOrder(defs.sources) { compileSource(defs.sources[i], index: i) }
         for indicator in defs.indicators { compileIndicator(indicator) }
+        for (i, group) in groups.enumerated() { emitGroup(group, index: i) }
+        for (s, conditions) in matched.sorted(by: { $0.key < $1.key }) {
+            let cols = conditions.enumerated().map { "COUNT(CASE WHEN \($1) THEN 1 END) AS m\($0)" }
+            ctes.append("s\(s)_matched AS (SELECT \(cols.joined(separator: ", ")) FROM s\(s)_rows lf_r)")
+        }
         guard !parts.isEmpty else { return SQLScript.Output(sql: nil, diagnostics: diagnostics) }
         ctes.append("lf_parts AS (\n" + parts.joined(separator: "\n  UNION ALL\n") + "\n)")
         let sql = "WITH\n" + ctes.joined(separator: ",\n") + "\nSELECT * FROM lf_parts\n" +
@@ -114,36 +123,45 @@ private struct Compiler {
         // 1. Raw text: trimmed, NFC, empty -> NULL (the local reader's cell rules).
         var cols = ["CAST(\(D.ident("_line")) AS BIGINT) AS lf_line"]
         for (i, f) in source.fields.enumerated() {
-            cols.append("NULLIF(\(D.nfc(D.trimSpaces(D.ident(f.column)))), '') AS \(text(i))")
+            cols.append("NULLIF(\(D.nfc(D.trimSpaces(D.castText(D.ident(f.column))))), '') AS \(text(i))")
+            // A typed date column's text is ISO, whatever the field's format (a constant).
+            if f.type == .date && f.dateFormat != .iso { cols.append("\(D.isDateColumn(D.ident(f.column))) AS k\(i)") }
         }
-        ctes.append("\(p)_text AS (SELECT \(cols.joined(separator: ", ")) FROM \(D.relation(table)))")
+        ctes.append("\(p)_text AS \(D.recomputed)(SELECT \(cols.joined(separator: ", ")) FROM \(D.relation(table))\(D.barrier))")
         // 2. Typed values and per-field problems.
         var typedCols = ["lf_line"]
-        var problems: [String] = []
+        // Only fields whose cells can be refused get a problem column (a plain text field
+        // without checks has none).
+        var problems: [(field: Int, sql: String)] = []
         for (i, f) in source.fields.enumerated() {
-            let (value, problem) = fieldSQL(f, t: text(i), v: typed(i))
+            let (value, problem) = fieldSQL(f, t: text(i), v: typed(i), isDate: "k\(i)")
             typedCols.append("\(value) AS \(typed(i))")
-            problems.append(problem)
+            if let problem { problems.append((i, problem)) }
         }
-        ctes.append("\(p)_typed AS (SELECT \(typedCols.joined(separator: ", ")), \((0..<source.fields.count).map(text).joined(separator: ", ")) FROM \(p)_text)")
+        ctes.append("\(p)_typed AS \(D.recomputed)(SELECT \(typedCols.joined(separator: ", ")), \((0..<source.fields.count).map(text).joined(separator: ", ")) FROM \(p)_text\(D.barrier))")
         if let join { ctes.append(join.cte(p, childValue: typed(join.childKey))) }
-        var checks = problems.enumerated().map { i, problem in "\(problem) AS bad\(i)" }
+        var checks = problems.map { "\($0.sql) AS bad\($0.field)" }
         let scope = columns(of: source)
-        var rejects = (0..<source.fields.count).map { "bad\($0) IS NOT NULL" }
+        var rejects = problems.map { "bad\($0.field) IS NOT NULL" }
         let fieldsOK = rejects.isEmpty ? "TRUE" : "NOT (\(rejects.joined(separator: " OR ")))"
         // What the local reader reports, row by row: one problem per refused cell, then (cells
         // all good) the date window, then (still accepted) each failing rule, then the key.
         var problemRows: [String] = []
         let noText = "CAST(NULL AS \(D.textType))"
-        for (i, f) in source.fields.enumerated() {
-            problemRows.append("SELECT lf_line, \(i) AS ord, 'error' AS sev, bad\(i) AS code, \(D.string(f.column)) AS detail FROM \(p)_checked WHERE bad\(i) IS NOT NULL")
+        let keyFields = source.key.compactMap { source.fieldIndex($0) }
+        let keyText = keyFields.isEmpty ? noText
+            : keyFields.map { "COALESCE(\(text($0)), '')" }.joined(separator: " || ', ' || ")
+        // Problem rows are read from `_bad`: the rows refused or warned about, found in one scan.
+        for (i, _) in problems {
+            problemRows.append("SELECT lf_line, \(i) AS ord, 'error' AS sev, bad\(i) AS code, \(D.string(source.fields[i].column)) AS detail, \(keyText) AS key_text FROM \(p)_bad WHERE bad\(i) IS NOT NULL")
         }
+        var warnings: [String] = []
         var order = source.fields.count
         var accepted = fieldsOK
         if let dateField = source.dateField, let di = source.fieldIndex(dateField) {
             checks.append("CASE WHEN \(typed(di)) BETWEEN \(D.date(defs.programme.start)) AND \(D.date(defs.programme.end)) THEN FALSE ELSE TRUE END AS bad_date")
             rejects.append("bad_date")
-            problemRows.append("SELECT lf_line, \(order) AS ord, 'error' AS sev, CASE WHEN \(typed(di)) IS NULL THEN 'date-missing' ELSE 'date-outside-programme' END AS code, \(D.string(source.fields[di].column)) AS detail FROM \(p)_checked WHERE bad_date AND \(fieldsOK)")
+            problemRows.append("SELECT lf_line, \(order) AS ord, 'error' AS sev, CASE WHEN \(typed(di)) IS NULL THEN 'date-missing' ELSE 'date-outside-programme' END AS code, \(D.string(source.fields[di].column)) AS detail, \(keyText) AS key_text FROM \(p)_bad WHERE bad_date AND \(fieldsOK)")
             accepted = "\(fieldsOK) AND NOT bad_date"
         }
         if let join {
@@ -151,7 +169,7 @@ private struct Compiler {
             // most per row, at the date's place in the order).
             checks += join.checks(programme: defs.programme)
             rejects += join.rejects
-            let joined = join.problemRows(p, ord: order, accepted: accepted, childText: text(join.childKey))
+            let joined = join.problemRows(p, ord: order, accepted: accepted, childText: text(join.childKey), keyText: keyText)
             problemRows += joined.rows
             accepted = joined.accepted
         }
@@ -160,9 +178,9 @@ private struct Compiler {
             do {
                 let check = try ExpressionSQL(dialect: D, columns: scope).condition(rule.check)
                 checks.append("CASE WHEN NOT \(check) THEN TRUE ELSE FALSE END AS bad_rule\(r)")
-                if rule.severity == .error { rejects.append("bad_rule\(r)") }
+                if rule.severity == .error { rejects.append("bad_rule\(r)") } else { warnings.append("bad_rule\(r)") }
                 let severity = rule.severity == .error ? "error" : "warning"
-                problemRows.append("SELECT lf_line, \(order + r) AS ord, '\(severity)' AS sev, 'rule-failed' AS code, \(D.string(rule.message)) AS detail FROM \(p)_checked WHERE bad_rule\(r) AND \(accepted)")
+                problemRows.append("SELECT lf_line, \(order + r) AS ord, '\(severity)' AS sev, 'rule-failed' AS code, \(D.string(rule.message)) AS detail, \(keyText) AS key_text FROM \(p)_bad WHERE bad_rule\(r) AND \(accepted)")
             } catch let error as SQLUnsupported {
                 refuse(source, "its rule \"\(rule.message)\": \(error.message)", at: rule.location)
                 ctes.removeLast(ctes.count - firstCTE)
@@ -171,25 +189,23 @@ private struct Compiler {
         }
         order += source.rules.count
         let anyReject = rejects.isEmpty ? "FALSE" : rejects.joined(separator: " OR ")
-        ctes.append("\(p)_checked AS (SELECT *, CASE WHEN \(anyReject) THEN 0 ELSE 1 END AS lf_pre FROM (SELECT *, \(checks.isEmpty ? "0 AS lf_none" : checks.joined(separator: ", ")) FROM \(p)_\(join == nil ? "typed" : "joined")) lf_c)")
+        ctes.append("\(p)_checked AS (SELECT *, CASE WHEN \(anyReject) THEN 0 ELSE 1 END AS lf_pre FROM (SELECT *, \(checks.isEmpty ? "0 AS lf_none" : checks.joined(separator: ", ")) FROM \(p)_\(join == nil ? "typed" : "joined")\(D.barrier)) lf_c)")
+        ctes.append("\(p)_bad AS \(D.materialized)(SELECT * FROM \(p)_checked WHERE \((["lf_pre = 0"] + warnings).joined(separator: " OR ")))")
         // 3. Unique key: among rows that passed every other check, the first by line wins.
-        let keyFields = source.key.compactMap { source.fieldIndex($0) }
         let keyCols = keyFields.map(typed)
         if keyCols.isEmpty {
-            ctes.append("\(p)_acc AS (SELECT * FROM \(p)_checked WHERE lf_pre = 1)")
+            ctes.append("\(p)_acc AS \(D.materialized)(SELECT \(rowColumns(source)) FROM \(p)_checked WHERE lf_pre = 1)")
         } else {
             let allKeys = keyCols.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
             ctes.append("\(p)_keyed AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY lf_pre, CASE WHEN \(allKeys) THEN 0 ELSE lf_line END, \(keyCols.joined(separator: ", ")) ORDER BY lf_line) AS lf_rn FROM \(p)_checked)")
-            ctes.append("\(p)_acc AS (SELECT * FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn = 1)")
-            problemRows.append("SELECT lf_line, \(order) AS ord, 'error' AS sev, 'duplicate-key' AS code, \(noText) AS detail FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn > 1")
+            ctes.append("\(p)_acc AS \(D.materialized)(SELECT \(rowColumns(source)) FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn = 1)")
+            problemRows.append("SELECT lf_line, \(order) AS ord, 'error' AS sev, 'duplicate-key' AS code, \(noText) AS detail, \(keyText) AS key_text FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn > 1")
         }
         // The problems, counted by severity and code, and the first ones listed with the row's
         // line and key (what `validate --engine` shows instead of file lines).
         if !problemRows.isEmpty {
             ctes.append("\(p)_problems AS (\(problemRows.joined(separator: " UNION ALL ")))")
-            let keyText = keyFields.isEmpty ? noText
-                : keyFields.map { "COALESCE(t.\(text($0)), '')" }.joined(separator: " || ', ' || ")
-            ctes.append("\(p)_first AS (SELECT q.*, \(keyText) AS key_text FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY lf_line, ord) AS lf_pn FROM \(p)_problems) q JOIN \(p)_text t ON t.lf_line = q.lf_line WHERE q.lf_pn <= \(SQLScript.listedProblems))")
+            ctes.append("\(p)_first AS (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY lf_line, ord) AS lf_pn FROM \(p)_problems) q WHERE q.lf_pn <= \(SQLScript.listedProblems))")
             parts.append(part(kind: "problem", id: source.id, bucket: nil, breakdown: "sev", keys: ["code"], n: "COUNT(*)",
                               from: "\(p)_problems GROUP BY sev, code"))
             parts.append(part(kind: "problem_row", id: source.id, bucket: nil, breakdown: "sev", keys: ["code", "key_text", "detail"],
@@ -197,13 +213,20 @@ private struct Compiler {
         }
         // 4. Rows that count: accepted, up to as-of, in their period bucket (-1: undated).
         if let date = source.dateField.flatMap(source.fieldIndex).map(typed) ?? join?.dateColumn {
-            ctes.append("\(p)_rows AS (SELECT a.*, p.bucket AS lf_bucket FROM \(p)_acc a JOIN lf_periods p ON a.\(date) BETWEEN p.period_start AND p.period_end WHERE a.\(date) <= \(D.date(asOf)))")
+            ctes.append("\(p)_rows AS \(D.materialized)(SELECT a.*, p.bucket AS lf_bucket FROM \(p)_acc a JOIN lf_periods p ON a.\(date) BETWEEN p.period_start AND p.period_end WHERE a.\(date) <= \(D.date(asOf)))")
             sourceParts(source, p, afterAsOf: "(SELECT COUNT(*) FROM \(p)_acc WHERE \(date) > \(D.date(asOf)))")
         } else {
-            ctes.append("\(p)_rows AS (SELECT a.*, -1 AS lf_bucket FROM \(p)_acc a)")
+            ctes.append("\(p)_rows AS \(D.materialized)(SELECT a.*, -1 AS lf_bucket FROM \(p)_acc a)")
             sourceParts(source, p, afterAsOf: "0")
         }
         compiled[source.id] = s
+    }
+
+    /// The columns a source's accepted rows keep: every typed value, and the joined parent's.
+    func rowColumns(_ source: SourceDefinition) -> String {
+        var cols = ["lf_line"] + source.fields.indices.map(typed)
+        if let join = joins[source.id] { cols += join.parent.fields.indices.map(join.value) }
+        return cols.joined(separator: ", ")
     }
 
     mutating func refuse(_ source: SourceDefinition, _ what: String, at location: SourceLocation) {
@@ -225,7 +248,9 @@ private struct Compiler {
     /// The typed value and the problem of one field: the diagnostic code the local reader gives a
     /// refused cell (`field-type`, `field-required`, `field-out-of-range`, `field-not-in-list`,
     /// `field-pattern`, checked in its order), NULL when the cell is accepted.
-    func fieldSQL(_ f: FieldDefinition, t: String, v: String) -> (String, String) {
+    /// `isDate` is true when the table's column is a typed date column (not text): its text is
+    /// then the engine's ISO date, read as such whatever the field's `format`.
+    func fieldSQL(_ f: FieldDefinition, t: String, v: String, isDate: String) -> (String, String?) {
         let value: String
         var checks: [(code: String, ok: String)] = []
         switch f.type {
@@ -248,7 +273,8 @@ private struct Compiler {
             value = "CASE WHEN lower(\(t)) IN (\(yes)) THEN TRUE WHEN lower(\(t)) IN (\(no)) THEN FALSE WHEN replace(lower(\(t)), \(D.string("\u{307}")), '') = \(D.string("bəli")) THEN TRUE END"
             checks.append(("field-type", "\(v) IS NOT NULL"))
         case .date:
-            value = dateSQL(t, format: f.dateFormat)
+            value = f.dateFormat == .iso ? dateSQL(t, format: .iso)
+                : "CASE WHEN \(isDate) THEN \(dateSQL(t, format: .iso)) ELSE \(dateSQL(t, format: f.dateFormat)) END"
             checks.append(("field-type", "\(v) IS NOT NULL"))
         }
         if let min = f.min { checks.append(("field-out-of-range", "\(v) >= \(decimalLiteral(min))")) }
@@ -272,6 +298,7 @@ private struct Compiler {
                 checks.append(("field-pattern", D.fullMatch(t, pattern)))
             }
         }
+        if checks.isEmpty && !f.required { return (value, nil) }
         // Nested, not one CASE with AND: a later check may only see a value the earlier ones passed.
         var problem = "CAST(NULL AS \(D.textType))"
         for check in checks.reversed() {
@@ -303,27 +330,45 @@ private struct Compiler {
         return out
     }
 
-    /// A date in `format` parsed without date functions that raise: the parts are taken by a
-    /// regular expression, the day is checked against the month's length (leap years included),
-    /// and only a real date reaches `make_date`.
+    /// A date in `format` parsed without date functions that raise: the text's shape is checked
+    /// by one regular expression, the parts are then taken by a regular expression group, or on
+    /// PostgreSQL cut out by position (plain string functions: a regular expression per part
+    /// costs PostgreSQL a third of a millisecond a row), the day is checked against the month's length (leap years included), and only a
+    /// real date reaches `make_date`.
     func dateSQL(_ t: String, format: CivilDate.Format) -> String {
-        var pattern = "^"
-        var group = [CivilDate.Format.Part: Int]()
+        var pattern = ""
         for (i, part) in format.parts.enumerated() {
             pattern += part == .year ? "([0-9]{4})" : "([0-9]{1,2})"
-            group[part] = i + 1
             if i < 2 { pattern += regexEscape(String(UnicodeScalar(format.separators[i]))) }
         }
-        pattern += format == .iso ? "([T ].*)?$" : "$"
-        let y = D.tryInteger(D.regexGroup(t, pattern, group[.year]!))
-        let m = D.tryInteger(D.regexGroup(t, pattern, group[.month]!))
-        let d = D.tryInteger(D.regexGroup(t, pattern, group[.day]!))
+        if format == .iso { pattern += "([T ].*)?" }
+        // Within the shape, every part is digits and the separators are where POSITION finds them.
+        let s0 = D.string(String(UnicodeScalar(format.separators[0])))
+        let s1 = D.string(String(UnicodeScalar(format.separators[1])))
+        let rest = "substr(\(t), POSITION(\(s0) IN \(t)) + 1)"
+        var texts = ["substr(\(t), 1, POSITION(\(s0) IN \(t)) - 1)",
+                     "substr(\(rest), 1, POSITION(\(s1) IN \(rest)) - 1)",
+                     "substr(\(rest), POSITION(\(s1) IN \(rest)) + 1)"]
+        if format == .iso {
+            // The day's one or two digits, before an ISO time part.
+            let last = texts[2]
+            let digits = (0...9).map { "'\($0)'" }.joined(separator: ", ")
+            texts[2] = "CASE WHEN substr(\(last), 2, 1) IN (\(digits)) THEN substr(\(last), 1, 2) ELSE substr(\(last), 1, 1) END"
+        }
+        if !D.cutsDatesByPosition {
+            // DuckDB and Spark: regexp_extract is the cheaper one (DuckDB runs it once per
+            // distinct text of a dictionary-compressed column; the string functions it does not).
+            texts = (1...3).map { D.regexGroup(t, "^" + pattern + "$", $0) }
+        }
+        var value: [CivilDate.Format.Part: String] = [:]
+        for (i, part) in format.parts.enumerated() { value[part] = D.tryInteger(texts[i]) }
+        let y = value[.year]!, m = value[.month]!, d = value[.day]!
         let monthLength = "CASE WHEN \(m) IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN \(m) IN (4, 6, 9, 11) THEN 30 " +
             "WHEN (\(y) % 4 = 0 AND \(y) % 100 <> 0) OR \(y) % 400 = 0 THEN 29 ELSE 28 END"
         // Nested CASE, not AND: SQL does not promise to evaluate AND from left to right, and only
         // text of the right shape may reach the integer casts and make_date.
         let real = "\(y) >= 1 AND \(m) BETWEEN 1 AND 12 AND \(d) BETWEEN 1 AND \(monthLength)"
-        return "CASE WHEN \(D.fullMatch(t, String(pattern.dropFirst().dropLast()))) THEN CASE WHEN \(real) THEN \(D.makeDate(year: y, month: m, day: d)) END END"
+        return "CASE WHEN \(D.fullMatch(t, pattern)) THEN CASE WHEN \(real) THEN \(D.makeDate(year: y, month: m, day: d)) END END"
     }
 
     /// Field name -> typed column of a compiled source's rows.
@@ -377,34 +422,43 @@ private struct Compiler {
         for b in breakdowns { for d in b where !dims.contains(d) { dims.append(d) } }
         let sources = sourceIds.compactMap { id in defs.source(id).map { ($0, compiled[id]!) } }
         let own = sources.filter { ownSources.contains($0.0.id) }
-        let savedCtes = ctes.count, savedParts = parts.count
+        let savedParts = parts.count
         do {
-            for (n, aggregate) in formula.aggregates.enumerated() {
-                try compileAggregate(aggregate, id: "\(indicator.id)#\(n + 1)", cte: "a_\(sanitized(indicator.id))_\(n + 1)",
-                                     sources: own, dims: dims, breakdowns: breakdowns)
+            let ownKeys = try dimensionKeys(dims, sources: own)
+            let specs = try formula.aggregates.enumerated().map { n, aggregate in
+                try compileAggregate(aggregate, id: "\(indicator.id)#\(n + 1)", sources: own)
             }
             // The calls a `$ID` names, again under this indicator's own breakdowns (as the local
             // engine inlines them): id `THIS/NAMED#n`, over the named indicator's sources.
             var inlined = Set<String>()
-            for named in calls where named.writer != indicator.id && !breakdowns.isEmpty {
-                let id = "\(indicator.id)/\(named.writer)#\(named.index + 1)"
+            var named: [(specs: [AggregateSpec], sources: [(SourceDefinition, Int)], keys: [[String]])] = []
+            for call in calls where call.writer != indicator.id && !breakdowns.isEmpty {
+                let id = "\(indicator.id)/\(call.writer)#\(call.index + 1)"
                 guard inlined.insert(id).inserted else { continue }
-                try compileAggregate(named.call, id: id, cte: "a_\(sanitized(indicator.id))_r\(inlined.count)",
-                                     sources: sources.filter { named.sources.contains($0.0.id) }, dims: dims, breakdowns: breakdowns)
+                let over = sources.filter { call.sources.contains($0.0.id) }
+                named.append(([try compileAggregate(call.call, id: id, sources: over)], over, try dimensionKeys(dims, sources: over)))
             }
             // Rows matched per indicator and source: within as-of, passing at least one filter.
             // (For `$ID`, the calls of the indicators named, over their own sources.)
+            // Counted in one scan per source (`s<i>_matched`, one column per indicator).
+            var matchedHere: [(source: String, s: Int, condition: String)] = []
             for (source, s) in sources {
                 let expr = ExpressionSQL(dialect: D, columns: columns(of: source))
                 var filters: [String] = []
                 for (aggregate, over, _, _) in calls where over.contains(source.id) {
                     filters.append(try aggregate.filter.map { try expr.condition($0) } ?? "TRUE")
                 }
-                parts.append(part(kind: "matched", id: indicator.id, bucket: nil, breakdown: "'*'", keys: [D.string(source.id)],
-                                  n: "(SELECT COUNT(*) FROM s\(s)_rows lf_r WHERE \(filters.map { "(\($0))" }.joined(separator: " OR ")))"))
+                matchedHere.append((source.id, s, filters.map { "(\($0))" }.joined(separator: " OR ")))
             }
+            for m in matchedHere {
+                let column = "m\(matched[m.s, default: []].count)"
+                matched[m.s, default: []].append(m.condition)
+                parts.append(part(kind: "matched", id: indicator.id, bucket: nil, breakdown: "'*'", keys: [D.string(m.source)],
+                                  n: "(SELECT \(column) FROM s\(m.s)_matched)"))
+            }
+            addAggregates(specs, sources: own, dims: dims, breakdowns: breakdowns, keys: ownKeys)
+            for n in named { addAggregates(n.specs, sources: n.sources, dims: dims, breakdowns: breakdowns, keys: n.keys) }
         } catch let error as SQLUnsupported {
-            ctes.removeLast(ctes.count - savedCtes)
             parts.removeLast(parts.count - savedParts)
             diagnostics.append(.error("sql-unsupported", at: indicator.location,
                 "Indicator \(indicator.id) cannot be compiled to SQL: \(error.message); its building blocks are left out of the script"))
@@ -448,70 +502,186 @@ private struct Compiler {
         }
     }
 
-    mutating func compileAggregate(_ aggregate: AggregateCall, id: String, cte: String,
-                                   sources: [(SourceDefinition, Int)], dims: [String], breakdowns: [[String]]) throws {
-        let dimIndex = Dictionary(uniqueKeysWithValues: dims.enumerated().map { ($1, $0) })
+    /// One aggregate call compiled for its sources: per source, its filter, its input (sum,
+    /// avg, min, max) or its arguments (distinct). Emitted later with the others of its group.
+    struct AggregateSpec {
+        let id: String
+        let kind: AggregateFunction
+        /// Per source of the group, in order.
+        var filters: [String?] = []
+        var inputs: [String?] = []
+        var arguments: [[String]] = []
+    }
+
+    /// Aggregates over the same sources, dimensions and breakdowns: one scan of their rows and
+    /// one aggregation for all of them (docs/sql.md), instead of one per aggregate.
+    struct AggregateGroup {
+        let sources: [Int]
+        let dims: [String]
+        let breakdowns: [[String]]
+        /// Per source, the category key of each dimension.
+        let dimensionKeys: [[String]]
+        var aggregates: [AggregateSpec] = []
+        var key: String { "\(sources)|\(dims)|\(breakdowns)" }
+    }
+
+    func compileAggregate(_ aggregate: AggregateCall, id: String, sources: [(SourceDefinition, Int)]) throws -> AggregateSpec {
         let kind = aggregate.function
-        var branches: [String] = []
-        let argCount = kind == .distinct ? aggregate.arguments.count : 0
-        for (source, s) in sources {
+        var spec = AggregateSpec(id: id, kind: kind)
+        for (source, _) in sources {
             let expr = ExpressionSQL(dialect: D, columns: columns(of: source))
-            var cols = ["lf_bucket AS b"]
-            for d in dims {
-                guard let dimension = defs.dimension(d) else { throw SQLUnsupported("unknown dimension \(d)") }
-                cols.append("\(try dimensionKey(dimension, source: source)) AS d\(dimIndex[d]!)")
-            }
+            spec.filters.append(try aggregate.filter.map { try expr.condition($0) })
             switch kind {
             case .count:
-                break
+                spec.inputs.append(nil); spec.arguments.append([])
             case .sum, .avg, .min, .max:
                 guard let argument = aggregate.arguments.first else { throw SQLUnsupported("\(kind.rawValue) needs an argument") }
                 let (sql, type) = try expr.value(argument)
                 guard type.isNumeric || type == .null else { throw SQLUnsupported("\(kind.rawValue) of a \(type) value") }
-                cols.append("CAST(\(sql) AS \(D.decimalType)) AS x")
+                spec.inputs.append("CAST(\(sql) AS \(D.decimalType))"); spec.arguments.append([])
             case .distinct:
-                for (i, argument) in aggregate.arguments.enumerated() {
+                guard !aggregate.arguments.isEmpty else { throw SQLUnsupported("distinct needs an argument") }
+                var args: [String] = []
+                for argument in aggregate.arguments {
                     let (sql, type) = try expr.value(argument)
                     // Text in a union: one column type for every source; numbers as exact decimals.
-                    let typedSQL = type.isNumeric ? "CAST(\(sql) AS \(D.decimalType))" : sql
-                    cols.append("\(typedSQL) AS u\(i)")
+                    args.append(type.isNumeric ? "CAST(\(sql) AS \(D.decimalType))" : sql)
+                }
+                spec.inputs.append(nil); spec.arguments.append(args)
+            }
+        }
+        return spec
+    }
+
+    /// The category keys of `dims` for each source (throws when one has no SQL translation).
+    func dimensionKeys(_ dims: [String], sources: [(SourceDefinition, Int)]) throws -> [[String]] {
+        try sources.map { source, _ in
+            try dims.map { d in
+                guard let dimension = defs.dimension(d) else { throw SQLUnsupported("unknown dimension \(d)") }
+                return try dimensionKey(dimension, source: source)
+            }
+        }
+    }
+
+    mutating func addAggregates(_ specs: [AggregateSpec], sources: [(SourceDefinition, Int)], dims: [String],
+                                breakdowns: [[String]], keys: [[String]]) {
+        guard !specs.isEmpty else { return }
+        let group = AggregateGroup(sources: sources.map(\.1), dims: dims, breakdowns: breakdowns, dimensionKeys: keys)
+        if let i = groups.firstIndex(where: { $0.key == group.key }) {
+            groups[i].aggregates += specs
+        } else {
+            groups.append(group)
+            groups[groups.count - 1].aggregates = specs
+        }
+    }
+
+    /// A group's aggregates: its rows (one branch per source: bucket, dimension keys, and per
+    /// aggregate a 0/1 flag for its filter and its input), then, per set of distinct arguments,
+    /// a first aggregation by cell and argument tuple (the two-level form: a person counted once
+    /// per cell without a distinct hash per aggregate), and the cells from it. Aggregates with
+    /// no distinct arguments ride along with the first tuple (or get a plain one-level grouping).
+    mutating func emitGroup(_ group: AggregateGroup, index gi: Int) {
+        let g = "g\(gi)"
+        let dims = group.dims
+        let dimIndex = Dictionary(uniqueKeysWithValues: dims.enumerated().map { ($1, $0) })
+        let aggs = group.aggregates
+        // Distinct argument tuples, shared by the aggregates whose arguments are the same SQL.
+        var tupleKeys: [String] = []
+        var tupleOf: [Int: Int] = [:]
+        for (k, a) in aggs.enumerated() where a.kind == .distinct {
+            let key = a.arguments.map { $0.joined(separator: "\u{1}") }.joined(separator: "\u{2}")
+            if let j = tupleKeys.firstIndex(of: key) { tupleOf[k] = j } else { tupleOf[k] = tupleKeys.count; tupleKeys.append(key) }
+        }
+        var tupleArity: [Int] = Array(repeating: 0, count: tupleKeys.count)
+        for (k, j) in tupleOf { tupleArity[j] = aggs[k].arguments.first?.count ?? 0 }
+        func u(_ j: Int) -> [String] { (0..<tupleArity[j]).map { "u\(j)_\($0)" } }
+        // 1. Rows: every source's rows that at least one aggregate's filter keeps.
+        var branches: [String] = []
+        for (si, s) in group.sources.enumerated() {
+            var cols = ["lf_bucket AS b"]
+            for (i, key) in group.dimensionKeys[si].enumerated() { cols.append("\(key) AS d\(i)") }
+            for (k, a) in aggs.enumerated() {
+                let filter = a.filters[si]
+                cols.append(filter.map { "CASE WHEN \($0) THEN 1 ELSE 0 END" } ?? "1")
+                cols[cols.count - 1] += " AS f\(k)"
+                if let input = a.inputs[si] {
+                    cols.append((filter.map { "CASE WHEN \($0) THEN \(input) END" } ?? input) + " AS x\(k)")
                 }
             }
-            let filter = try aggregate.filter.map { try expr.condition($0) }
+            var done = Set<Int>()
+            for (k, j) in tupleOf.sorted(by: { $0.key < $1.key }) where done.insert(j).inserted {
+                for (i, arg) in aggs[k].arguments[si].enumerated() { cols.append("\(arg) AS u\(j)_\(i)") }
+            }
+            let filters = aggs.map { $0.filters[si] }
+            let keep = filters.contains { $0 == nil } ? "" : " WHERE " + filters.map { "(\($0!))" }.joined(separator: " OR ")
             // Aliased: Spark would read `s0_rows WHERE (x)` as the alias WHERE with a column list.
-            branches.append("SELECT \(cols.joined(separator: ", ")) FROM s\(s)_rows lf_r" + (filter.map { " WHERE \($0)" } ?? ""))
+            branches.append("SELECT \(cols.joined(separator: ", ")) FROM s\(s)_rows lf_r\(keep)")
         }
-        ctes.append("\(cte)_rows AS (\(branches.joined(separator: " UNION ALL ")))")
+        ctes.append("\(g)_rows AS \(D.recomputed)(\(branches.joined(separator: " UNION ALL ")))")
 
+        let flagNames = dims.indices.map { "g\($0)" }
         let flags = dims.indices.map { "GROUPING(d\($0)) AS g\($0)" }
         let dimCols = dims.indices.map { "d\($0)" }
-        let sets = ["(b)"] + breakdowns.map { "(b, \($0.map { "d\(dimIndex[$0]!)" }.joined(separator: ", ")))" }
-        let args = (0..<argCount).map { "u\($0)" }
-        let allArgs = args.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
-        var measures = ["COUNT(*) AS n"]
-        switch kind {
-        case .count:
-            measures += ["COUNT(*) AS inputs", "CAST(NULL AS BIGINT) AS dc", "CAST(NULL AS \(D.decimalType)) AS sx",
-                         "CAST(NULL AS \(D.decimalType)) AS mn", "CAST(NULL AS \(D.decimalType)) AS mx"]
-        case .sum, .avg, .min, .max:
-            measures += ["COUNT(x) AS inputs", "CAST(NULL AS BIGINT) AS dc", "SUM(x) AS sx", "MIN(x) AS mn", "MAX(x) AS mx"]
-        case .distinct:
-            measures += ["SUM(CASE WHEN \(allArgs) THEN 1 ELSE 0 END) AS inputs",
-                         "COUNT(DISTINCT CASE WHEN \(allArgs) THEN \(D.tuple(args)) END) AS dc",
-                         "CAST(NULL AS \(D.decimalType)) AS sx", "CAST(NULL AS \(D.decimalType)) AS mn", "CAST(NULL AS \(D.decimalType)) AS mx"]
+        let cellCols = (["b"] + flagNames + dimCols).joined(separator: ", ")
+        let (label, keys) = labels(dims: dims, breakdowns: group.breakdowns, dimIndex: dimIndex)
+        let setDims = group.breakdowns.map { $0.map { "d\(dimIndex[$0]!)" } }
+        func allArgs(_ j: Int) -> String { u(j).map { "\($0) IS NOT NULL" }.joined(separator: " AND ") }
+        func keepAny(_ members: [Int]) -> String? {
+            members.contains { aggs[$0].filters.contains { $0 == nil } } ? nil : "(" + members.map { "f\($0) = 1" }.joined(separator: " OR ") + ")"
         }
-        ctes.append("\(cte)_cells AS (SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(measures.joined(separator: ", ")) FROM \(cte)_rows GROUP BY GROUPING SETS (\(sets.joined(separator: ", "))))")
-        let (label, keys) = labels(dims: dims, breakdowns: breakdowns, dimIndex: dimIndex)
-        parts.append(part(kind: "cell", id: id, bucket: "b", breakdown: label, keys: keys, n: "n", inputs: "inputs",
-                          distinct: "dc", sum: "sx", min: "mn", max: "mx", from: "\(cte)_cells"))
-        if kind == .distinct {
-            // First bucket each tuple is seen in, per cell: cumulative distinct = running sum of these.
-            let fsets = ["(\(args.joined(separator: ", ")))"] +
-                breakdowns.map { "(\(($0.map { "d\(dimIndex[$0]!)" } + args).joined(separator: ", ")))" }
-            ctes.append("\(cte)_first AS (SELECT \((flags + dimCols).map { $0 + ", " }.joined())MIN(b) AS b FROM \(cte)_rows WHERE \(allArgs) GROUP BY GROUPING SETS (\(fsets.joined(separator: ", "))))")
-            let groupBy = (["b"] + dims.indices.map { "g\($0)" } + dimCols).joined(separator: ", ")
-            ctes.append("\(cte)_firstn AS (SELECT \((["b"] + dims.indices.map { "g\($0)" } + dimCols).joined(separator: ", ")), COUNT(*) AS n FROM \(cte)_first GROUP BY \(groupBy))")
-            parts.append(part(kind: "first_seen", id: id, bucket: "b", breakdown: label, keys: keys, n: "n", from: "\(cte)_firstn"))
+        // 2. The cells of every aggregate but the distinct counts: one grouping, few groups.
+        var measures: [String] = []
+        for (k, a) in aggs.enumerated() {
+            measures.append("SUM(f\(k)) AS n\(k)")
+            switch a.kind {
+            case .count: break
+            case .distinct: measures.append("SUM(CASE WHEN \(allArgs(tupleOf[k]!)) THEN f\(k) ELSE 0 END) AS i\(k)")
+            default: measures += ["COUNT(x\(k)) AS i\(k)", "SUM(x\(k)) AS s\(k)", "MIN(x\(k)) AS mn\(k)", "MAX(x\(k)) AS mx\(k)"]
+            }
+        }
+        let sets = ([["b"]] + setDims.map { ["b"] + $0 }).map { "(" + $0.joined(separator: ", ") + ")" }
+        ctes.append("\(g)_c AS (SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(measures.joined(separator: ", ")) FROM \(g)_rows GROUP BY GROUPING SETS (\(sets.joined(separator: ", "))))")
+        for (k, a) in aggs.enumerated() where a.kind != .distinct {
+            let from = "\(g)_c WHERE n\(k) > 0"
+            if a.kind == .count {
+                parts.append(part(kind: "cell", id: a.id, bucket: "b", breakdown: label, keys: keys, n: "n\(k)", inputs: "n\(k)", from: from))
+            } else {
+                parts.append(part(kind: "cell", id: a.id, bucket: "b", breakdown: label, keys: keys, n: "n\(k)", inputs: "i\(k)",
+                                  sum: "s\(k)", min: "mn\(k)", max: "mx\(k)", from: from))
+            }
+        }
+        // 3. Distinct counts, per argument tuple, in two levels: the (bucket, cell, tuple) groups
+        // with a 0/1 flag per aggregate, then the flags summed per cell; and the first bucket each
+        // tuple is seen in per cell (cumulative distinct = running sum of first sightings).
+        for j in tupleKeys.indices {
+            let members = aggs.indices.filter { tupleOf[$0] == j }
+            let ucols = u(j)
+            let keep = " WHERE " + ([allArgs(j)] + (keepAny(members).map { [$0] } ?? [])).joined(separator: " AND ")
+            let tupleSets = ([["b"]] + setDims.map { ["b"] + $0 }).map { "(" + ($0 + ucols).joined(separator: ", ") + ")" }
+            // The flags of up to 62 aggregates in one bit mask: one aggregate state per group.
+            let chunks = stride(from: 0, to: members.count, by: 62).map { Array(members[$0..<min($0 + 62, members.count)]) }
+            let masks = chunks.enumerated().map { c, chunk in
+                "\(D.bitOr)(" + chunk.enumerated().map { "CAST(f\($1) AS BIGINT) * \(Int64(1) << $0)" }.joined(separator: " + ") + ") AS m\(c)"
+            }
+            let counts = chunks.enumerated().flatMap { c, chunk in
+                chunk.enumerated().map { "SUM(\(D.bit("m\(c)", $0))) AS dc\($1)" }
+            }
+            ctes.append("\(g)_p\(j) AS (SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(masks.joined(separator: ", ")) FROM \(g)_rows\(keep) GROUP BY GROUPING SETS (\(tupleSets.joined(separator: ", "))))")
+            ctes.append("\(g)_dc\(j) AS (SELECT \(cellCols), \(counts.joined(separator: ", ")) FROM \(g)_p\(j) GROUP BY \(cellCols))")
+            let seenSets = ([[]] + setDims).map { "(" + ($0 + ucols).joined(separator: ", ") + ")" }
+            let seen = "\(g)_seen\(j)"
+            ctes.append("\(seen) AS (SELECT \((flags + dimCols).map { $0 + ", " }.joined())\(members.map { "MIN(CASE WHEN f\($0) = 1 THEN b END) AS fb\($0)" }.joined(separator: ", ")) FROM \(g)_rows\(keep) GROUP BY GROUPING SETS (\(seenSets.joined(separator: ", "))))")
+            for k in members {
+                let groupBy = (["fb\(k)"] + flagNames + dimCols).joined(separator: ", ")
+                ctes.append("\(seen)_\(k) AS (SELECT \((["fb\(k) AS b"] + flagNames + dimCols).joined(separator: ", ")), COUNT(*) AS n FROM \(seen) WHERE fb\(k) IS NOT NULL GROUP BY \(groupBy))")
+                parts.append(part(kind: "first_seen", id: aggs[k].id, bucket: "b", breakdown: label, keys: keys, n: "n", from: "\(seen)_\(k)"))
+                // The cell: rows and inputs from the one-level grouping, the distinct count from the two-level one.
+                let both = "SELECT \(cellCols), n\(k) AS n, i\(k) AS i, 0 AS dc FROM \(g)_c WHERE n\(k) > 0 UNION ALL " +
+                    "SELECT \(cellCols), 0 AS n, 0 AS i, dc\(k) AS dc FROM \(g)_dc\(j) WHERE dc\(k) > 0"
+                ctes.append("\(g)_k\(k) AS (SELECT \(cellCols), SUM(n) AS n, SUM(i) AS i, SUM(dc) AS dc FROM (\(both)) lf_u GROUP BY \(cellCols))")
+                parts.append(part(kind: "cell", id: aggs[k].id, bucket: "b", breakdown: label, keys: keys, n: "n", inputs: "i",
+                                  distinct: "dc", from: "\(g)_k\(k)"))
+            }
         }
     }
 

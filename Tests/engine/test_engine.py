@@ -10,6 +10,7 @@ import re
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from enginecheck import (ROOT, csv_tables, cut_files, load_duckdb, load_postgres, local_report, logframe,
@@ -101,7 +102,7 @@ def test_planted_summed_distinct_fails(tmp_path):
     defs = ROOT / "indicators" / "article54.yml"
     url = load_duckdb(tmp_path / "a54.duckdb", csv_tables(defs))
     script = logframe("sql", str(defs), "--dialect", "duckdb").stdout
-    planted = re.sub(r"(_first AS \(SELECT .*? GROUPING SETS \()(.*?)(\)\)\))",
+    planted = re.sub(r"(_seen\d+ AS \(SELECT .*? GROUPING SETS \()(.*?)(\)\)\))",
                      lambda m: m.group(1) + re.sub(r"\(", "(b, ", m.group(2)) + m.group(3), script)
     assert planted != script
     (tmp_path / "planted.sql").write_text(planted, encoding="utf-8")
@@ -172,3 +173,86 @@ def test_derived_indicator_under_its_own_breakdowns(engine, crosscheck_dir, tmp_
     derived = next(i for i in rep["indicators"] if i["id"] == "OP1.13")
     assert [b["by"] for b in derived["breakdowns"]] == [["age"], ["child"], ["sex", "district"]]
     assert all(b["cells"] for b in derived["breakdowns"])
+
+
+# Typed table columns (docs/database.md section 2): a column may hold the field's natural SQL type
+# instead of its text. The cross-check's sources are loaded as text, then every column whose every
+# cell survives the conversion (no dirty cell, no surrounding space, one scale per decimal column)
+# is converted: dd.MM.yyyy dates to DATE, whole numbers to BIGINT, decimals to DECIMAL/numeric,
+# yes/no to BOOLEAN. The report must be the one computed from the CSV files.
+TYPED_CANDIDATES = {"visit_date": "date", "age": "integer", "hours": "numeric", "cost_azn": "numeric", "disability": "boolean"}
+
+
+def typed_kinds(csv_path):
+    import csv
+    import datetime as dt
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {}
+    for col, kind in TYPED_CANDIDATES.items():
+        vals = [r[col] for r in rows if r[col] != ""]
+        ok = all(v == v.strip(" \t") for v in vals)
+        if kind == "date":
+            def real(v):
+                try:
+                    dt.datetime.strptime(v, "%d.%m.%Y")
+                except ValueError:
+                    return False
+                return re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{4}", v) is not None
+            ok = ok and all(real(v) for v in vals)
+        elif kind == "integer":
+            ok = ok and all(re.fullmatch(r"-?(0|[1-9][0-9]*)", v) for v in vals)
+        elif kind == "numeric":
+            scales = {len(v.split(".")[1]) if "." in v else 0 for v in vals}
+            ok = ok and len(scales) == 1 and all(re.fullmatch(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?", v) for v in vals)
+            kind = ("numeric", scales.pop() if scales else 0)
+        elif kind == "boolean":
+            ok = ok and all(v in ("yes", "no") for v in vals)
+        if ok:
+            out[col] = kind
+    return out
+
+
+def typed_expression(engine, col, kind):
+    c = '"' + col + '"'
+    if kind == "date":
+        return f"strptime({c}, '%d.%m.%Y')::DATE" if engine == "duckdb" else f"to_date(NULLIF({c}, ''), 'DD.MM.YYYY')"
+    if kind == "integer":
+        return f"CAST(NULLIF({c}, '') AS BIGINT)"
+    if kind == "boolean":
+        return f"(NULLIF({c}, '') = 'yes')"
+    return f"CAST(NULLIF({c}, '') AS DECIMAL(18, {kind[1]}))" if engine == "duckdb" else f"CAST(NULLIF({c}, '') AS numeric)"
+
+
+@pytest.mark.parametrize("engine", params())
+def test_typed_columns_equal_csv(engine, crosscheck_dir, tmp_path):
+    import subprocess
+    directory, tables = crosscheck_dir
+    url = engine_url(engine, "typed", tables, tmp_path)
+    typed_types = set()
+    for table, path in tables:
+        kinds = typed_kinds(path)
+        with open(path, encoding="utf-8") as f:
+            header = f.readline().rstrip("\n").split(",")
+        cols = ", ".join(typed_expression(engine, h, kinds[h]) + f' AS "{h}"' if h in kinds else f'"{h}"' for h in header)
+        script = (f'CREATE TABLE "{table}_typed" AS SELECT _line, {cols} FROM "{table}"; DROP TABLE "{table}"; '
+                  f'ALTER TABLE "{table}_typed" RENAME TO "{table}";')
+        if engine == "duckdb":
+            con = duckdb.connect(url[len("duckdb:"):])
+            con.execute(script)
+            types = dict(con.execute(f"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '{table}'").fetchall())
+            con.close()
+        else:
+            from enginecheck import psql
+            database = url.split("@/", 1)[1].split("?")[0]
+            psql(["-d", database], script + "\n")
+            out = psql(["-d", database, "-At", "-c", f"SELECT column_name || '|' || data_type FROM information_schema.columns WHERE table_name = '{table}'"])
+            types = dict(line.split("|", 1) for line in out.splitlines() if line)
+        for col in kinds:
+            typed_types.add(types[col].split("(")[0].upper())
+    # A date, a whole number and a decimal column at least are typed (and not text).
+    assert {"DATE", "BIGINT"} <= typed_types and typed_types & {"DECIMAL", "NUMERIC"}, typed_types
+    for name, variant in crosscheck.VARIANTS.items():
+        defs = directory / f"defs-{name}.yml"
+        local, rep, _ = check_same(defs, url, "--as-of", crosscheck.as_of(variant))
+        assert sum(s["rowsRejected"] for s in rep["sources"]) > 0, name

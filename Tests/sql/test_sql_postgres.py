@@ -12,11 +12,15 @@ pytestmark = pytest.mark.skipif(not os.environ.get("LOGFRAME_PG"), reason="no Po
 PROGRAMMES = ["article54", "ecy-social-services", "eu-unicef-child-protection", "right-to-the-city", "undp-crc"]
 
 
-@pytest.mark.parametrize("name", PROGRAMMES + ["traps"])
+@pytest.mark.parametrize("name", PROGRAMMES + ["traps", "cells"])
 def test_postgres_equals_local_report(name):
     if name == "traps":
         defs = ROOT / "Tests/sql/fixtures/traps.yml"
         sources = [("traps_people", str(ROOT / "Tests/sql/fixtures/traps.csv"))]
+        as_of = "2021-12-31"
+    elif name == "cells":  # edge cells of the typing (leading +, zeros, impossible days, spaces)
+        defs = ROOT / "Tests/sql/fixtures/cells.yml"
+        sources = [("edge_cells", str(ROOT / "Tests/sql/fixtures/cells.csv"))]
         as_of = "2021-12-31"
     else:
         defs = ROOT / "indicators" / f"{name}.yml"
