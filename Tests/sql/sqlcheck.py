@@ -10,12 +10,16 @@ The check rebuilds, in plain Python, only what maps one-to-one onto the parts:
 import json
 import os
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
+# The database loaders (one table of text columns per CSV, `_line`) are Tests/engine's.
+sys.path.insert(0, str(ROOT / "Tests/engine"))
+from enginecheck import load_postgres, psql  # noqa: E402
 BIN = os.environ.get("LOGFRAME_BIN", str(ROOT / ".build/debug/logframe"))
 
 
@@ -179,31 +183,6 @@ def mismatches(rep, parts):
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL through psql (optional: the tests skip when LOGFRAME_PG is not set, see .ci/run).
-
-def psql(args, sql=None):
-    """Runs psql against LOGFRAME_PG ("host:port", host = socket folder) and returns stdout."""
-    host, port = os.environ["LOGFRAME_PG"].rsplit(":", 1)
-    run = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port, "-U", "postgres",
-                          *args], input=sql, capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr[:3000]
-    return run.stdout
-
-
-def load_postgres(database, sources):
-    """A fresh database with one table of text columns per source, _line counting file lines."""
-    import csv as _csv
-    psql(["-d", "postgres", "-c", f'DROP DATABASE IF EXISTS "{database}"'])
-    psql(["-d", "postgres", "-c", f"CREATE DATABASE \"{database}\" ENCODING 'UTF8' TEMPLATE template0"])
-    script = []
-    for table, path in sources:
-        with open(path, newline="", encoding="utf-8") as f:
-            header = next(_csv.reader(f))
-        cols = ", ".join('"' + h.replace('"', '""') + '"' for h in header)
-        script.append(f'CREATE TABLE "{table}" (_line bigint GENERATED ALWAYS AS IDENTITY (START 2), '
-                      + ", ".join(f'"{h}" text' for h in header) + ");")
-        script.append(f"\\copy \"{table}\" ({cols}) FROM '{path}' WITH (FORMAT csv, HEADER)")
-    psql(["-d", database], "\n".join(script) + "\n")
-
 
 def parts_postgres(database, sql):
     import csv as _csv
