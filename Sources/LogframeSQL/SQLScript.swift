@@ -666,11 +666,22 @@ private struct Compiler {
             let counts = chunks.enumerated().flatMap { c, chunk in
                 chunk.enumerated().map { "SUM(\(D.bit("m\(c)", $0))) AS dc\($1)" }
             }
-            ctes.append("\(g)_p\(j) AS (SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(masks.joined(separator: ", ")) FROM \(g)_rows\(keep) GROUP BY GROUPING SETS (\(tupleSets.joined(separator: ", "))))")
+            // The rows grouped once by bucket, every dimension key and the tuple (stored): both
+            // groupings below read it instead of the rows (fewer groups than rows: a tuple seen
+            // twice in a bucket and cell is one group here).
+            let fine = "\(g)_f\(j)"
+            let fineBy = (["b"] + dimCols + ucols).joined(separator: ", ")
+            ctes.append("\(fine) AS \(D.materialized)(SELECT \(fineBy), \(masks.joined(separator: ", ")) FROM \(g)_rows\(keep) GROUP BY \(fineBy))")
+            let mergedMasks = chunks.indices.map { "\(D.bitOr)(m\($0)) AS m\($0)" }
+            ctes.append("\(g)_p\(j) AS (SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(mergedMasks.joined(separator: ", ")) FROM \(fine) GROUP BY GROUPING SETS (\(tupleSets.joined(separator: ", "))))")
             ctes.append("\(g)_dc\(j) AS (SELECT \(cellCols), \(counts.joined(separator: ", ")) FROM \(g)_p\(j) GROUP BY \(cellCols))")
             let seenSets = ([[]] + setDims).map { "(" + ($0 + ucols).joined(separator: ", ") + ")" }
             let seen = "\(g)_seen\(j)"
-            ctes.append("\(seen) AS (SELECT \((flags + dimCols).map { $0 + ", " }.joined())\(members.map { "MIN(CASE WHEN f\($0) = 1 THEN b END) AS fb\($0)" }.joined(separator: ", ")) FROM \(g)_rows\(keep) GROUP BY GROUPING SETS (\(seenSets.joined(separator: ", "))))")
+            // Aggregate k's flag in the fine groups: bit `position` of mask `chunk`.
+            let firstSeen = chunks.enumerated().flatMap { c, chunk in
+                chunk.enumerated().map { position, k in "MIN(CASE WHEN \(D.bit("m\(c)", position)) = 1 THEN b END) AS fb\(k)" }
+            }
+            ctes.append("\(seen) AS (SELECT \((flags + dimCols).map { $0 + ", " }.joined())\(firstSeen.joined(separator: ", ")) FROM \(fine) GROUP BY GROUPING SETS (\(seenSets.joined(separator: ", "))))")
             for k in members {
                 let groupBy = (["fb\(k)"] + flagNames + dimCols).joined(separator: ", ")
                 ctes.append("\(seen)_\(k) AS (SELECT \((["fb\(k) AS b"] + flagNames + dimCols).joined(separator: ", ")), COUNT(*) AS n FROM \(seen) WHERE fb\(k) IS NOT NULL GROUP BY \(groupBy))")
