@@ -1,6 +1,19 @@
 import LogframeCore
 
 extension SQLDialect {
+    /// The text logframe gives a typed value (`Value.description`: the integer `007` is `7`,
+    /// the decimal `1.50` is `1.5`, a date is ISO, a boolean `true`/`false`), as a dimension's
+    /// category or a join key; nil for the text types, whose text is the value itself.
+    public func valueText(_ sql: String, type: ValueType) -> String? {
+        switch type {
+        case .integer: return castText("CAST(\(sql) AS \(integerDecimalType))")
+        case .number: return decimalText(sql)
+        case .date: return castText(sql)
+        case .boolean: return "CASE WHEN \(sql) THEN 'true' WHEN NOT \(sql) THEN 'false' END"
+        default: return nil
+        }
+    }
+
     /// The text logframe gives an exact decimal (`ExactDecimal.description`: no exponent, no
     /// trailing zeros, `1.50` -> `1.5`, `+4.0` -> `4`, `-0.25`), as a dimension's category or a
     /// join key. Built from integer parts, not by casting the decimal to text: Spark writes a

@@ -82,15 +82,7 @@ struct SQLParentJoin {
         return "\(keyText(ct, childValue)) = \(keyText(pt, parentValue))"
     }
 
-    func keyText(_ type: ValueType, _ v: String) -> String {
-        switch type {
-        case .integer: return D.castText("CAST(\(v) AS \(D.integerDecimalType))")
-        case .number: return D.decimalText(v)
-        case .date: return D.castText(v)
-        case .boolean: return "CASE WHEN \(v) THEN 'true' WHEN NOT \(v) THEN 'false' END"
-        default: return v
-        }
-    }
+    func keyText(_ type: ValueType, _ v: String) -> String { D.valueText(v, type: type) ?? v }
 
     /// The checks the join adds to `<p>_checked` (a flag each, true = the row fails it), in order.
     func checks(programme: Programme) -> [String] {

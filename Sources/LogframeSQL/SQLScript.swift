@@ -473,13 +473,10 @@ private struct Compiler {
     func dimensionKey(_ dimension: DimensionDefinition, source: SourceDefinition) throws -> String {
         let scope = columns(of: source)
         func key(_ column: ExpressionSQL.Column) -> String {
+            // As the local engine keys it (`1.50` is `1.5`), not as written.
+            if let text = D.valueText(column.sql, type: column.type) { return text }
             switch column.type {
             case .text, .choices: return "NULLIF(\(column.sql), '')"
-            case .boolean: return "CASE WHEN \(column.sql) THEN 'true' WHEN NOT \(column.sql) THEN 'false' END"
-            case .date: return D.castText(column.sql)
-            case .integer: return D.castText("CAST(\(column.sql) AS \(D.integerDecimalType))")
-            // As the local engine keys it (`1.50` is `1.5`), not as written.
-            case .number: return D.decimalText(column.sql)
             default: return "NULL"
             }
         }
