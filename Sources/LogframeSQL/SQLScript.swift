@@ -61,7 +61,6 @@ private struct Compiler {
                 "Spark SQL has no Unicode normalisation: text is compared as loaded, so load it in NFC (as logframe's reader makes it)",
                 hint: "Normalise the files to NFC before loading them (e.g. uconv -x NFC), or texts with accents may not match."))
         }
-        periods()
         for i in SQLParentJoin.compileOrder(defs.sources) { compileSource(defs.sources[i], index: i) }
         for indicator in defs.indicators { compileIndicator(indicator) }
         for (i, group) in groups.enumerated() { emitGroup(group, index: i) }
@@ -78,12 +77,23 @@ private struct Compiler {
 
     // MARK: Periods
 
-    mutating func periods() {
-        let rows = defs.programme.periods.enumerated().map { i, p in
-            "(\(i), \(D.string(p.id)), \(D.date(p.start)), \(D.date(p.end)))"
+    /// The bucket (period index) of a date, NULL outside every period: comparisons with the
+    /// periods' first days, nested as a balanced search tree (about log2(periods) comparisons a
+    /// row). The periods are in date order without overlaps (the resolver refuses others), and
+    /// no dialect's date arithmetic is needed. A range join against a VALUES table of the
+    /// periods did the same, but DuckDB sorted every row for it (a tenth of the bench query).
+    func bucket(of date: String) -> String {
+        let periods = defs.programme.periods
+        guard !periods.isEmpty else { return "CAST(NULL AS INTEGER)" }
+        func tree(_ lo: Int, _ hi: Int) -> String {
+            if lo == hi {
+                let p = periods[lo]
+                return "CASE WHEN \(date) BETWEEN \(D.date(p.start)) AND \(D.date(p.end)) THEN \(lo) END"
+            }
+            let mid = (lo + hi + 1) / 2
+            return "CASE WHEN \(date) < \(D.date(periods[mid].start)) THEN \(tree(lo, mid - 1)) ELSE \(tree(mid, hi)) END"
         }
-        ctes.append("lf_periods AS (SELECT * FROM (VALUES\n  " + rows.joined(separator: ",\n  ") +
-                    "\n) AS t(bucket, period_id, period_start, period_end))")
+        return tree(0, periods.count - 1)
     }
 
     // MARK: Sources
@@ -189,18 +199,29 @@ private struct Compiler {
         }
         order += source.rules.count
         let anyReject = rejects.isEmpty ? "FALSE" : rejects.joined(separator: " OR ")
-        ctes.append("\(p)_checked AS (SELECT *, CASE WHEN \(anyReject) THEN 0 ELSE 1 END AS lf_pre FROM (SELECT *, \(checks.isEmpty ? "0 AS lf_none" : checks.joined(separator: ", ")) FROM \(p)_\(join == nil ? "typed" : "joined")\(D.barrier)) lf_c)")
-        ctes.append("\(p)_bad AS \(D.materialized)(SELECT * FROM \(p)_checked WHERE \((["lf_pre = 0"] + warnings).joined(separator: " OR ")))")
-        // 3. Unique key: among rows that passed every other check, the first by line wins.
+        let dateColumn = source.dateField.flatMap(source.fieldIndex).map(typed) ?? join?.dateColumn
+        // Every row checked once and stored narrow: the typed values, the checks' flags, the
+        // texts a problem row names (the key's, the parent key the row gives), the verdict and
+        // the bucket. Refused and accepted rows are both read from here (reading the text twice
+        // cost a quarter of the bench query on DuckDB).
+        let named = Set(keyFields + (join.map { [$0.childKey] } ?? [])).sorted().map(text)
+        let kept = ["lf_line"] + source.fields.indices.map(typed) + (join.map { j in j.parent.fields.indices.map(j.value) } ?? [])
+            + named + checks.map { $0.components(separatedBy: " AS ").last! }
+        let verdict = "CASE WHEN \(anyReject) THEN 0 ELSE 1 END AS lf_pre, \(dateColumn.map(bucket) ?? "-1") AS lf_bucket"
         let keyCols = keyFields.map(typed)
+        // With a key, the numbered rows (`_keyed`) are the stored copy and `_checked` is read once.
+        let stored = keyCols.isEmpty ? "\(p)_checked" : "\(p)_keyed"
+        ctes.append("\(p)_checked AS \(keyCols.isEmpty ? D.materialized : D.recomputed)(SELECT \(kept.joined(separator: ", ")), \(verdict) FROM (SELECT *, \(checks.isEmpty ? "0 AS lf_none" : checks.joined(separator: ", ")) FROM \(p)_\(join == nil ? "typed" : "joined")\(D.barrier)) lf_c)")
+        // 3. Unique key: among rows that passed every other check, the first by line wins.
         if keyCols.isEmpty {
-            ctes.append("\(p)_acc AS \(D.materialized)(SELECT \(rowColumns(source)) FROM \(p)_checked WHERE lf_pre = 1)")
+            ctes.append("\(p)_acc AS \(D.recomputed)(SELECT \(rowColumns(source)) FROM \(p)_checked WHERE lf_pre = 1)")
         } else {
             let allKeys = keyCols.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
-            ctes.append("\(p)_keyed AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY lf_pre, CASE WHEN \(allKeys) THEN 0 ELSE lf_line END, \(keyCols.joined(separator: ", ")) ORDER BY lf_line) AS lf_rn FROM \(p)_checked)")
-            ctes.append("\(p)_acc AS \(D.materialized)(SELECT \(rowColumns(source)) FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn = 1)")
+            ctes.append("\(p)_keyed AS \(D.materialized)(SELECT *, ROW_NUMBER() OVER (PARTITION BY lf_pre, CASE WHEN \(allKeys) THEN 0 ELSE lf_line END, \(keyCols.joined(separator: ", ")) ORDER BY lf_line) AS lf_rn FROM \(p)_checked)")
+            ctes.append("\(p)_acc AS \(D.recomputed)(SELECT \(rowColumns(source)) FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn = 1)")
             problemRows.append("SELECT lf_line, \(order) AS ord, 'error' AS sev, 'duplicate-key' AS code, \(noText) AS detail, \(keyText) AS key_text FROM \(p)_keyed WHERE lf_pre = 1 AND lf_rn > 1")
         }
+        ctes.append("\(p)_bad AS \(D.materialized)(SELECT * FROM \(stored) WHERE \((["lf_pre = 0"] + warnings).joined(separator: " OR ")))")
         // The problems, counted by severity and code, and the first ones listed with the row's
         // line and key (what `validate --engine` shows instead of file lines).
         if !problemRows.isEmpty {
@@ -212,20 +233,24 @@ private struct Compiler {
                               n: "lf_line", inputs: "lf_pn", from: "\(p)_first"))
         }
         // 4. Rows that count: accepted, up to as-of, in their period bucket (-1: undated).
-        if let date = source.dateField.flatMap(source.fieldIndex).map(typed) ?? join?.dateColumn {
-            ctes.append("\(p)_rows AS \(D.materialized)(SELECT a.*, p.bucket AS lf_bucket FROM \(p)_acc a JOIN lf_periods p ON a.\(date) BETWEEN p.period_start AND p.period_end WHERE a.\(date) <= \(D.date(asOf)))")
+        if let date = dateColumn {
+            // The accepted rows are stored once, with their bucket; the counted ones are read
+            // from there (a second stored copy of a million rows cost more than the filter).
+            ctes.append("\(p)_rows AS \(D.recomputed)(SELECT * FROM \(p)_acc WHERE lf_bucket IS NOT NULL AND \(date) <= \(D.date(asOf)))")
             sourceParts(source, p, afterAsOf: "(SELECT COUNT(*) FROM \(p)_acc WHERE \(date) > \(D.date(asOf)))")
         } else {
-            ctes.append("\(p)_rows AS \(D.materialized)(SELECT a.*, -1 AS lf_bucket FROM \(p)_acc a)")
+            ctes.append("\(p)_rows AS \(D.recomputed)(SELECT * FROM \(p)_acc)")
             sourceParts(source, p, afterAsOf: "0")
         }
         compiled[source.id] = s
     }
 
-    /// The columns a source's accepted rows keep: every typed value, and the joined parent's.
+    /// The columns a source's accepted rows keep: every typed value, the joined parent's, and
+    /// the row's bucket (-1: the source is undated).
     func rowColumns(_ source: SourceDefinition) -> String {
         var cols = ["lf_line"] + source.fields.indices.map(typed)
         if let join = joins[source.id] { cols += join.parent.fields.indices.map(join.value) }
+        cols.append("lf_bucket")
         return cols.joined(separator: ", ")
     }
 
@@ -637,7 +662,7 @@ private struct Compiler {
             }
         }
         let sets = ([["b"]] + setDims.map { ["b"] + $0 }).map { "(" + $0.joined(separator: ", ") + ")" }
-        ctes.append("\(g)_c AS (SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(measures.joined(separator: ", ")) FROM \(g)_rows GROUP BY GROUPING SETS (\(sets.joined(separator: ", "))))")
+        ctes.append("\(g)_c AS \(D.materialized)(SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(measures.joined(separator: ", ")) FROM \(g)_rows GROUP BY GROUPING SETS (\(sets.joined(separator: ", "))))")
         for (k, a) in aggs.enumerated() where a.kind != .distinct {
             let from = "\(g)_c WHERE n\(k) > 0"
             if a.kind == .count {
@@ -671,14 +696,14 @@ private struct Compiler {
             ctes.append("\(fine) AS \(D.materialized)(SELECT \(fineBy), \(masks.joined(separator: ", ")) FROM \(g)_rows\(keep) GROUP BY \(fineBy))")
             let mergedMasks = chunks.indices.map { "\(D.bitOr)(m\($0)) AS m\($0)" }
             ctes.append("\(g)_p\(j) AS (SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(mergedMasks.joined(separator: ", ")) FROM \(fine) GROUP BY GROUPING SETS (\(tupleSets.joined(separator: ", "))))")
-            ctes.append("\(g)_dc\(j) AS (SELECT \(cellCols), \(counts.joined(separator: ", ")) FROM \(g)_p\(j) GROUP BY \(cellCols))")
+            ctes.append("\(g)_dc\(j) AS \(D.materialized)(SELECT \(cellCols), \(counts.joined(separator: ", ")) FROM \(g)_p\(j) GROUP BY \(cellCols))")
             let seenSets = ([[]] + setDims).map { "(" + ($0 + ucols).joined(separator: ", ") + ")" }
             let seen = "\(g)_seen\(j)"
             // Aggregate k's flag in the fine groups: bit `position` of mask `chunk`.
             let firstSeen = chunks.enumerated().flatMap { c, chunk in
                 chunk.enumerated().map { position, k in "MIN(CASE WHEN \(D.bit("m\(c)", position)) = 1 THEN b END) AS fb\(k)" }
             }
-            ctes.append("\(seen) AS (SELECT \((flags + dimCols).map { $0 + ", " }.joined())\(firstSeen.joined(separator: ", ")) FROM \(fine) GROUP BY GROUPING SETS (\(seenSets.joined(separator: ", "))))")
+            ctes.append("\(seen) AS \(D.materialized)(SELECT \((flags + dimCols).map { $0 + ", " }.joined())\(firstSeen.joined(separator: ", ")) FROM \(fine) GROUP BY GROUPING SETS (\(seenSets.joined(separator: ", "))))")
             for k in members {
                 let groupBy = (["fb\(k)"] + flagNames + dimCols).joined(separator: ", ")
                 ctes.append("\(seen)_\(k) AS (SELECT \((["fb\(k) AS b"] + flagNames + dimCols).joined(separator: ", ")), COUNT(*) AS n FROM \(seen) WHERE fb\(k) IS NOT NULL GROUP BY \(groupBy))")

@@ -72,7 +72,7 @@ def test_unions_and_named_indicators_are_in_the_script():
     assert script.returncode == 0, script.stderr
     sql = script.stdout
     # The parent is computed before the child that joins it (members come first in the file).
-    assert sql.index("s1_acc AS MATERIALIZED (") < sql.index("s0_joined AS (")
+    assert sql.index("s1_acc AS NOT MATERIALIZED (") < sql.index("s0_joined AS (")
     assert "LEFT JOIN s1_acc q ON c.v1 = q.v0" in sql
     # A union reads both sources' rows (WOMEN, filtered on sex, and PEOPLE, every row); `$MEMBERS
     # - $MINORS` by breakdowns MINORS has not.

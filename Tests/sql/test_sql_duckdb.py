@@ -84,13 +84,15 @@ def test_empty_strings_load_like_nulls():
 def summed_distinct(sql):
     """Plants the classic error: first-seen buckets replaced by per-bucket distinct tuples, so
     the running sum becomes a sum of period distinct counts."""
-    out = []
+    out, planted = [], 0
     for line in sql.splitlines():
-        if re.match(r"g\d+_seen\d+ AS \(", line):
+        if re.match(r"g\d+_seen\d+ AS (MATERIALIZED )?\(", line):
             # The first bucket of each tuple per cell becomes every bucket it is seen in.
-            line = re.sub(r"GROUPING SETS \((.*)\)\)(,?)$",
-                          lambda m: "GROUPING SETS (" + m.group(1).replace("(", "(b, ") + "))" + m.group(2), line)
+            line, n = re.subn(r"GROUPING SETS \((.*)\)\)(,?)$",
+                              lambda m: "GROUPING SETS (" + m.group(1).replace("(", "(b, ") + "))" + m.group(2), line)
+            planted += n
         out.append(line)
+    assert planted > 0, "no first-seen grouping found to plant the error in"
     return "\n".join(out)
 
 
