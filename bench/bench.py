@@ -8,8 +8,11 @@ this file only drives them. See bench/README.md.  Environment:
   BENCH_SHARED   the reference folder (default ../shared/bench from the repository root)
   LOGFRAME_BIN   the binary to time (default .build/release/logframe)
   BENCH_NO_INSTALL=1  never pip/apt install a missing tool; skip it instead
+  LOGFRAME_PG    "socket-folder:port" of a PostgreSQL server to use (as .ci/run sets it);
+                 otherwise a throwaway cluster is started when PostgreSQL is installed
+  BENCH_NO_PG=1  leave PostgreSQL out
 """
-import datetime, decimal, hashlib, importlib.util, json, os, shutil, statistics, subprocess, sys
+import atexit, datetime, decimal, glob, hashlib, importlib.util, json, os, shutil, statistics, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -99,7 +102,58 @@ def tools(csv):
         db = engine_table(csv)
         out.append(("logframe --engine duckdb t2", f"cd {ROOT} && LOGFRAME_DUCKDB_THREADS=2 {BIN} report bench/reference.yml "
                                                     f"--format json --engine duckdb:{db} --output bench/results/logframe_engine.json"))
+    url = postgres(csv)
+    if url:
+        # PostgreSQL: the hand-tuned SQL and logframe's generated SQL, both on the same table of
+        # text columns (loaded once, untimed), both through psql.
+        out.append(("postgres-tuned", f"{PY} {HERE}/run_postgres.py '{url}' {RES}/postgres_tuned.tsv"))
+        out.append(("logframe --engine postgres", f"cd {ROOT} && {BIN} report bench/reference.yml --format json "
+                                                   f"--engine '{url}' --output bench/results/logframe_engine_pg.json"))
     return out
+
+
+# PostgreSQL's settings for the bench, the same for both of its rows: the defaults but for the
+# memory a hash aggregate may take before it spills to disk (4 MB by default; a reporting server
+# is given more).
+PG_SETTINGS = "-c work_mem=256MB -c shared_buffers=512MB"
+
+
+def postgres(csv):
+    """A database URL with the table `activity` (text columns plus `_line`), or None."""
+    if os.environ.get("BENCH_NO_PG") == "1" or not shutil.which("psql"):
+        return None
+    if os.environ.get("LOGFRAME_PG"):
+        host, port = os.environ["LOGFRAME_PG"].rsplit(":", 1)
+    else:
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+        if not bins or os.geteuid() != 0:
+            print("bench: no PostgreSQL server to start (needs the postgresql package and root); skipping it", flush=True)
+            return None
+        pg_bin, host, port = bins[-1], tempfile.mkdtemp(prefix="logframe-bench-pg."), "54331"
+        shutil.chown(host, "postgres")
+        start = (f"{pg_bin}/initdb -D {host}/data -A trust -E UTF8 --locale=C.UTF-8 >{host}/initdb.log 2>&1 && "
+                 f"{pg_bin}/pg_ctl -D {host}/data -o \"-p {port} -k {host} -c listen_addresses='' {PG_SETTINGS}\" "
+                 f"-l {host}/server.log -w start >/dev/null")
+        if subprocess.run(["su", "postgres", "-c", start]).returncode:
+            print(f"bench: the PostgreSQL cluster did not start (see {host}); skipping it", flush=True)
+            return None
+        atexit.register(lambda: subprocess.run(["su", "postgres", "-c", f"{pg_bin}/pg_ctl -D {host}/data -m fast stop"],
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    db = "bench_" + os.path.basename(csv).split(".")[0]
+    base = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port, "-U", "postgres"]
+    have_rows = subprocess.run(base + ["-d", db, "-tAc", "SELECT count(*) FROM activity"], capture_output=True, text=True)
+    rows = sum(1 for _ in open(csv, "rb")) - 1
+    if have_rows.returncode or have_rows.stdout.strip() != str(rows):
+        print(f"bench: loading {os.path.basename(csv)} into PostgreSQL database {db} (text columns, _line) ...", flush=True)
+        header = open(csv, encoding="utf-8").readline().strip().split(",")
+        subprocess.run(base + ["-d", "postgres", "-c", f'DROP DATABASE IF EXISTS "{db}"'], check=True)
+        subprocess.run(base + ["-d", "postgres", "-c", f"CREATE DATABASE \"{db}\" ENCODING 'UTF8' TEMPLATE template0"], check=True)
+        script = (f"CREATE TABLE activity (_line bigint GENERATED ALWAYS AS IDENTITY (START 2), "
+                  + ", ".join(f'"{h}" text' for h in header) + ");\n"
+                  + f"\\copy activity ({', '.join(header)}) FROM '{csv}' WITH (FORMAT csv, HEADER)\n"
+                  + "VACUUM ANALYZE activity;\n")
+        subprocess.run(base + ["-d", db], input=script, text=True, check=True)
+    return f"postgresql://postgres@/{db}?host={host}&port={port}"
 
 
 def engine_table(csv):
@@ -227,6 +281,15 @@ def main():
                     and not runs["logframe"][0]["note"].startswith("FAILED"):
                 if not same_report_apart_from_files(f"{RES}/logframe.json", f"{RES}/logframe_engine.json"):
                     problems.append("the --engine duckdb report differs from the local one")
+            engine = "logframe --engine postgres"
+            if engine in runs and not runs[engine][0]["note"].startswith("FAILED") \
+                    and not runs["logframe"][0]["note"].startswith("FAILED"):
+                if not same_report_apart_from_files(f"{RES}/logframe.json", f"{RES}/logframe_engine_pg.json"):
+                    problems.append("the --engine postgres report differs from the local one")
+            if "postgres-tuned" in runs and not runs["postgres-tuned"][0]["note"].startswith("FAILED") \
+                    and "duckdb-tuned t2" in runs and not runs["duckdb-tuned t2"][0]["note"].startswith("FAILED"):
+                if subprocess.run([PY, f"{SHARED}/verify.py", f"{RES}/duckdb_tuned_t2.tsv", f"{RES}/postgres_tuned.tsv"]).returncode:
+                    problems.append("the hand-tuned SQL in PostgreSQL disagrees with DuckDB")
     write_table(csv, cmds, runs, problems)
     sys.exit(1 if any(not p.startswith("not verified") for p in problems) else 0)
 
@@ -265,6 +328,10 @@ def write_table(csv, cmds, runs, problems):
         lines += ["", f"Generated SQL in DuckDB (logframe --engine, on the preloaded text table, checks and typing "
                       f"included) / hand-tuned SQL (duckdb-tuned, from the CSV): "
                       f"{med['logframe --engine duckdb t2'] / med['duckdb-tuned t2']:.2f} x."]
+    if "logframe --engine postgres" in med and "postgres-tuned" in med:
+        lines += ["", f"Generated SQL in PostgreSQL (logframe --engine) / hand-tuned SQL (postgres-tuned), both on the "
+                      f"preloaded text table, server settings `{PG_SETTINGS}`: "
+                      f"{med['logframe --engine postgres'] / med['postgres-tuned']:.2f} x."]
     text = "\n".join(lines) + "\n"
     print("\n" + text)
     with open(os.path.join(RES, "latest.md"), "w", encoding="utf-8") as f:

@@ -79,8 +79,8 @@ private struct Compiler {
 
     /// The bucket (period index) of a date, NULL outside every period: comparisons with the
     /// periods' first days, nested as a balanced search tree (about log2(periods) comparisons a
-    /// row). The periods are in date order without overlaps (the resolver refuses others), and
-    /// no dialect's date arithmetic is needed. A range join against a VALUES table of the
+    /// row). The resolver makes the periods follow each other without gaps or overlaps over the
+    /// programme, and no dialect's date arithmetic is needed. A range join against a VALUES table of the
     /// periods did the same, but DuckDB sorted every row for it (a tenth of the bench query).
     func bucket(of date: String) -> String {
         let periods = defs.programme.periods
