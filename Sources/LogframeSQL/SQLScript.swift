@@ -133,7 +133,7 @@ private struct Compiler {
         // 1. Raw text: trimmed, NFC, empty -> NULL (the local reader's cell rules).
         var cols = ["CAST(\(D.ident("_line")) AS BIGINT) AS lf_line"]
         for (i, f) in source.fields.enumerated() {
-            cols.append("NULLIF(\(D.nfc(D.trimSpaces(D.castText(D.ident(f.column))))), '') AS \(text(i))")
+            cols.append("NULLIF(\(D.cellText(D.castText(D.ident(f.column)))), '') AS \(text(i))")
             // A typed date column's text is ISO, whatever the field's format (a constant).
             if f.type == .date && f.dateFormat != .iso { cols.append("\(D.isDateColumn(D.ident(f.column))) AS k\(i)") }
         }
@@ -284,7 +284,7 @@ private struct Compiler {
         case .choices:
             value = D.replaceAll(t, "[ \t]+", " ")
         case .integer:
-            value = "CASE WHEN \(D.fullMatch(t, "[+-]?[0-9]+")) AND length(\(D.replaceAll(t, "^[+-]?0*", ""))) <= \(ExactDecimal.maxIntegerDigits) THEN CAST(\(t) AS \(D.integerDecimalType)) END"
+            value = "CASE WHEN \(D.fullMatch(t, "[+-]?[0-9]+")) AND \(D.integerDigits(t)) <= \(ExactDecimal.maxIntegerDigits) THEN CAST(\(t) AS \(D.integerDecimalType)) END"
             checks.append(("field-type", "\(v) IS NOT NULL"))
         case .number:
             value = "CASE WHEN \(D.fullMatch(t, "[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?")) THEN CAST(\(t) AS \(D.decimalType)) END"
@@ -387,13 +387,22 @@ private struct Compiler {
         }
         var value: [CivilDate.Format.Part: String] = [:]
         for (i, part) in format.parts.enumerated() { value[part] = D.tryInteger(texts[i]) }
+        // The parts form a real date: the day checked against the month's length, leap years included.
+        func real(_ y: String, _ m: String, _ d: String) -> String {
+            let monthLength = "CASE WHEN \(m) IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN \(m) IN (4, 6, 9, 11) THEN 30 " +
+                "WHEN (\(y) % 4 = 0 AND \(y) % 100 <> 0) OR \(y) % 400 = 0 THEN 29 ELSE 28 END"
+            return "\(y) >= 1 AND \(m) BETWEEN 1 AND 12 AND \(d) BETWEEN 1 AND \(monthLength)"
+        }
         let y = value[.year]!, m = value[.month]!, d = value[.day]!
-        let monthLength = "CASE WHEN \(m) IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN \(m) IN (4, 6, 9, 11) THEN 30 " +
-            "WHEN (\(y) % 4 = 0 AND \(y) % 100 <> 0) OR \(y) % 400 = 0 THEN 29 ELSE 28 END"
         // Nested CASE, not AND: SQL does not promise to evaluate AND from left to right, and only
         // text of the right shape may reach the integer casts and make_date.
-        let real = "\(y) >= 1 AND \(m) BETWEEN 1 AND 12 AND \(d) BETWEEN 1 AND \(monthLength)"
-        return "CASE WHEN \(D.fullMatch(t, pattern)) THEN CASE WHEN \(real) THEN \(D.makeDate(year: y, month: m, day: d)) END END"
+        let general = "CASE WHEN \(D.fullMatch(t, pattern)) THEN CASE WHEN \(real(y, m, d)) THEN \(D.makeDate(year: y, month: m, day: d)) END END"
+        guard D.cutsDatesByPosition, format == .iso else { return general }
+        // PostgreSQL, ISO dates written in full (2021-06-12, the common case): the parts are at
+        // fixed places, so none of the POSITION cuts above is needed.
+        let (fy, fm, fd) = (D.tryInteger("substr(\(t), 1, 4)"), D.tryInteger("substr(\(t), 6, 2)"), D.tryInteger("substr(\(t), 9, 2)"))
+        return "CASE WHEN length(\(t)) = 10 AND \(D.fullMatch(t, "[0-9]{4}-[0-9]{2}-[0-9]{2}")) THEN CASE WHEN \(real(fy, fm, fd)) THEN " +
+            "\(D.makeDate(year: fy, month: fm, day: fd)) END ELSE \(general) END"
     }
 
     /// Field name -> typed column of a compiled source's rows.

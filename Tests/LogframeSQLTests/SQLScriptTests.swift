@@ -65,7 +65,8 @@ import Testing
         // A typed column is read as its text (CAST to text is a no-op on a text column).
         #expect(duck.contains("NULLIF(nfc_normalize(trim(CAST(\"t\" AS VARCHAR), ' ' || chr(9))), '') AS t5"))
         let pg = try #require(try Self.script(Self.traps, .postgres).sql)
-        #expect(pg.contains("NULLIF(normalize(btrim(CAST(\"t\" AS VARCHAR), ' ' || chr(9)), NFC), '') AS t5"))
+        // ASCII text (as many bytes as characters) is already NFC and skips normalize().
+        #expect(pg.contains("NULLIF(CASE WHEN octet_length(CAST(\"t\" AS VARCHAR)) = length(CAST(\"t\" AS VARCHAR)) THEN btrim(CAST(\"t\" AS VARCHAR), ' ' || chr(9)) ELSE normalize(btrim(CAST(\"t\" AS VARCHAR), ' ' || chr(9)), NFC) END, '') AS t5"))
         let spark = try Self.script(Self.traps, .spark)
         #expect(spark.diagnostics.contains { $0.code == "sql-no-nfc" })
     }

@@ -119,5 +119,6 @@ def test_cell_edges_typed_as_locally():
     assert wrong == [], wrong[:10]
     assert compared > 20
     cells = rep["sources"][0]
-    assert (cells["rowsRead"], cells["rowsUsed"], cells["rowsRejected"]) == (16, 7, 9)
-    assert got.source[("cells", "rejected")] == 9
+    # E17 (year 0) and E18 (1900 is not a leap year) are refused, E19 (+000, -.5) is used.
+    assert (cells["rowsRead"], cells["rowsUsed"], cells["rowsRejected"]) == (19, 8, 11)
+    assert got.source[("cells", "rejected")] == 11
