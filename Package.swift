@@ -28,6 +28,8 @@ let package = Package(
     targets: [
         // SHA-256 block compression in C: the x86-64 SHA extensions when the CPU has them.
         .target(name: "CSHA256"),
+        // A cache prefetch hint for the pass's batched lookups (no Swift spelling for it).
+        .target(name: "CPrefetch"),
         // Shared vocabulary: diagnostics, values, exact decimals, calendar dates.
         .target(name: "LogframeCore", dependencies: ["CSHA256"]),
         // The expression language: lexer, parser, binder/type checker, evaluator.
@@ -46,7 +48,7 @@ let package = Package(
                 swiftSettings: hotPath),
         // One pass over the data: accumulators per indicator x period x breakdown cell.
         .target(name: "LogframeEngine", dependencies: [
-            "LogframeCore", "LogframeExpressions", "LogframeDefinitions", "LogframeData",
+            "LogframeCore", "LogframeExpressions", "LogframeDefinitions", "LogframeData", "CPrefetch",
         ], swiftSettings: hotPath),
         // The report model (JSON report v1) and one renderer per format.
         .target(name: "LogframeReport", dependencies: [

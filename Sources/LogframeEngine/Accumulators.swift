@@ -219,11 +219,18 @@ final class CellAccumulator {
     /// table: see `Pass.project`).
     private var directTally: DistinctTally?
 
-    /// Counts one tuple whose bucket bits in this cell are final (it occurs in no other pass).
-    @inline(__always)
-    func addDistinctTally(_ bits: UInt64) {
-        if directTally == nil { directTally = DistinctTally(bucketCount: bucketCount) }
-        directTally!.add(bits)
+    /// Adds the counts of tuples whose bucket bits in this cell are final (they occur in no
+    /// other pass), tallied by the sweep after the pass.
+    func addDistinctTally(_ other: DistinctTally) {
+        guard var tally = directTally else { directTally = other; return }
+        directTally = nil
+        for b in tally.perBucket.indices {
+            tally.perBucket[b] += other.perBucket[b]
+            tally.firstDated[b] += other.firstDated[b]
+            tally.firstDatedWithUndated[b] += other.firstDatedWithUndated[b]
+        }
+        tally.alwaysCounted += other.alwaysCounted
+        directTally = tally
     }
 
     /// The cell's totals after the pass (see `CellTotals`).

@@ -145,4 +145,7 @@ struct CellTotals {
     var sources: [SourceFigures] = []
     var log = DiagnosticLog()
     var rowsReadOnSecondThread = 0
+    /// Distinct tuples whose ids were looked up in batches (`PendingTuples`), for the tests
+    /// that check that path is taken.
+    var tuplesLookedUpInBatches = 0
 }

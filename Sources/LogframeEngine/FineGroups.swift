@@ -1,3 +1,4 @@
+import CPrefetch
 import LogframeCore
 import LogframeExpressions
 
@@ -240,6 +241,14 @@ final class FineTuples {
         return record(t)!
     }
 
+    /// Asks for tuple `t`'s record, when its page exists (see `lf_prefetch`).
+    @inline(__always)
+    func prefetch(tuple t: Int32) {
+        let t = Int(t)
+        guard t < tupleCount, let page = pages[t >> FineTuples.pageShift] else { return }
+        lf_prefetch(page + (t & (FineTuples.pageSize - 1)) * stride)
+    }
+
     /// Records that `tuple` occurred in `group` for `column` in the buckets whose bits are set.
     @inline(__always)
     func add(tuple: Int32, group: Int, column: Int, bits: UInt64) {
@@ -345,52 +354,66 @@ final class FineTuples {
         }
     }
 
-    /// The further groups of each tuple, gathered by a counting sort of the overflow entries.
+    /// The further groups of each tuple, gathered by a counting sort of the overflow entries
+    /// into tuple order, with their bits: the sweep then reads them in sequence (reading them
+    /// through an index into the shards cost a cache miss per entry and column).
     struct OverflowOrder {
-        /// `order[start[t]..<start[t + 1]]` are tuple t's overflow entries: below `firstCount`,
-        /// entries of the first shard, from it on the second's (minus `firstCount`).
+        /// `start[t]..<start[t + 1]`: tuple t's entries in `groups` (and in `bits`, `columns`
+        /// words each).
         fileprivate let start: [Int]
-        fileprivate let order: [Int]
-        fileprivate let firstCount: Int
+        fileprivate let groups: [Int32]
+        fileprivate let bits: [UInt64]
     }
 
     func overflowOrder() -> OverflowOrder {
-        let firstCount = shards.0.entries.count
         var start = Array(repeating: 0, count: tupleCount + 1)
         for shard in [shards.0, shards.1] {
             for entry in shard.entries { start[Int(entry.tuple) + 1] += 1 }
         }
         for t in 0..<tupleCount { start[t + 1] += start[t] }
-        var order = Array(repeating: 0, count: firstCount + shards.1.entries.count)
+        let total = shards.0.entries.count + shards.1.entries.count
+        var groups = Array(repeating: Int32(0), count: total)
+        var bits = Array(repeating: UInt64(0), count: total * columns)
         var next = start
-        for (offset, shard) in [(0, shards.0), (firstCount, shards.1)] {
+        for shard in [shards.0, shards.1] {
             for (i, entry) in shard.entries.enumerated() {
-                order[next[Int(entry.tuple)]] = offset + i
+                let k = next[Int(entry.tuple)]
                 next[Int(entry.tuple)] += 1
+                groups[k] = entry.group
+                for c in 0..<columns { bits[k * columns + c] = shard.bits[i * columns + c] }
             }
         }
-        return OverflowOrder(start: start, order: order, firstCount: firstCount)
+        return OverflowOrder(start: start, groups: groups, bits: bits)
     }
 
-    /// Each tuple once, in id order: its first group, its bits there per column, and the range
-    /// of its further groups (people who moved between groups) for `overflowEntry`. Reads only,
-    /// so several threads may sweep one table at once.
-    func sweep(_ order: OverflowOrder, _ body: (_ firstGroup: Int, _ bits: UnsafePointer<UInt64>, _ others: Range<Int>) -> Void) {
-        let start = order.start
-        for t in 0..<tupleCount {
-            guard let record = self.record(t) else { continue }
-            let first = record[0]
-            guard first != UInt64.max else { continue }
-            body(Int(first), record + 1, start[t]..<start[t + 1])
-        }
-    }
-
-    /// The group and the bits of `column` of a further group given by `sweep`.
-    @inline(__always)
-    func overflowEntry(_ order: OverflowOrder, _ k: Int, column: Int) -> (group: Int, bits: UInt64) {
-        let i = order.order[k]
-        let (shard, j) = i < order.firstCount ? (shards.0, i) : (shards.1, i - order.firstCount)
-        return (Int(shard.entries[j].group), shard.bits[j * columns + column])
+    /// Each tuple once, in id order: its first group, its bits there per column, and its further
+    /// groups (people who moved between groups) with their bits (`columns` words each). Reads
+    /// only, so several threads may sweep one table at once.
+    func sweep(_ order: OverflowOrder, _ body: (_ firstGroup: Int, _ bits: UnsafePointer<UInt64>,
+                                                _ otherGroups: UnsafeBufferPointer<Int32>, _ otherBits: UnsafePointer<UInt64>) -> Void) {
+        // Page by page, through plain pointers (an array property read per tuple is retained).
+        let columns = columns
+        order.start.withUnsafeBufferPointer { start in
+        order.groups.withUnsafeBufferPointer { otherGroups in
+        order.bits.withUnsafeBufferPointer { otherBits in
+            // A valid pointer even when there are no entries.
+            let noBits = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+            defer { noBits.deallocate() }
+            let bitsBase = otherBits.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(noBits)
+            pages.withUnsafeBufferPointer { pages in
+                for (p, page) in pages.enumerated() {
+                    guard let page else { continue }
+                    let base = p << FineTuples.pageShift
+                    for i in 0..<min(FineTuples.pageSize, tupleCount - base) {
+                        let record = page + i * stride
+                        let first = record[0]
+                        guard first != UInt64.max else { continue }
+                        let from = start[base + i], to = start[base + i + 1]
+                        body(Int(first), record + 1, UnsafeBufferPointer(rebasing: otherGroups[from..<to]), bitsBase + from * columns)
+                    }
+                }
+            }
+        } } }
     }
 
     /// Every (tuple, group, bucket bits) entry of `column` with at least one bit.

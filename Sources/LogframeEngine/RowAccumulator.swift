@@ -28,6 +28,8 @@ final class RowAccumulator {
     private var nextTupleId: Int32 { Int32(textIds.count + tupleIds.count + multiTupleIds.count) }
 
     private(set) var afterAsOf = 0
+    /// Tuples whose ids `flushPending` looked up (the other side's too, after `absorb`).
+    private(set) var tuplesLookedUpInBatches = 0
     /// First bucket holding an accepted, in-range record (Int.max = none).
     private(set) var firstBucket = Int.max
     private(set) var sawUndated = false
@@ -49,6 +51,9 @@ final class RowAccumulator {
     /// Per argument list: the field slot when it is one plain field reference (else -1).
     private let argumentSlot: UnsafeMutableBufferPointer<Int>
     private var tuple: [Value] = []
+    /// Distinct tuples of one plain text field, set aside for a batch (`PendingTuples`), or
+    /// nil when they are counted row by row.
+    private let pending: PendingTuples?
 
     // The plan flattened into buffers of plain values, read per row and per aggregate without
     // reference counting (each class or array touched in the row loop cost a retain and a
@@ -140,6 +145,7 @@ final class RowAccumulator {
             tuplesTable.initializeElement(at: a, to: tuplesOf[a].map { (Unmanaged.passUnretained($0.table), $0.column) })
         }
         self.fineGroups = groups
+        pending = PendingTuples(plan: plan, tuplesOf: tuplesOf, argumentSlot: argumentSlot)
         needed = .allocate(capacity: max(1, plan.neededDimensions.count))
         neededCount = plan.neededDimensions.count
         neededField = .allocate(capacity: max(1, neededCount))
@@ -201,6 +207,7 @@ final class RowAccumulator {
             firstBucket = bucket
         }
         rowNumber += 1
+        if let pending, pending.isFull { flushPending() }
         for i in 0..<neededCount {
             // Borrowed, not retained: the accumulator's `categories` keeps them alive.
             if neededField[i] >= 0, case .text(let text) = row[neededField[i]] {
@@ -239,6 +246,10 @@ final class RowAccumulator {
             groups.matched[slot] += 1
             let arguments = Int(argumentsOf[a])
             guard arguments >= 0 else { continue }
+            if kept == .tuples, let pending {
+                deferTuple(pending, aggregate: a, arguments: arguments, group: group, bucket: bucket, row)
+                continue
+            }
             if argumentStamp[arguments] != rowNumber {
                 argumentStamp[arguments] = rowNumber
                 computeArguments(arguments, distinct: kept == .tuples, row)
@@ -260,6 +271,63 @@ final class RowAccumulator {
                 }
             }
         }
+    }
+
+    /// Sets this row's tuple of `arguments` (one plain text field) aside for the batch, with
+    /// the aggregate's column.
+    @inline(__always)
+    private func deferTuple(_ pending: PendingTuples, aggregate a: Int, arguments: Int, group: Int, bucket: Int, _ row: [Value]) {
+        let distinct = tuplesTable[a]!
+        if argumentStamp[arguments] != rowNumber {
+            argumentStamp[arguments] = rowNumber
+            switch row[argumentSlot[arguments]] {
+            case .text(let text):
+                argumentTuple[arguments] = pending.append(text, table: distinct.table, group: group, bits: UInt64(1) << UInt64(bucket))
+            case .null:
+                argumentTuple[arguments] = -1
+            default:
+                // Not expected (the field is of type text): counted at once, correctly, though
+                // its id is then given before those of the batch.
+                computeArguments(arguments, distinct: true, row)
+                argumentTuple[arguments] = argumentTuple[arguments] >= 0 ? -2 - argumentTuple[arguments] : -1
+            }
+        }
+        let entry = argumentTuple[arguments]
+        if entry >= 0 {
+            pending.mark(Int(entry), column: distinct.column)
+        } else if entry <= -2 {
+            distinct.table._withUnsafeGuaranteedRef {
+                $0.add(tuple: -2 - entry, group: group, column: distinct.column, bits: UInt64(1) << UInt64(bucket))
+            }
+        }
+    }
+
+    /// Counts the tuples set aside: ids given in row order, as row by row, then every record
+    /// updated; each step asks for the memory of a lookup a few entries ahead of it.
+    func flushPending() {
+        guard let pending, pending.count > 0 else { return }
+        let count = pending.count, ahead = PendingTuples.ahead
+        for i in 0..<count { pending.hashes[i] = pending.withBytes(i) { TextIds.hash($0) } }
+        for i in 0..<count {
+            if i + ahead < count { textIds.prefetch(hash: pending.hashes[i + ahead]) }
+            pending.ids[i] = pending.withBytes(i) { textIds.id(of: $0, hash: pending.hashes[i], next: nextTupleId) }
+        }
+        for i in 0..<count {
+            if i + ahead < count {
+                pending.tables[i + ahead]._withUnsafeGuaranteedRef { $0.prefetch(tuple: pending.ids[i + ahead]) }
+            }
+            let id = pending.ids[i], group = pending.groups[i], bits = pending.bits[i]
+            var columns = pending.columns[i]
+            pending.tables[i]._withUnsafeGuaranteedRef { table in
+                while columns != 0 {
+                    let column = columns.trailingZeroBitCount
+                    columns &= columns - 1
+                    table.add(tuple: id, group: group, column: column, bits: bits)
+                }
+            }
+        }
+        tuplesLookedUpInBatches += count
+        pending.removeAll()
     }
 
     @inline(__always)
@@ -418,6 +486,9 @@ final class RowAccumulator {
         guard let groups, let otherGroups = other.groups else {
             preconditionFailure("only fine-group accumulators can be merged")
         }
+        // This side's rows came first: their tuples take their ids before the other side's.
+        flushPending()
+        other.flushPending()
         // Categories: other's category numbers -> this accumulator's, by key.
         var categoryMap: [[Int32]] = Array(repeating: [], count: plan.dimensionCount)
         for dimension in plan.neededDimensions {
@@ -496,8 +567,89 @@ final class RowAccumulator {
             }
         }
         afterAsOf += other.afterAsOf
+        tuplesLookedUpInBatches += other.tuplesLookedUpInBatches
         firstBucket = min(firstBucket, other.firstBucket)
         sawUndated = sawUndated || other.sawUndated
         for i in matchedCounts.indices { matchedCounts[i] += other.matchedCounts[i] }
+    }
+}
+
+/// Distinct tuples of a batch of rows, each one plain text field's value, waiting for their ids
+/// (`RowAccumulator.flushPending`): looked up one by one as they came, each lookup of a large
+/// table (2.45M people at 10M rows) waits for memory; in a batch, the memory of the lookups a
+/// few entries ahead is asked for first, so the waits overlap.
+///
+/// Used when every distinct aggregate of the source counts one plain text field and each tuple
+/// table has at most 64 columns (aggregates), so a row's columns fit in a word; otherwise the
+/// tuples are counted row by row. Either way ids are given in row order, so tables, figures
+/// and merges are the same.
+final class PendingTuples {
+    /// Entries per batch.
+    static let capacity = 256
+    /// How many entries ahead of a lookup its memory is asked for.
+    static let ahead = 8
+
+    let texts: UnsafeMutablePointer<String>
+    let tables: UnsafeMutablePointer<Unmanaged<FineTuples>>
+    let groups: UnsafeMutablePointer<Int>
+    let bits: UnsafeMutablePointer<UInt64>
+    let columns: UnsafeMutablePointer<UInt64>
+    let hashes: UnsafeMutablePointer<UInt64>
+    let ids: UnsafeMutablePointer<Int32>
+    private(set) var count = 0
+    /// Entries a row may add: one per argument list.
+    private let perRow: Int
+
+    init?(plan: SourcePlan, tuplesOf: [DistinctColumn?], argumentSlot: UnsafeMutableBufferPointer<Int>) {
+        var lists = Set<Int>()
+        for (a, aggregate) in plan.aggregates.enumerated() where aggregate.function.kept == .tuples {
+            guard let arguments = aggregate.arguments, let distinct = tuplesOf[a], argumentSlot[arguments] >= 0,
+                  plan.argumentLists[arguments][0].type == .text, distinct.table.columns <= 64 else { return nil }
+            lists.insert(arguments)
+        }
+        guard !lists.isEmpty else { return nil }
+        perRow = lists.count
+        let capacity = PendingTuples.capacity + perRow
+        texts = .allocate(capacity: capacity)
+        tables = .allocate(capacity: capacity)
+        groups = .allocate(capacity: capacity)
+        bits = .allocate(capacity: capacity)
+        columns = .allocate(capacity: capacity)
+        hashes = .allocate(capacity: capacity)
+        ids = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        texts.deinitialize(count: count)
+        texts.deallocate(); tables.deallocate(); groups.deallocate(); bits.deallocate()
+        columns.deallocate(); hashes.deallocate(); ids.deallocate()
+    }
+
+    /// Whether a batch must be counted before another row's entries are added.
+    var isFull: Bool { count + perRow > PendingTuples.capacity }
+
+    /// Adds an entry (no columns yet) and returns its index.
+    @inline(__always)
+    func append(_ text: String, table: Unmanaged<FineTuples>, group: Int, bits: UInt64) -> Int32 {
+        (texts + count).initialize(to: text)
+        tables[count] = table
+        groups[count] = group
+        self.bits[count] = bits
+        columns[count] = 0
+        count += 1
+        return Int32(count - 1)
+    }
+
+    @inline(__always)
+    func mark(_ entry: Int, column: Int) { columns[entry] |= UInt64(1) << UInt64(column) }
+
+    @inline(__always)
+    func withBytes<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        texts[i].withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
+    func removeAll() {
+        texts.deinitialize(count: count)
+        count = 0
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPrefetch
 import LogframeCore
 import LogframeData
 
@@ -67,8 +68,31 @@ struct TextIdTable<Hasher: TextHasher> {
         return text.withUTF8 { id(of: UnsafeRawBufferPointer($0), orMake: make) }
     }
 
+    @inline(__always)
     mutating func id(of bytes: UnsafeRawBufferPointer, orMake make: () -> Int32) -> Int32 {
-        let hash = Hasher.hash(bytes)
+        id(of: bytes, hash: Hasher.hash(bytes), orMake: make)
+    }
+
+    /// The hash `id(of:hash:next:)` takes for `bytes`.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { Hasher.hash(bytes) }
+
+    /// Asks for the slot where a text of this hash is looked up first (see `lf_prefetch`).
+    @inline(__always)
+    func prefetch(hash: UInt64) {
+        slots.withUnsafeBufferPointer { slots in
+            lf_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hash) & (slots.count - 1)))
+        }
+    }
+
+    /// `id(of:next:)` with the text's hash (`TextIdTable.hash`) computed beforehand.
+    @inline(__always)
+    mutating func id(of bytes: UnsafeRawBufferPointer, hash: UInt64, next: Int32) -> Int32 {
+        id(of: bytes, hash: hash) { next }
+    }
+
+    @inline(__always)
+    private mutating func id(of bytes: UnsafeRawBufferPointer, hash: UInt64, orMake make: () -> Int32) -> Int32 {
         let tag = UInt32(truncatingIfNeeded: hash >> 32)
         let length = Int32(bytes.count)
         let short = bytes.count <= TextIdTable.inlineBytes

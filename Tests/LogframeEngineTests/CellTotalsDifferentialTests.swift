@@ -138,6 +138,44 @@ struct CellTotalsDifferentialTests {
         }
     }
 
+    /// Distinct counts of one plain text field look their people up in batches of a few
+    /// hundred (`PendingTuples`); a source with a distinct count of two fields (`T` above)
+    /// counts row by row. Without `T`, every source takes the batches, with flushes inside the
+    /// file, at the split and at its end: the same totals on every path.
+    @Test("Same totals with the people looked up in batches", arguments: ["2021-05-01", "2021-12-31"])
+    func batchedLookups(asOf: String) throws {
+        let indicators = Self.indicators.split(separator: "\n").filter { !$0.contains("id: T,") }.joined(separator: "\n")
+        let yaml = programme(periods: "monthly", extraSources: Self.sources, dimensions: dimensions, indicators: indicators)
+        let f = try Fixture(yaml, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
+                                          "outreach.csv": Self.outreachLog(rows: 1500),
+                                          "referrals.csv": Self.referrals])
+        let plan = CountingPlan(definitions: f.definitions, asOf: CivilDate(iso: asOf)!)
+        let fine = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: nil))
+        let rowByRow = Engine.totals(plan, options: EngineOptions(rowByRowCells: true, parallelMinimumBytes: nil))
+        let split = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: 1000))
+        #expect(split.rowsReadOnSecondThread > 0, "the split path was taken")
+        // Every accepted row up to the as-of date with a person (of 3000 + 1500 rows).
+        #expect(fine.tuplesLookedUpInBatches > 1000 && split.tuplesLookedUpInBatches == fine.tuplesLookedUpInBatches)
+        #expect(rowByRow.tuplesLookedUpInBatches == 0)
+        let reference = Self.described(rowByRow, plan)
+        #expect(reference.cells.values.contains { $0.distinct != nil && $0.distinct!.perBucket.reduce(0, +) > 0 })
+        for (name, other) in [("fine groups", fine), ("split", split)] {
+            let described = Self.described(other, plan)
+            #expect(described.sources == reference.sources, "\(name)")
+            #expect(Set(described.cells.keys) == Set(reference.cells.keys), "\(name)")
+            for (cell, totals) in reference.cells where described.cells[cell] != nil {
+                #expect(described.cells[cell] == totals, "\(name), cell \(cell)")
+            }
+        }
+        // With the pairs, the services' people are counted row by row.
+        let yamlWithPairs = programme(periods: "monthly", extraSources: Self.sources, dimensions: dimensions, indicators: Self.indicators)
+        let g = try Fixture(yamlWithPairs, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
+                                                   "outreach.csv": Self.outreachLog(rows: 1500), "referrals.csv": Self.referrals])
+        let withPairs = Engine.totals(CountingPlan(definitions: g.definitions, asOf: CivilDate(iso: asOf)!),
+                                      options: EngineOptions(parallelMinimumBytes: nil))
+        #expect(withPairs.tuplesLookedUpInBatches > 300 && withPairs.tuplesLookedUpInBatches < fine.tuplesLookedUpInBatches - 500)
+    }
+
     /// `explain --rows` lists records with the plan's `admit` and `matches`: over every source
     /// they must find, per indicator, exactly the records the executor counted as matched.
     @Test("admit and matches find the records the executor matched", arguments: ["2021-05-01", "2021-12-31"])
