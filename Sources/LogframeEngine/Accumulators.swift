@@ -204,15 +204,6 @@ final class CellAccumulator {
             firstDated[first] += 1
             if undated { alwaysCounted += 1 } else { firstDatedWithUndated[first] += 1 }
         }
-
-        /// Counts a tuple given as one word of bucket bits.
-        @inline(__always)
-        mutating func add(_ bits: UInt64) {
-            var first = perBucket.count - 1
-            var undated = false
-            count(bits, first: &first, undated: &undated)
-            close(first: first, undated: undated)
-        }
     }
 
     /// Tuples counted straight from the fine groups of a single-source aggregate (no per-cell
