@@ -309,7 +309,8 @@ private struct LocalTallies {
 
     func deallocate() { counts.deallocate() }
 
-    /// Counts one tuple of `cell` from its bucket bits, as `DistinctTally.add` does.
+    /// Counts one tuple of `cell` from its bucket bits (one word), as `DistinctTally.count`
+    /// and `close` do for a cell's own tuples.
     @inline(__always)
     func add(_ bits: UInt64, cell: Int) {
         let base = counts + cell * stride
