@@ -82,6 +82,27 @@ struct CellTotalsDifferentialTests {
 
     static let referrals = "person,sex,district\nP1,F,Füzuli\nP7,M,Tərtər\nP9,,\nP450,F,Xocavənd\n"
 
+    /// The three sources' logs under definitions with `indicators`.
+    static func fixture(periods: String = "quarterly", indicators: String = CellTotalsDifferentialTests.indicators) throws -> Fixture {
+        let yaml = programme(periods: periods, extraSources: sources, dimensions: dimensions, indicators: indicators)
+        return try Fixture(yaml, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
+                                         "outreach.csv": outreachLog(rows: 1500),
+                                         "referrals.csv": referrals])
+    }
+
+    /// Expects `others` to hold the same sources' figures and cells as `reference`.
+    static func expectSame(_ others: [(String, CellTotals)], as reference: (cells: [String: CellTotal], sources: [String]),
+                           _ plan: CountingPlan) {
+        for (name, other) in others {
+            let described = described(other, plan)
+            #expect(described.sources == reference.sources, "\(name)")
+            #expect(Set(described.cells.keys) == Set(reference.cells.keys), "\(name): cells \(Set(described.cells.keys).symmetricDifference(reference.cells.keys).sorted().prefix(8))")
+            for (cell, totals) in reference.cells where described.cells[cell] != nil {
+                #expect(described.cells[cell] == totals, "\(name), cell \(cell)")
+            }
+        }
+    }
+
     /// Totals by category keys (not numbers, which depend on the order categories were met):
     /// "aggregate/breakdown/key|key" -> the cell's totals; plus what the pass found per source.
     static func described(_ totals: CellTotals, _ plan: CountingPlan) -> (cells: [String: CellTotal], sources: [String]) {
@@ -108,10 +129,7 @@ struct CellTotalsDifferentialTests {
 
     @Test("Same totals on every path", arguments: ["quarterly", "monthly"], ["2021-05-01", "2021-12-31"])
     func samePaths(periods: String, asOf: String) throws {
-        let yaml = programme(periods: periods, extraSources: Self.sources, dimensions: dimensions, indicators: Self.indicators)
-        let f = try Fixture(yaml, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
-                                          "outreach.csv": Self.outreachLog(rows: 1500),
-                                          "referrals.csv": Self.referrals])
+        let f = try Self.fixture(periods: periods)
         let plan = CountingPlan(definitions: f.definitions, asOf: CivilDate(iso: asOf)!)
         let fine = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: nil))
         let rowByRow = Engine.totals(plan, options: EngineOptions(rowByRowCells: true, parallelMinimumBytes: nil))
@@ -127,15 +145,8 @@ struct CellTotalsDifferentialTests {
         #expect(reference.cells.values.contains { $0.distinct != nil && $0.distinct!.perBucket.reduce(0, +) > 0 })
         #expect(reference.cells.values.contains { $0.sumSignificands.contains { $0 != 0 } })
         #expect(reference.cells.values.contains { $0.extremes.contains { $0 != nil } })
-        for (name, other) in [("fine groups", fine), ("split", split), ("every field decoded", everyField),
-                              ("split, every field decoded", splitEveryField)] {
-            let described = Self.described(other, plan)
-            #expect(described.sources == reference.sources, "\(name)")
-            #expect(Set(described.cells.keys) == Set(reference.cells.keys), "\(name): cells \(Set(described.cells.keys).symmetricDifference(reference.cells.keys).sorted().prefix(8))")
-            for (cell, totals) in reference.cells where described.cells[cell] != nil {
-                #expect(described.cells[cell] == totals, "\(name), cell \(cell)")
-            }
-        }
+        Self.expectSame([("fine groups", fine), ("split", split), ("every field decoded", everyField),
+                         ("split, every field decoded", splitEveryField)], as: reference, plan)
     }
 
     /// Distinct counts of one plain text field look their people up in batches of a few
@@ -145,10 +156,7 @@ struct CellTotalsDifferentialTests {
     @Test("Same totals with the people looked up in batches", arguments: ["2021-05-01", "2021-12-31"])
     func batchedLookups(asOf: String) throws {
         let indicators = Self.indicators.split(separator: "\n").filter { !$0.contains("id: T,") }.joined(separator: "\n")
-        let yaml = programme(periods: "monthly", extraSources: Self.sources, dimensions: dimensions, indicators: indicators)
-        let f = try Fixture(yaml, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
-                                          "outreach.csv": Self.outreachLog(rows: 1500),
-                                          "referrals.csv": Self.referrals])
+        let f = try Self.fixture(periods: "monthly", indicators: indicators)
         let plan = CountingPlan(definitions: f.definitions, asOf: CivilDate(iso: asOf)!)
         let fine = Engine.totals(plan, options: EngineOptions(parallelMinimumBytes: nil))
         let rowByRow = Engine.totals(plan, options: EngineOptions(rowByRowCells: true, parallelMinimumBytes: nil))
@@ -159,18 +167,9 @@ struct CellTotalsDifferentialTests {
         #expect(rowByRow.tuplesLookedUpInBatches == 0)
         let reference = Self.described(rowByRow, plan)
         #expect(reference.cells.values.contains { $0.distinct != nil && $0.distinct!.perBucket.reduce(0, +) > 0 })
-        for (name, other) in [("fine groups", fine), ("split", split)] {
-            let described = Self.described(other, plan)
-            #expect(described.sources == reference.sources, "\(name)")
-            #expect(Set(described.cells.keys) == Set(reference.cells.keys), "\(name)")
-            for (cell, totals) in reference.cells where described.cells[cell] != nil {
-                #expect(described.cells[cell] == totals, "\(name), cell \(cell)")
-            }
-        }
+        Self.expectSame([("fine groups", fine), ("split", split)], as: reference, plan)
         // With the pairs, the services' people are counted row by row.
-        let yamlWithPairs = programme(periods: "monthly", extraSources: Self.sources, dimensions: dimensions, indicators: Self.indicators)
-        let g = try Fixture(yamlWithPairs, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
-                                                   "outreach.csv": Self.outreachLog(rows: 1500), "referrals.csv": Self.referrals])
+        let g = try Self.fixture(periods: "monthly")
         let withPairs = Engine.totals(CountingPlan(definitions: g.definitions, asOf: CivilDate(iso: asOf)!),
                                       options: EngineOptions(parallelMinimumBytes: nil))
         #expect(withPairs.tuplesLookedUpInBatches > 300 && withPairs.tuplesLookedUpInBatches < fine.tuplesLookedUpInBatches - 500)
@@ -180,10 +179,7 @@ struct CellTotalsDifferentialTests {
     /// they must find, per indicator, exactly the records the executor counted as matched.
     @Test("admit and matches find the records the executor matched", arguments: ["2021-05-01", "2021-12-31"])
     func admitAndMatches(asOf: String) throws {
-        let yaml = programme(extraSources: Self.sources, dimensions: dimensions, indicators: Self.indicators)
-        let f = try Fixture(yaml, files: ["services.csv": PassPathTests.generatedLog(rows: 3000, rising: true),
-                                          "outreach.csv": Self.outreachLog(rows: 1500),
-                                          "referrals.csv": Self.referrals])
+        let f = try Self.fixture()
         let plan = CountingPlan(definitions: f.definitions, asOf: CivilDate(iso: asOf)!)
         let totals = Engine.totals(plan, options: EngineOptions())
         var checked = 0
