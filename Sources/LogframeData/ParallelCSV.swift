@@ -13,6 +13,13 @@ import LogframeCore
 // where the second thread stopped (so every diagnostic is produced by the calling thread, in
 // file order, with its true line). Otherwise the second thread's work is dropped and the calling
 // thread reads on as if it had never started. Either way, what remains is split again.
+//
+// The two threads rarely take the same time for the same bytes (the file's digest, on a third
+// thread, takes its CPU from one of them), so neither waits for the other: when the reading
+// thread reaches the second thread's start it asks it to stop at its next row boundary and
+// adopts what it read so far; and when the second thread is done first while the reading thread
+// still has far to go before that start, the bytes in between are split again. Every part ends
+// at the start of the next (`limit`), and parts are adopted in file order.
 
 /// The consumer of the rows of a part of a file read on a second thread.
 public struct ParallelHalf {
@@ -42,19 +49,24 @@ final class HalfRead: @unchecked Sendable {  // shared state is guarded by `lock
     }
 
     let start: Int
+    /// The part ends at the first row that starts at or after this offset (the next part's
+    /// start, or the end of the file).
+    let limit: Int
     let consumer: ParallelHalf
     private let lock = NSLock()
     private var cancelled = false
+    private var stopRequested = false
+    private var finished = false
     private let done = DispatchSemaphore(value: 0)
     private var outcome: Outcome?
 
     /// The row start where a second thread may begin: the first line break after the middle of
-    /// `offset..<bytes.count`, when at least `minimum` bytes remain.
-    static func split(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int, minimum: Int) -> Int? {
-        guard bytes.count - offset >= minimum, minimum > 0 else { return nil }
-        var i = offset + (bytes.count - offset) / 2
-        while i < bytes.count, bytes[i] != 0x0A { i += 1 }
-        return i + 1 < bytes.count ? i + 1 : nil
+    /// `offset..<limit`, when at least `minimum` bytes remain before `limit`.
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int, to limit: Int, minimum: Int) -> Int? {
+        guard limit - offset >= minimum, minimum > 0 else { return nil }
+        var i = offset + (limit - offset) / 2
+        while i < limit, bytes[i] != 0x0A { i += 1 }
+        return i + 1 < limit ? i + 1 : nil
     }
 
     private let reader: SourceReader
@@ -65,11 +77,12 @@ final class HalfRead: @unchecked Sendable {  // shared state is guarded by `lock
     private let display: String
     private let fileIndex: Int
 
-    init(reader: SourceReader, file: MappedFile, start: Int, columns: [Int], delimiter: UInt8, fieldCount: Int,
+    init(reader: SourceReader, file: MappedFile, start: Int, limit: Int, columns: [Int], delimiter: UInt8, fieldCount: Int,
          display: String, fileIndex: Int, consumer: ParallelHalf) {
         self.reader = reader
         self.file = file
         self.start = start
+        self.limit = limit
         self.columns = columns
         self.delimiter = delimiter
         self.fieldCount = fieldCount
@@ -82,9 +95,10 @@ final class HalfRead: @unchecked Sendable {  // shared state is guarded by `lock
     }
 
     private func run() {
-        outcome = reader.readPart(of: file, from: start, columns: columns, delimiter: delimiter, fieldCount: fieldCount,
+        outcome = reader.readPart(of: file, from: start, limit: limit, columns: columns, delimiter: delimiter, fieldCount: fieldCount,
                                   display: display, fileIndex: fileIndex, consume: consumer.consume,
-                                  isCancelled: { lock.withLock { cancelled } })
+                                  shouldStop: { lock.withLock { cancelled || stopRequested } })
+        lock.withLock { finished = true }
         done.signal()
     }
 
@@ -92,6 +106,14 @@ final class HalfRead: @unchecked Sendable {  // shared state is guarded by `lock
     func cancel() {
         lock.withLock { cancelled = true }
     }
+
+    /// Asks the thread to stop at a row boundary soon; its outcome is the rows read until then.
+    func stop() {
+        lock.withLock { stopRequested = true }
+    }
+
+    /// Whether the thread has stopped reading (`finish` will not wait).
+    var isDone: Bool { lock.withLock { finished } }
 
     /// Waits for the thread; nil when it was cancelled.
     func finish() -> Outcome? {
@@ -101,9 +123,10 @@ final class HalfRead: @unchecked Sendable {  // shared state is guarded by `lock
 }
 
 extension SourceReader {
-    /// The second thread's reading: rows from `start` while they need no diagnostic.
-    func readPart(of file: MappedFile, from start: Int, columns: [Int], delimiter: UInt8, fieldCount: Int,
-                  display: String, fileIndex: Int, consume: ([Value]) -> Void, isCancelled: () -> Bool) -> HalfRead.Outcome {
+    /// The second thread's reading: rows from `start` while they need no diagnostic, up to the
+    /// first row that starts at or after `limit`, or until `shouldStop` says so.
+    func readPart(of file: MappedFile, from start: Int, limit: Int, columns: [Int], delimiter: UInt8, fieldCount: Int,
+                  display: String, fileIndex: Int, consume: ([Value]) -> Void, shouldStop: () -> Bool) -> HalfRead.Outcome {
         let bytes = file.bytes
         var scanner = CSVScanner(bytes: bytes, file: display, delimiter: delimiter, fieldCount: fieldCount, startingAt: start)
         let decoders = source.fields.map { FieldDecoder(field: $0, maxCellBytes: definitions.maxCellBytes) }
@@ -122,7 +145,8 @@ extension SourceReader {
         while true {
             end = scanner.offset
             line = scanner.currentLine
-            if rows & 1023 == 0, isCancelled() { break }
+            if end >= limit { break }
+            if rows & 255 == 0, shouldStop() { break }
             guard scanner.nextRow(log: &log) == .row, log.errorCount + log.warningCount == 0 else { break }
             record.load(&scanner)
             guard decodeFields(&record, into: &row, decoders: decoderRefs, slots: rowSlots, display: display,

@@ -325,25 +325,32 @@ public final class SourceReader {
         // release of the reader's properties per cell.
         let decoderRefs = decoders.map { Unmanaged.passUnretained($0) }
         let rowSlots = slots
-        // A later part of the file read on a second thread, up to its first row with a problem.
-        var half: HalfRead? = nil
+        // Later parts of the file read on a second thread (one at a time), in file order, each up
+        // to its first row with a problem or the next part's start (ParallelCSV.swift).
+        var halves: [HalfRead] = []
+        // Splits what lies between this thread and the next part (or the end of the file) when
+        // the second thread is free.
         func splitRest() {
-            guard let makeHalf, file.isMemoryMapped, let start = HalfRead.split(bytes, from: scanner.offset, minimum: parallelMinimumBytes),
-                  let fieldCount = scanner.fieldCount else { return }
-            half = HalfRead(reader: self, file: file, start: start, columns: columns, delimiter: scanner.delimiter,
-                            fieldCount: fieldCount, display: display, fileIndex: fileIndex, consumer: makeHalf())
+            guard let makeHalf, file.isMemoryMapped, let fieldCount = scanner.fieldCount,
+                  halves.allSatisfy({ $0.isDone }) else { return }
+            let limit = halves.first?.start ?? bytes.count
+            guard let start = HalfRead.split(bytes, from: scanner.offset, to: limit, minimum: parallelMinimumBytes) else { return }
+            halves.insert(HalfRead(reader: self, file: file, start: start, limit: limit, columns: columns, delimiter: scanner.delimiter,
+                                   fieldCount: fieldCount, display: display, fileIndex: fileIndex, consumer: makeHalf()), at: 0)
         }
         splitRest()
         defer {
-            if let pending = half { pending.cancel(); _ = pending.finish() }
+            for pending in halves { pending.cancel(); _ = pending.finish() }
         }
+        var rowsToCheck = 0
         while true {
-            if let pending = half, scanner.offset >= pending.start {
-                half = nil
+            while let pending = halves.first, scanner.offset >= pending.start {
+                halves.removeFirst()
                 // The speculation holds only if this thread's rows end exactly where the other
                 // thread began (not inside a quoted cell) and no key was seen on both sides.
+                // Then the other thread need not finish its part: what it read so far is taken.
                 let aligned = scanner.offset == pending.start
-                if !aligned { pending.cancel() }
+                if aligned { pending.stop() } else { pending.cancel() }
                 let outcome = pending.finish()
                 if aligned, let outcome, adopt(outcome.keys, lineOffset: scanner.currentLine - 1, fileIndex: fileIndex, into: &keys) {
                     pending.consumer.commit()
@@ -354,6 +361,11 @@ public final class SourceReader {
                     while nextRelease <= outcome.end { nextRelease += MappedFile.releaseStride }
                 }
                 splitRest()
+            }
+            if !halves.isEmpty {
+                // Now and then: is the second thread done while much is left before its part?
+                rowsToCheck -= 1
+                if rowsToCheck < 0 { rowsToCheck = 1024; splitRest() }
             }
             let outcome = scanner.nextRow(log: &log)
             if outcome == .end { break }

@@ -41,6 +41,8 @@ struct ParallelCSVTests {
         var diagnostics: [String] = []
         var counts: [Int] = []
         var adopted = 0
+        /// Parts read on the second thread and adopted.
+        var parts = 0
     }
 
     /// Reads the same file on one thread (nil) and split at each minimum size.
@@ -50,7 +52,9 @@ struct ParallelCSVTests {
         return minimums.map { read(fixture, minimum: $0) }
     }
 
-    static func read(_ fixture: Fixture, minimum: Int?) -> Read {
+    /// `mainPause` and `partPause` (microseconds per row) slow one thread down, to steer which
+    /// one reaches the end of its share first.
+    static func read(_ fixture: Fixture, minimum: Int?, mainPause: UInt32 = 0, partPause: UInt32 = 0) -> Read {
         let source = makeSource("log.csv", [field("id", .text), field("date", .date), field("person", .text),
                                             field("sex", .text, allowed: [.text("F"), .text("M")]),
                                             field("service", .text), field("hours", .number)],
@@ -62,11 +66,14 @@ struct ParallelCSVTests {
             reader.parallelMinimumBytes = minimum
             return {
                 let part = Part()
-                return ParallelHalf(consume: { part.rows.append($0) },
-                                    commit: { read.rows += part.rows; read.adopted += part.rows.count })
+                return ParallelHalf(consume: { if partPause > 0 { usleep(partPause) }; part.rows.append($0) },
+                                    commit: { read.rows += part.rows; read.adopted += part.rows.count; read.parts += 1 })
             }
         }
-        let result = reader.read(splitting: makeHalf) { row, _ in read.rows.append(row) }
+        let result = reader.read(splitting: makeHalf) { row, _ in
+            if mainPause > 0 { usleep(mainPause) }
+            read.rows.append(row)
+        }
         read.diagnostics = result.log.diagnostics.map { "\($0.severity) \($0.code) \($0.location?.description ?? "") \($0.message) \($0.hint ?? "")" }
         read.counts = [result.rowsRead, result.rowsUsed, result.rowsRejected] + result.files.flatMap { [$0.rowsRead, $0.rowsUsed, $0.rowsRejected] }
         return read
@@ -85,6 +92,23 @@ struct ParallelCSVTests {
         // The split really happened (the file is about 130 kB).
         if minimum <= 4096 { #expect(two.adopted > 0) }
         if minimum == 60_000 { #expect(two.adopted > 0 && two.adopted < one.rows.count) }
+    }
+
+    /// Neither thread waits for the other: a second thread that is done early gets the bytes
+    /// between the reading thread and its part (split again), and one that is slow is stopped
+    /// where the reading thread meets it, the rest split again. Either way several parts are
+    /// adopted, and the rows, diagnostics and counts are those of one thread.
+    @Test("Parts split again when one thread is slower", arguments: [false, true], [true, false])
+    func splitAgain(dirty: Bool, mainIsSlow: Bool) {
+        let fixture = Fixture()
+        fixture.write("log.csv", Self.log(rows: 4000, dirty: dirty))
+        let one = Self.read(fixture, minimum: nil)
+        let two = Self.read(fixture, minimum: 2000, mainPause: mainIsSlow ? 50 : 0, partPause: mainIsSlow ? 0 : 50)
+        #expect(two.parts >= 2, "parts adopted: \(two.parts)")
+        #expect(two.adopted > 0 && two.adopted < one.rows.count)
+        #expect(two.rows == one.rows, "rows differ")
+        #expect(two.diagnostics == one.diagnostics)
+        #expect(two.counts == one.counts)
     }
 
     @Test("A split inside a quoted cell is detected and the file read on one thread")
