@@ -373,7 +373,8 @@ final class FineTuples {
         for t in 0..<tupleCount { start[t + 1] += start[t] }
         let total = shards.0.entries.count + shards.1.entries.count
         var groups = Array(repeating: Int32(0), count: total)
-        var bits = Array(repeating: UInt64(0), count: total * columns)
+        // At least one word, so the sweep always has a pointer to hand on (read only for entries).
+        var bits = Array(repeating: UInt64(0), count: max(1, total * columns))
         var next = start
         for shard in [shards.0, shards.1] {
             for (i, entry) in shard.entries.enumerated() {
@@ -396,10 +397,7 @@ final class FineTuples {
         order.start.withUnsafeBufferPointer { start in
         order.groups.withUnsafeBufferPointer { otherGroups in
         order.bits.withUnsafeBufferPointer { otherBits in
-            // A valid pointer even when there are no entries.
-            let noBits = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-            defer { noBits.deallocate() }
-            let bitsBase = otherBits.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(noBits)
+            let bitsBase = otherBits.baseAddress!
             pages.withUnsafeBufferPointer { pages in
                 for (p, page) in pages.enumerated() {
                     guard let page else { continue }
