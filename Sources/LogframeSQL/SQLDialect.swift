@@ -182,6 +182,11 @@ public struct SQLDialect: Sendable {
     /// The bitwise-or aggregate of BIGINTs.
     public var bitOr: String { "bit_or" }
 
+    /// The BIGINT with only bit `position` set (a column expression, 0 to 62).
+    public func shiftLeftOne(_ position: String) -> String {
+        name == .spark ? "shiftleft(CAST(1 AS BIGINT), \(position))" : "(CAST(1 AS BIGINT) << (\(position)))"
+    }
+
     /// Bit `i` (0 or 1) of a BIGINT mask.
     public func bit(_ mask: String, _ i: Int) -> String {
         name == .spark ? "(shiftright(\(mask), \(i)) & 1)" : "((\(mask) >> \(i)) & 1)"

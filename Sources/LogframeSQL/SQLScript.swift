@@ -22,6 +22,8 @@ public struct SQLScript {
     public static let maxCrossTab = 3
     /// Problems listed row by row per source (`problem_row`); the rest are only counted.
     public static let listedProblems = 20
+    /// Buckets per BIGINT of a distinct count's bit mask of buckets (bit 63 and negation stay unused).
+    public static let maskBits = 62
 
     public struct Output: Sendable {
         /// The script, or nil when nothing at all could be compiled.
@@ -686,48 +688,80 @@ private struct Compiler {
                                   sum: "s\(k)", min: "mn\(k)", max: "mx\(k)", from: from))
             }
         }
-        // 3. Distinct counts, per argument tuple, in two levels: the (bucket, cell, tuple) groups
-        // with a 0/1 flag per aggregate, then the flags summed per cell; and the first bucket each
-        // tuple is seen in per cell (cumulative distinct = running sum of first sightings).
+        // 3. Distinct counts, per argument tuple, in two levels: for each (cell, tuple) the
+        // buckets it is seen in, as a bit mask per aggregate (bit p = bucket p - 1, so undated
+        // rows, bucket -1, are bit 0), then per cell and mask the number of tuples. A bucket's
+        // distinct count is the tuples whose mask holds its bit; its first sightings those whose
+        // lowest bit it is (cumulative distinct = running sum of first sightings). Grouping by
+        // cell and tuple once, not by bucket, cell and tuple and again for the first bucket,
+        // keeps the large groupings to one per breakdown (docs/sql.md).
+        let positions = defs.programme.periods.count + 1
+        let words = (positions + SQLScript.maskBits - 1) / SQLScript.maskBits
+        let wordOf = { (p: Int) in p / SQLScript.maskBits }
+        if !tupleKeys.isEmpty {
+            ctes.append("\(g)_pos AS (" + (0..<positions).map { "SELECT \($0) AS p" }.joined(separator: " UNION ALL ") + ")")
+        }
+        let cellKeys = flagNames + dimCols
+        func groupBy(_ cols: [String]) -> String { cols.isEmpty ? "" : " GROUP BY " + cols.joined(separator: ", ") }
+        func select(_ cols: [String]) -> String { cols.map { $0 + ", " }.joined() }
         for j in tupleKeys.indices {
             let members = aggs.indices.filter { tupleOf[$0] == j }
+            // Aggregates whose filters are the same SQL share one mask.
+            var classes: [[Int]] = []
+            for k in members {
+                if let c = classes.firstIndex(where: { aggs[$0[0]].filters == aggs[k].filters }) { classes[c].append(k) } else { classes.append([k]) }
+            }
             let ucols = u(j)
             let keep = " WHERE " + ([allArgs(j)] + (keepAny(members).map { [$0] } ?? [])).joined(separator: " AND ")
-            let tupleSets = ([["b"]] + setDims.map { ["b"] + $0 }).map { "(" + ($0 + ucols).joined(separator: ", ") + ")" }
-            // The flags of up to 62 aggregates in one bit mask: one aggregate state per group.
-            let chunks = stride(from: 0, to: members.count, by: 62).map { Array(members[$0..<min($0 + 62, members.count)]) }
-            let masks = chunks.enumerated().map { c, chunk in
-                "\(D.bitOr)(" + chunk.enumerated().map { "CAST(f\($1) AS BIGINT) * \(Int64(1) << $0)" }.joined(separator: " + ") + ") AS m\(c)"
+            func mask(_ c: Int, _ w: Int) -> String { "m\(c)_\(w)" }
+            // The rows grouped once by every dimension key and the tuple (stored): fewer groups
+            // than rows when a tuple is seen in several rows of a cell.
+            let seenIn = classes.enumerated().flatMap { c, cls in
+                (0..<words).map { w -> String in
+                    let inWord = words == 1 ? "" : " AND lf_bp >= \(w * SQLScript.maskBits) AND lf_bp < \((w + 1) * SQLScript.maskBits)"
+                    let shift = D.shiftLeftOne(w == 0 ? "lf_bp" : "lf_bp - \(w * SQLScript.maskBits)")
+                    return "\(D.bitOr)(CASE WHEN f\(cls[0]) = 1\(inWord) THEN \(shift) ELSE 0 END) AS \(mask(c, w))"
+                }
             }
-            let counts = chunks.enumerated().flatMap { c, chunk in
-                chunk.enumerated().map { "SUM(\(D.bit("m\(c)", $0))) AS dc\($1)" }
-            }
-            // The rows grouped once by bucket, every dimension key and the tuple (stored): both
-            // groupings below read it instead of the rows (fewer groups than rows: a tuple seen
-            // twice in a bucket and cell is one group here).
             let fine = "\(g)_f\(j)"
-            let fineBy = (["b"] + dimCols + ucols).joined(separator: ", ")
-            ctes.append("\(fine) AS \(D.materialized)(SELECT \(fineBy), \(masks.joined(separator: ", ")) FROM \(g)_rows\(keep) GROUP BY \(fineBy))")
-            let mergedMasks = chunks.indices.map { "\(D.bitOr)(m\($0)) AS m\($0)" }
-            ctes.append("\(g)_p\(j) AS (SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(mergedMasks.joined(separator: ", ")) FROM \(fine) GROUP BY GROUPING SETS (\(tupleSets.joined(separator: ", "))))")
-            ctes.append("\(g)_dc\(j) AS \(D.materialized)(SELECT \(cellCols), \(counts.joined(separator: ", ")) FROM \(g)_p\(j) GROUP BY \(cellCols))")
+            let fineBy = dimCols + ucols
+            ctes.append("\(fine) AS \(D.materialized)(SELECT \(select(fineBy))\(seenIn.joined(separator: ", ")) FROM (SELECT *, b + 1 AS lf_bp FROM \(g)_rows\(keep)) lf_k\(groupBy(fineBy)))")
+            // Per breakdown cell and tuple: the masks merged over the cell's dimension keys.
+            let merged = classes.indices.flatMap { c in (0..<words).map { "\(D.bitOr)(\(mask(c, $0))) AS \(mask(c, $0))" } }
             let seenSets = ([[]] + setDims).map { "(" + ($0 + ucols).joined(separator: ", ") + ")" }
-            let seen = "\(g)_seen\(j)"
-            // Aggregate k's flag in the fine groups: bit `position` of mask `chunk`.
-            let firstSeen = chunks.enumerated().flatMap { c, chunk in
-                chunk.enumerated().map { position, k in "MIN(CASE WHEN \(D.bit("m\(c)", position)) = 1 THEN b END) AS fb\(k)" }
-            }
-            ctes.append("\(seen) AS \(D.materialized)(SELECT \((flags + dimCols).map { $0 + ", " }.joined())\(firstSeen.joined(separator: ", ")) FROM \(fine) GROUP BY GROUPING SETS (\(seenSets.joined(separator: ", "))))")
-            for k in members {
-                let groupBy = (["fb\(k)"] + flagNames + dimCols).joined(separator: ", ")
-                ctes.append("\(seen)_\(k) AS (SELECT \((["fb\(k) AS b"] + flagNames + dimCols).joined(separator: ", ")), COUNT(*) AS n FROM \(seen) WHERE fb\(k) IS NOT NULL GROUP BY \(groupBy))")
-                parts.append(part(kind: "first_seen", id: aggs[k].id, bucket: "b", breakdown: label, keys: keys, n: "n", from: "\(seen)_\(k)"))
-                // The cell: rows and inputs from the one-level grouping, the distinct count from the two-level one.
-                let both = "SELECT \(cellCols), n\(k) AS n, i\(k) AS i, 0 AS dc FROM \(g)_c WHERE n\(k) > 0 UNION ALL " +
-                    "SELECT \(cellCols), 0 AS n, 0 AS i, dc\(k) AS dc FROM \(g)_dc\(j) WHERE dc\(k) > 0"
-                ctes.append("\(g)_k\(k) AS (SELECT \(cellCols), SUM(n) AS n, SUM(i) AS i, SUM(dc) AS dc FROM (\(both)) lf_u GROUP BY \(cellCols))")
-                parts.append(part(kind: "cell", id: aggs[k].id, bucket: "b", breakdown: label, keys: keys, n: "n", inputs: "i",
-                                  distinct: "dc", from: "\(g)_k\(k)"))
+            ctes.append("\(g)_p\(j) AS \(D.materialized)(SELECT \(select(flags + dimCols))\(merged.joined(separator: ", ")) FROM \(fine) GROUP BY GROUPING SETS (\(seenSets.joined(separator: ", "))))")
+            for (c, cls) in classes.enumerated() {
+                let m = (0..<words).map { mask(c, $0) }
+                // Per cell and mask, the tuples; then per cell each bucket's tuples and first sightings.
+                let byMask = "\(g)_mk\(j)_\(c)"
+                ctes.append("\(byMask) AS (SELECT \(select(cellKeys + m))COUNT(*) AS lf_n FROM \(g)_p\(j) WHERE " +
+                            m.map { "\($0) <> 0" }.joined(separator: " OR ") + groupBy(cellKeys + m) + ")")
+                var sums: [String] = []
+                for p in 0..<positions {
+                    let w = wordOf(p), bit = p % SQLScript.maskBits
+                    let isSet = "\(D.bit(m[w], bit)) = 1"
+                    sums.append("SUM(CASE WHEN \(isSet) THEN lf_n ELSE 0 END) AS pc\(p)")
+                    var lowest = (0..<w).map { "\(m[$0]) = 0" }
+                    if bit > 0 { lowest.append("(\(m[w]) & CAST(\((Int64(1) << bit) - 1) AS BIGINT)) = 0") }
+                    sums.append("SUM(CASE WHEN \((lowest + [isSet]).joined(separator: " AND ")) THEN lf_n ELSE 0 END) AS fs\(p)")
+                }
+                let perCell = "\(g)_s\(j)_\(c)"
+                ctes.append("\(perCell) AS \(D.materialized)(SELECT \(select(cellKeys))\(sums.joined(separator: ", ")) FROM \(byMask)\(groupBy(cellKeys)))")
+                func pick(_ prefix: String) -> String {
+                    "CASE lf_q.p " + (0..<positions).map { "WHEN \($0) THEN \(prefix)\($0)" }.joined(separator: " ") + " END"
+                }
+                let unpivoted = "SELECT lf_q.p - 1 AS b, \(select(cellKeys))\(pick("pc")) AS dc, \(pick("fs")) AS fs FROM \(perCell), \(g)_pos lf_q"
+                ctes.append("\(g)_dc\(j)_\(c) AS (SELECT * FROM (\(unpivoted)) lf_v WHERE dc > 0)")
+                for k in cls {
+                    parts.append(part(kind: "first_seen", id: aggs[k].id, bucket: "b", breakdown: label, keys: keys, n: "fs",
+                                      from: "\(g)_dc\(j)_\(c) WHERE fs > 0"))
+                    // The cell: rows and inputs from the one-level grouping, the distinct count from the two-level one.
+                    let both = "SELECT \(cellCols), n\(k) AS n, i\(k) AS i, 0 AS dc FROM \(g)_c WHERE n\(k) > 0 UNION ALL " +
+                        "SELECT \(cellCols), 0 AS n, 0 AS i, dc FROM \(g)_dc\(j)_\(c)"
+                    ctes.append("\(g)_k\(k) AS (SELECT \(cellCols), SUM(n) AS n, SUM(i) AS i, SUM(dc) AS dc FROM (\(both)) lf_u GROUP BY \(cellCols))")
+                    parts.append(part(kind: "cell", id: aggs[k].id, bucket: "b", breakdown: label, keys: keys, n: "n", inputs: "i",
+                                      distinct: "dc", from: "\(g)_k\(k)"))
+                }
             }
         }
     }

@@ -102,8 +102,8 @@ def test_planted_summed_distinct_fails(tmp_path):
     defs = ROOT / "indicators" / "article54.yml"
     url = load_duckdb(tmp_path / "a54.duckdb", csv_tables(defs))
     script = logframe("sql", str(defs), "--dialect", "duckdb").stdout
-    planted, n = re.subn(r"(_seen\d+ AS (?:MATERIALIZED )?\(SELECT .*? GROUPING SETS \()(.*?)(\)\)\))",
-                         lambda m: m.group(1) + re.sub(r"\(", "(b, ", m.group(2)) + m.group(3), script)
+    # Each bucket's first sightings become the tuples seen in it (`fs<p>` -> `pc<p>`).
+    planted, n = re.subn(r"(_dc\d+_\d+ AS \(SELECT .*)", lambda m: re.sub(r"THEN fs(\d+)", r"THEN pc\1", m.group(1)), script)
     assert n > 0 and planted != script
     (tmp_path / "planted.sql").write_text(planted, encoding="utf-8")
     local = local_report(defs)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.skipif(not os.environ.get("LOGFRAME_PG"), reason="no Po
 PROGRAMMES = ["article54", "ecy-social-services", "eu-unicef-child-protection", "right-to-the-city", "undp-crc"]
 
 
-@pytest.mark.parametrize("name", PROGRAMMES + ["traps", "cells"])
+@pytest.mark.parametrize("name", PROGRAMMES + ["traps", "cells", "months"])
 def test_postgres_equals_local_report(name):
     if name == "traps":
         defs = ROOT / "Tests/sql/fixtures/traps.yml"
@@ -22,6 +22,10 @@ def test_postgres_equals_local_report(name):
         defs = ROOT / "Tests/sql/fixtures/cells.yml"
         sources = [("edge_cells", str(ROOT / "Tests/sql/fixtures/cells.csv"))]
         as_of = "2021-12-31"
+    elif name == "months":  # 84 monthly buckets: two words of bucket bits per distinct mask
+        defs = ROOT / "Tests/sql/fixtures/months.yml"
+        sources = [("month_visits", str(ROOT / "Tests/sql/fixtures/months.csv"))]
+        as_of = "2022-12-31"
     else:
         defs = ROOT / "indicators" / f"{name}.yml"
         as_of = report(defs)["asOf"]
