@@ -667,18 +667,28 @@ private struct Compiler {
         func keepAny(_ members: [Int]) -> String? {
             members.contains { aggs[$0].filters.contains { $0 == nil } } ? nil : "(" + members.map { "f\($0) = 1" }.joined(separator: " OR ") + ")"
         }
-        // 2. The cells of every aggregate but the distinct counts: one grouping, few groups.
-        var measures: [String] = []
+        // 2. The cells of every aggregate but the distinct counts, in two levels: the rows
+        // grouped by bucket and every dimension key (few groups), then those groups by the
+        // breakdowns' grouping sets. Counts, sums, minima and maxima add up across the levels;
+        // one pass over the rows instead of one per grouping set (PostgreSQL also sorted the
+        // rows for them).
+        var measures: [String] = [], merged: [String] = []
         for (k, a) in aggs.enumerated() {
-            measures.append("SUM(f\(k)) AS n\(k)")
+            measures.append("SUM(f\(k)) AS n\(k)"); merged.append("SUM(n\(k)) AS n\(k)")
             switch a.kind {
             case .count: break
-            case .distinct: measures.append("SUM(CASE WHEN \(allArgs(tupleOf[k]!)) THEN f\(k) ELSE 0 END) AS i\(k)")
-            default: measures += ["COUNT(x\(k)) AS i\(k)", "SUM(x\(k)) AS s\(k)", "MIN(x\(k)) AS mn\(k)", "MAX(x\(k)) AS mx\(k)"]
+            case .distinct:
+                measures.append("SUM(CASE WHEN \(allArgs(tupleOf[k]!)) THEN f\(k) ELSE 0 END) AS i\(k)")
+                merged.append("SUM(i\(k)) AS i\(k)")
+            default:
+                measures += ["COUNT(x\(k)) AS i\(k)", "SUM(x\(k)) AS s\(k)", "MIN(x\(k)) AS mn\(k)", "MAX(x\(k)) AS mx\(k)"]
+                merged += ["SUM(i\(k)) AS i\(k)", "SUM(s\(k)) AS s\(k)", "MIN(mn\(k)) AS mn\(k)", "MAX(mx\(k)) AS mx\(k)"]
             }
         }
         let sets = ([["b"]] + setDims.map { ["b"] + $0 }).map { "(" + $0.joined(separator: ", ") + ")" }
-        ctes.append("\(g)_c AS \(D.materialized)(SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(measures.joined(separator: ", ")) FROM \(g)_rows GROUP BY GROUPING SETS (\(sets.joined(separator: ", "))))")
+        let cellBy = (["b"] + dimCols).joined(separator: ", ")
+        ctes.append("\(g)_cf AS (SELECT \(cellBy), \(measures.joined(separator: ", ")) FROM \(g)_rows GROUP BY \(cellBy))")
+        ctes.append("\(g)_c AS \(D.materialized)(SELECT b, \((flags + dimCols).map { $0 + ", " }.joined())\(merged.joined(separator: ", ")) FROM \(g)_cf GROUP BY GROUPING SETS (\(sets.joined(separator: ", "))))")
         for (k, a) in aggs.enumerated() where a.kind != .distinct {
             let from = "\(g)_c WHERE n\(k) > 0"
             if a.kind == .count {
