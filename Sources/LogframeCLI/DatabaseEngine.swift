@@ -132,7 +132,9 @@ enum DatabaseEngine {
             builder = builder.master("local[2]").config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
         if folder:
             builder = (builder.config("spark.sql.warehouse.dir", os.path.join(folder, "spark-warehouse"))
-                       .config("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + os.path.join(folder, "metastore_db") + ";create=true"))
+                       .config("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + os.path.join(folder, "metastore_db") + ";create=true")
+                       # The metastore's log goes with it, not into the folder logframe runs in.
+                       .config("spark.driver.extraJavaOptions", "-Dderby.stream.error.file=" + os.path.join(folder, "derby.log")))
         spark = builder.getOrCreate()
         spark.sparkContext.setLogLevel("ERROR")
         rows = spark.sql(sys.stdin.read()).collect()

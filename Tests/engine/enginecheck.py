@@ -138,6 +138,7 @@ spark = (SparkSession.builder.master("local[2]").appName("logframe-load").enable
          .config("spark.ui.enabled", "false")
          .config("spark.sql.warehouse.dir", os.path.join(folder, "spark-warehouse"))
          .config("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + os.path.join(folder, "metastore_db") + ";create=true")
+         .config("spark.driver.extraJavaOptions", "-Dderby.stream.error.file=" + os.path.join(folder, "derby.log"))
          .getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 for item in tables:

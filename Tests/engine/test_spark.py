@@ -14,6 +14,8 @@ pytestmark = pytest.mark.skipif(os.environ.get("LOGFRAME_SPARK") != "1", reason=
 @pytest.mark.parametrize("name", ["article54", "right-to-the-city"])
 def test_spark_report_equals_local(name, tmp_path):
     defs = ROOT / "indicators" / f"{name}.yml"
+    stray = ROOT / "derby.log"  # the metastore's log belongs in the warehouse folder
+    had_stray = stray.exists()
     url = load_spark(tmp_path / "spark", csv_tables(defs))
     local = local_report(defs)
     engine = logframe("report", str(defs), "--format", "json", "--engine", url)
@@ -21,3 +23,4 @@ def test_spark_report_equals_local(name, tmp_path):
     # Spark cannot normalise text: the warning says so (the samples are NFC already).
     assert "[sql-no-nfc]" in engine.stderr
     assert same_apart_from_files(local.stdout, engine.stdout)
+    assert stray.exists() == had_stray and (tmp_path / "spark" / "derby.log").exists()
