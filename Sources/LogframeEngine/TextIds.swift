@@ -78,8 +78,10 @@ struct TextIdTable<Hasher: TextHasher> {
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { Hasher.hash(bytes) }
 
     /// Asks for the slot where a text of this hash is looked up first (see `lf_prefetch`).
+    /// Mutating though it changes nothing: called on a table held by a class, a non-mutating
+    /// method works on a copy, which retains and releases the table's three buffers each time.
     @inline(__always)
-    func prefetch(hash: UInt64) {
+    mutating func prefetch(hash: UInt64) {
         slots.withUnsafeBufferPointer { slots in
             lf_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hash) & (slots.count - 1)))
         }
