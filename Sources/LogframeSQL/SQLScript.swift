@@ -707,7 +707,10 @@ private struct Compiler {
         // keeps the large groupings to one per breakdown (docs/sql.md).
         let positions = defs.programme.periods.count + 1
         let words = (positions + SQLScript.maskBits - 1) / SQLScript.maskBits
-        let wordOf = { (p: Int) in p / SQLScript.maskBits }
+        // A bucket position's column of the per-cell sums (`pc<p>`, `fs<p>`), picked per position.
+        func pick(_ prefix: String) -> String {
+            "CASE lf_q.p " + (0..<positions).map { "WHEN \($0) THEN \(prefix)\($0)" }.joined(separator: " ") + " END"
+        }
         if !tupleKeys.isEmpty {
             ctes.append("\(g)_pos AS (" + (0..<positions).map { "SELECT \($0) AS p" }.joined(separator: " UNION ALL ") + ")")
         }
@@ -748,7 +751,7 @@ private struct Compiler {
                             m.map { "\($0) <> 0" }.joined(separator: " OR ") + groupBy(cellKeys + m) + ")")
                 var sums: [String] = []
                 for p in 0..<positions {
-                    let w = wordOf(p), bit = p % SQLScript.maskBits
+                    let w = p / SQLScript.maskBits, bit = p % SQLScript.maskBits
                     let isSet = "\(D.bit(m[w], bit)) = 1"
                     sums.append("SUM(CASE WHEN \(isSet) THEN lf_n ELSE 0 END) AS pc\(p)")
                     var lowest = (0..<w).map { "\(m[$0]) = 0" }
@@ -757,9 +760,6 @@ private struct Compiler {
                 }
                 let perCell = "\(g)_s\(j)_\(c)"
                 ctes.append("\(perCell) AS \(D.materialized)(SELECT \(select(cellKeys))\(sums.joined(separator: ", ")) FROM \(byMask)\(groupBy(cellKeys)))")
-                func pick(_ prefix: String) -> String {
-                    "CASE lf_q.p " + (0..<positions).map { "WHEN \($0) THEN \(prefix)\($0)" }.joined(separator: " ") + " END"
-                }
                 let unpivoted = "SELECT lf_q.p - 1 AS b, \(select(cellKeys))\(pick("pc")) AS dc, \(pick("fs")) AS fs FROM \(perCell), \(g)_pos lf_q"
                 ctes.append("\(g)_dc\(j)_\(c) AS (SELECT * FROM (\(unpivoted)) lf_v WHERE dc > 0)")
                 for k in cls {
